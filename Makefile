@@ -1,0 +1,46 @@
+# Two commands matter: `make demo` and `make test`. Both create .venv on first use.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: demo test lint typecheck unit snapshots-update screenshots bench sim clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+## Run the app against the embedded simulator (no network, demo keys in memory only).
+demo: $(STAMP)
+	$(BIN)/a2a-tui demo
+
+## Everything CI checks: lint, format, types, import contracts, tests.
+test: lint typecheck unit
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+typecheck: $(STAMP)
+	$(BIN)/mypy a2a_tui
+
+unit: $(STAMP)
+	$(BIN)/pytest -q
+
+sim: $(STAMP)
+	$(BIN)/a2a-tui sim
+
+snapshots-update: $(STAMP)
+	$(BIN)/pytest -q tests/app --snapshot-update
+
+screenshots: $(STAMP)
+	$(BIN)/python -m benchmarks.screenshots
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.quote_stream
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .import_linter_cache *.egg-info

@@ -1,0 +1,1 @@
+"""Pure domain types and arithmetic: no I/O, no UI."""

@@ -1,0 +1,242 @@
+"""Validation and generation of blockchain addresses.
+
+Money sent to a mistyped address is gone: nobody can refund it. So a destination or refund
+address is checked against its format's checksum (EIP-55, Base58Check, bech32/bech32m), not
+just its shape, and the reason is short enough to show next to the input field. The simulator
+uses `generate_address` for deposit addresses that pass the very same checks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+from collections.abc import Callable
+from enum import StrEnum
+
+import base58
+
+__all__ = [
+    "AddressFormat",
+    "address_problem",
+    "generate_address",
+    "is_valid_address",
+    "to_checksum_address",
+]
+
+
+class AddressFormat(StrEnum):
+    """Address families, one per checksum scheme rather than per chain."""
+
+    EVM = "evm"
+    BITCOIN = "bitcoin"
+    SOLANA = "solana"
+    TRON = "tron"
+
+
+class _Invalid(Exception):
+    """Carries the user-facing reason out of nested checks."""
+
+
+_MAX_LEN = 128  # longer than any real address; bounds the quadratic Base58 decode
+_HEX40 = re.compile(r"[0-9a-fA-F]{40}")
+_B58_ALPHABET = frozenset(base58.BITCOIN_ALPHABET.decode("ascii"))
+_BECH32_CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+_BECH32, _BECH32M = 1, 0x2BC830A3
+_BTC_MAINNET = frozenset({0x00, 0x05})  # P2PKH, P2SH
+_BTC_TESTNET = frozenset({0x6F, 0xC4})
+_TRON_PREFIX = 0x41
+
+
+def _keccak_hex(text: str) -> str:
+    from eth_hash.auto import keccak  # lazy: only EVM checks pay for the backend import
+
+    return keccak(text.encode("ascii")).hex()
+
+
+def to_checksum_address(address: str) -> str:
+    """EIP-55 form, so a displayed address can be copied back and still verify."""
+    if not (address.startswith("0x") and _HEX40.fullmatch(address, 2)):
+        raise ValueError(f"expected 0x followed by 40 hex digits, got {address!r}")
+    body = address[2:].lower()
+    digest = _keccak_hex(body)
+    return "0x" + "".join(
+        c.upper() if int(h, 16) >= 8 else c for c, h in zip(body, digest, strict=False)
+    )
+
+
+# Bech32/bech32m follow the BIP-173/BIP-350 reference code. They are written out here because
+# the PyPI `bech32` package predates BIP-350 and cannot check bech32m (taproot) addresses.
+def _polymod(values: list[int]) -> int:
+    generators = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
+    chk = 1
+    for value in values:
+        top = chk >> 25
+        chk = (chk & 0x1FFFFFF) << 5 ^ value
+        for i, gen in enumerate(generators):
+            chk ^= gen if (top >> i) & 1 else 0
+    return chk
+
+
+def _hrp_expand(hrp: str) -> list[int]:
+    return [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp]
+
+
+def _convert_bits(data: list[int] | bytes, from_bits: int, to_bits: int, pad: bool) -> list[int]:
+    acc = bits = 0
+    out: list[int] = []
+    maxv = (1 << to_bits) - 1
+    for value in data:
+        acc = (acc << from_bits) | value
+        bits += from_bits
+        while bits >= to_bits:
+            bits -= to_bits
+            out.append((acc >> bits) & maxv)
+    if pad and bits:
+        out.append((acc << (to_bits - bits)) & maxv)
+    elif not pad and (bits >= from_bits or (acc << (to_bits - bits)) & maxv):
+        raise _Invalid("invalid bech32 padding (check for a typo)")
+    return out
+
+
+def _segwit_encode(version: int, program: bytes) -> str:
+    data = [version, *_convert_bits(program, 8, 5, pad=True)]
+    const = _BECH32 if version == 0 else _BECH32M
+    mod = _polymod([*_hrp_expand("bc"), *data, 0, 0, 0, 0, 0, 0]) ^ const
+    checksum = [(mod >> 5 * (5 - i)) & 31 for i in range(6)]
+    return "bc1" + "".join(_BECH32_CHARSET[d] for d in data + checksum)
+
+
+def _check_segwit(address: str) -> None:
+    """BIP-173/BIP-350 rules; the caller has already seen the `bc1` prefix."""
+    if address not in (address.lower(), address.upper()):
+        raise _Invalid("mixes upper and lower case (bech32 must be all one case)")
+    if len(address) > 90:
+        raise _Invalid("too long for a bech32 address")
+    chars = address.lower()[3:]
+    if bad := next((c for c in chars if c not in _BECH32_CHARSET), None):
+        raise _Invalid(f"contains {bad!r}, which bech32 does not use (no 1, b, i or o)")
+    if len(chars) < 7:
+        raise _Invalid("too short for a Bitcoin address")
+    data = [_BECH32_CHARSET.index(c) for c in chars]
+    const = _polymod([*_hrp_expand("bc"), *data])
+    if const not in (_BECH32, _BECH32M):
+        raise _Invalid("bech32 checksum does not match (check for a typo)")
+    version, program = data[0], _convert_bits(data[1:-6], 5, 8, pad=False)
+    if version > 16:
+        raise _Invalid(f"unknown witness version {version}")
+    if not 2 <= len(program) <= 40:
+        raise _Invalid(f"witness program must be 2 to 40 bytes, this is {len(program)}")
+    if version == 0 and len(program) not in (20, 32):
+        raise _Invalid(f"v0 witness program must be 20 or 32 bytes, this is {len(program)}")
+    if version == 0 and const != _BECH32:
+        raise _Invalid("v0 addresses use a bech32 checksum, this has bech32m")
+    if version > 0 and const != _BECH32M:
+        raise _Invalid(f"v{version} addresses use a bech32m checksum, this has bech32")
+
+
+def _b58_decode(address: str, kind: str) -> bytes:
+    if bad := next((c for c in address if c not in _B58_ALPHABET), None):
+        raise _Invalid(f"contains {bad!r}, which {kind} addresses never use (no 0, O, I or l)")
+    return bytes(base58.b58decode(address))
+
+
+def _b58check_decode(address: str, kind: str, payload_size: int) -> bytes:
+    raw = _b58_decode(address, kind)
+    if len(raw) != payload_size + 4:
+        raise _Invalid(f"not a {kind} address (wrong length)")
+    payload, checksum = raw[:-4], raw[-4:]
+    if hashlib.sha256(hashlib.sha256(payload).digest()).digest()[:4] != checksum:
+        raise _Invalid("Base58Check checksum does not match (check for a typo)")
+    return payload
+
+
+def _check_evm(address: str) -> None:
+    if _HEX40.fullmatch(address):
+        raise _Invalid("missing the 0x prefix")
+    if not (address.startswith("0x") and _HEX40.fullmatch(address, 2)):
+        raise _Invalid("expected 0x followed by 40 hex digits")
+    body = address[2:]
+    if body not in (body.lower(), body.upper()) and to_checksum_address(address) != address:
+        raise _Invalid("EIP-55 checksum does not match (check for a typo)")
+
+
+def _check_bitcoin(address: str) -> None:
+    lowered = address.lower()
+    if lowered.startswith("bc1"):
+        _check_segwit(address)
+        return
+    if re.match(r"[a-z]+1", lowered):  # tb1, bcrt1, ltc1...: mainnet P2PKH/P2SH start 1 or 3
+        raise _Invalid("not a Bitcoin mainnet address")
+    version = _b58check_decode(address, "Bitcoin", 21)[0]
+    if version in _BTC_TESTNET:
+        raise _Invalid("not a Bitcoin mainnet address")
+    if version not in _BTC_MAINNET:
+        raise _Invalid("not a Bitcoin address (expected 1..., 3... or bc1...)")
+
+
+def _check_solana(address: str) -> None:
+    size = len(_b58_decode(address, "Solana"))
+    if size != 32:
+        raise _Invalid(f"Solana addresses decode to 32 bytes, this is {size}")
+
+
+def _check_tron(address: str) -> None:
+    if re.fullmatch(r"(0x)?41[0-9a-fA-F]{40}", address):
+        raise _Invalid("this is the hex form; use the Base58 form starting with T")
+    if _HEX40.fullmatch(address, 2) and address.startswith("0x"):
+        raise _Invalid("this looks like an EVM address; Tron addresses start with T")
+    if _b58check_decode(address, "Tron", 21)[0] != _TRON_PREFIX:
+        raise _Invalid("not a Tron address (Tron addresses start with T)")
+
+
+_CHECKS: dict[AddressFormat, Callable[[str], None]] = {
+    AddressFormat.EVM: _check_evm,
+    AddressFormat.BITCOIN: _check_bitcoin,
+    AddressFormat.SOLANA: _check_solana,
+    AddressFormat.TRON: _check_tron,
+}
+
+
+def address_problem(fmt: AddressFormat, address: str) -> str | None:
+    """Why `address` is unsafe to send to, or None; phrased for the screen, never raises."""
+    check = _CHECKS[AddressFormat(fmt)]
+    if not address:
+        return "empty"
+    if any(c.isspace() for c in address):
+        return "contains whitespace"
+    if not address.isprintable():
+        return "contains control characters"
+    if not address.isascii():
+        bad = next(c for c in address if not c.isascii())
+        return f"contains non-ASCII character {bad!r} (a look-alike letter?)"
+    if len(address) > _MAX_LEN:
+        return "too long to be an address"
+    try:
+        check(address)
+    except _Invalid as exc:
+        return str(exc)
+    return None
+
+
+def is_valid_address(fmt: AddressFormat, address: str) -> bool:
+    """Shortcut for callers that only gate a button."""
+    return address_problem(fmt, address) is None
+
+
+def generate_address(fmt: AddressFormat, rng: random.Random) -> str:
+    """A random valid address, reproducible from a seeded rng so simulator runs replay."""
+    fmt = AddressFormat(fmt)
+    if fmt is AddressFormat.EVM:
+        return to_checksum_address("0x" + rng.randbytes(20).hex())
+    if fmt is AddressFormat.SOLANA:
+        return str(base58.b58encode(rng.randbytes(32)).decode("ascii"))
+    if fmt is AddressFormat.TRON:
+        return str(base58.b58encode_check(bytes([_TRON_PREFIX]) + rng.randbytes(20)).decode())
+    kind = rng.randrange(10)  # mostly P2WPKH, as wallets hand out today
+    if kind < 7:
+        return _segwit_encode(0, rng.randbytes(20))
+    if kind == 7:
+        return _segwit_encode(1, rng.randbytes(32))
+    version = 0x00 if kind == 8 else 0x05
+    return str(base58.b58encode_check(bytes([version]) + rng.randbytes(20)).decode("ascii"))

@@ -1,0 +1,1 @@
+"""Provider clients and their wire models (no UI)."""

@@ -1,0 +1,1 @@
+"""The embedded simulator of the providers (no UI)."""

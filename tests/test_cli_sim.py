@@ -1,0 +1,64 @@
+"""``a2a-tui sim`` as a user runs it: a real process, a JSON first line, curl-able."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+
+@pytest.fixture
+def sim_process() -> Iterator[tuple[subprocess.Popen[str], dict[str, object]]]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "a2a_tui", "sim", "--port", "0", "--latency-scale", "0",
+         "--seed", "3"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    assert process.stdout is not None
+    first = json.loads(process.stdout.readline())
+    yield process, first
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def test_first_line_is_json_with_base_url_and_demo_keys(
+    sim_process: tuple[subprocess.Popen[str], dict[str, object]],
+) -> None:
+    process, banner = sim_process
+    assert str(banner["base_url"]).startswith("http://127.0.0.1:")
+    keys = banner["integrator_api_keys"]
+    assert isinstance(keys, list)
+    assert {"key", "integrator_id", "fee_rate", "enabled"} <= set(keys[0])
+    assert any(not k["enabled"] for k in keys)
+    assert process.stdout is not None
+    assert "Ctrl+C" in process.stdout.readline()
+    with httpx.stream(
+        "GET",
+        f"{banner['base_url']}/api/v2/quote/stream",
+        params={"src_token_id": 1, "dst_token_id": 2, "amount_in": 1000000, "slippage": 0.01},
+    ) as response:
+        text = response.read().decode()
+    assert text.rstrip().endswith("event: done\ndata: {}")
+
+
+def test_a_busy_port_is_a_clear_error() -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "a2a_tui", "sim", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    assert result.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr

@@ -1,0 +1,376 @@
+"""Async Any2Any client on httpx: the quote stream, orders, refunds, lookups.
+
+Every timeout is explicit (httpx's default is 5 s for everything, which kills
+a quiet quote stream). A quote stream is an async context manager: leaving it
+closes the connection, as guide 1.7 asks ("close the old connection first").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections import deque
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Literal, TypeVar, cast
+from urllib.parse import quote
+
+import httpx
+from pydantic import SecretStr, TypeAdapter, ValidationError
+
+from a2a_tui import __version__
+from a2a_tui.providers.any2any.errors import (
+    ApiError,
+    ProtocolError,
+    StreamIncomplete,
+    TransportFailure,
+)
+from a2a_tui.providers.any2any.models import (
+    WIRE,
+    ChainInfo,
+    ChannelError,
+    ChannelInfo,
+    ChannelQuote,
+    CreateOrderRequest,
+    Done,
+    OrderCreated,
+    OrderDetail,
+    QuoteRequest,
+    TokenInfo,
+)
+from a2a_tui.providers.sse import SSEDecoder, SSEProtocolError, check_content_type
+
+__all__ = ["Any2AnyClient", "InvalidChannelEvent", "StreamEvent", "Timeouts"]
+
+T = TypeVar("T")
+
+_MAX_ERROR_BODY = 64 * 1024
+_CHANNEL_ID = re.compile(rb'"channel_id"\s*:\s*(\d{1,18})')
+
+
+@dataclass(frozen=True, slots=True)
+class Timeouts:
+    """Seconds. ``stream_budget`` bounds a whole quote stream: the guide's
+    upstream timeout is 60 s, after which the server must send ``done``;
+    five more seconds cover the network before we call it incomplete."""
+
+    connect: float = 5.0
+    read: float = 15.0
+    write: float = 10.0
+    pool: float = 5.0
+    stream_budget: float = 65.0
+
+
+@dataclass(frozen=True, slots=True)
+class InvalidChannelEvent:
+    """A ``channel`` (or ``error``) event whose data could not be read.
+
+    Treated as that channel's failure so the rest of the stream still counts.
+    """
+
+    channel_id: int | None
+    reason: str
+
+
+StreamEvent = ChannelQuote | ChannelError | InvalidChannelEvent | Done
+
+
+def _brief(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "data"
+    return f"{where}: {first['msg']}"
+
+
+def _invalid_channel(raw: str, reason: str) -> InvalidChannelEvent:
+    found = _CHANNEL_ID.search(raw.encode("utf-8", "replace"))
+    return InvalidChannelEvent(int(found.group(1)) if found else None, reason)
+
+
+class QuoteStream:
+    """Typed events of one quote stream, in arrival order.
+
+    Raises `StreamIncomplete` after the last event if ``done`` never came.
+    The budget is enforced per network read, not per event, so a burst of
+    events in one chunk costs one timer.
+    """
+
+    def __init__(self, response: httpx.Response, deadline: float, budget: float) -> None:
+        self._chunks = response.aiter_bytes()
+        self._decoder = SSEDecoder()
+        self._deadline = deadline
+        self._budget = budget
+        self._ready: deque[StreamEvent] = deque()
+        self._done = False
+        self._ended = False
+
+    def __aiter__(self) -> QuoteStream:
+        return self
+
+    async def __anext__(self) -> StreamEvent:
+        while not self._ready:
+            if self._done or self._ended:
+                raise StopAsyncIteration
+            await self._read()
+        return self._ready.popleft()
+
+    async def _read(self) -> None:
+        try:
+            async with asyncio.timeout_at(self._deadline):
+                chunk = await anext(self._chunks)
+        except StopAsyncIteration:
+            self._ended = True
+            self._decoder.close()
+            raise StreamIncomplete("the quote stream ended without done") from None
+        except TimeoutError:
+            self._ended = True
+            raise StreamIncomplete(f"no done within {self._budget:g} s") from None
+        except httpx.TransportError as exc:
+            self._ended = True
+            raise StreamIncomplete(f"connection lost: {type(exc).__name__}") from None
+        try:
+            events = self._decoder.feed(chunk)
+        except SSEProtocolError as exc:
+            self._ended = True
+            raise StreamIncomplete(f"unreadable stream: {exc}") from None
+        for sse in events:
+            parsed = _parse_event(sse.event, sse.data)
+            if parsed is None:
+                continue
+            self._ready.append(parsed)
+            if isinstance(parsed, Done):
+                self._done = True  # anything after done is not part of this quote
+                break
+
+
+def _parse_event(name: str, data: str) -> StreamEvent | None:
+    if name == "channel":
+        try:
+            return ChannelQuote.model_validate_json(data)
+        except ValidationError as exc:
+            return _invalid_channel(data, f"malformed channel data ({_brief(exc)})")
+    if name == "error":
+        try:
+            return ChannelError.model_validate_json(data)
+        except ValidationError:
+            return _invalid_channel(data, "unreadable error event")
+    if name == "done":
+        return Done()
+    return None  # unknown event types are ignored, as EventSource would
+
+
+class Any2AnyClient:
+    """One client per host; share it, it pools connections."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        api_key: SecretStr | None = None,
+        timeouts: Timeouts | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        max_connections: int = 32,
+    ) -> None:
+        self.timeouts = t = timeouts or Timeouts()
+        self.api_key = api_key
+        self._http = httpx.AsyncClient(
+            base_url=base_url.rstrip("/"),
+            timeout=httpx.Timeout(connect=t.connect, read=t.read, write=t.write, pool=t.pool),
+            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=8),
+            headers={"User-Agent": f"a2a-tui/{__version__}"},
+            transport=transport,
+        )
+
+    @property
+    def base_url(self) -> str:
+        return str(self._http.base_url).rstrip("/")
+
+    async def __aenter__(self) -> Any2AnyClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    def connections_in_use(self) -> int:
+        """Connections currently carrying a request (diagnostics and leak tests)."""
+        pool = getattr(self._http._transport, "_pool", None)
+        connections = getattr(pool, "connections", [])
+        return sum(1 for c in connections if not c.is_idle() and not c.is_closed())
+
+    # -- quotes ---------------------------------------------------------------
+
+    @asynccontextmanager
+    async def stream_quotes(
+        self, request: QuoteRequest, *, method: Literal["GET", "POST"] = "GET"
+    ) -> AsyncIterator[QuoteStream]:
+        """Open ``/api/v2/quote/stream``; errors before the stream are raised here."""
+        budget = self.timeouts.stream_budget
+        deadline = asyncio.get_running_loop().time() + budget
+        kwargs: dict[str, Any] = (
+            {"json": request.model_dump(mode="json", exclude_none=True)}
+            if method == "POST"
+            else {"params": request.query()}
+        )
+        stream_timeout = httpx.Timeout(
+            connect=self.timeouts.connect, read=budget, write=self.timeouts.write, pool=None
+        )
+        try:
+            async with self._http.stream(
+                method,
+                "/api/v2/quote/stream",
+                headers={"Accept": "text/event-stream"},
+                timeout=stream_timeout,
+                **kwargs,
+            ) as response:
+                await _raise_for_stream(response)
+                yield QuoteStream(response, deadline, budget)
+        except httpx.TransportError as exc:
+            raise _transport_failure(exc) from exc
+
+    # -- orders and refunds ---------------------------------------------------
+
+    async def create_order(
+        self,
+        order: CreateOrderRequest,
+        *,
+        auth: Literal["header", "authorization"] = "header",
+    ) -> OrderCreated:
+        """``POST /api/v1/integrator/orders`` with the configured key (guide 2).
+
+        Without a key this is still the integrator endpoint, and the server
+        falls back to a plain order (guide 2.2).
+        """
+        headers = {}
+        if self.api_key is not None:
+            key = self.api_key.get_secret_value()
+            if auth == "header":
+                headers["X-Integrator-Api-Key"] = key
+            else:
+                headers["Authorization"] = f"ApiKey {key}"
+        return await self._call(
+            "POST", "/api/v1/integrator/orders", OrderCreated, json=order.body(), headers=headers
+        )
+
+    async def create_public_order(self, order: CreateOrderRequest) -> OrderCreated:
+        return await self._call("POST", "/api/v1/orders", OrderCreated, json=order.body())
+
+    async def request_refund(self, order_no: str, refund_address: str) -> None:
+        """``POST /api/v1/integrator/orders/{orderNo}/request_refund`` (guide 3);
+        the header form only: this endpoint rejects ``Authorization: ApiKey``."""
+        headers = {}
+        if self.api_key is not None:
+            headers["X-Integrator-Api-Key"] = self.api_key.get_secret_value()
+        await self._call(
+            "POST",
+            f"/api/v1/integrator/orders/{_segment(order_no)}/request_refund",
+            object,
+            json={"refund_address": refund_address},
+            headers=headers,
+        )
+
+    async def request_public_refund(self, order_no: str, refund_address: str) -> None:
+        await self._call(
+            "POST",
+            f"/api/v1/orders/{_segment(order_no)}/request_refund",
+            object,
+            json={"refund_address": refund_address},
+        )
+
+    async def get_order(self, order_no: str) -> OrderDetail:
+        return await self._call("GET", f"/api/v1/orders/{_segment(order_no)}", OrderDetail)
+
+    # -- catalogue ------------------------------------------------------------
+
+    async def list_tokens(self) -> list[TokenInfo]:
+        return await self._call("GET", "/api/v1/tokens", list[TokenInfo])
+
+    async def list_chains(self) -> list[ChainInfo]:
+        return await self._call("GET", "/api/v1/chains", list[ChainInfo])
+
+    async def list_channels(
+        self, src_token_id: int | None = None, dst_token_id: int | None = None
+    ) -> list[ChannelInfo]:
+        params = {}
+        if src_token_id is not None and dst_token_id is not None:
+            params = {"src_token_id": str(src_token_id), "dst_token_id": str(dst_token_id)}
+        return await self._call("GET", "/api/v1/channels", list[ChannelInfo], params=params)
+
+    # -- plumbing -------------------------------------------------------------
+
+    async def _call(self, method: str, path: str, shape: type[T], **kwargs: Any) -> T:
+        try:
+            response = await self._http.request(method, path, **kwargs)
+        except httpx.TransportError as exc:
+            raise _transport_failure(exc) from exc
+        data = _envelope_data(response.status_code, response.headers, response.content)
+        adapter = _ADAPTERS.get(shape) or _ADAPTERS.setdefault(shape, TypeAdapter(shape))
+        try:
+            return cast(T, adapter.validate_python(data, context=WIRE))
+        except ValidationError as exc:
+            raise ProtocolError(f"unexpected data from {path}: {_brief(exc)}") from None
+
+
+_ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
+
+
+def _segment(value: str) -> str:
+    """Percent-encode a path segment so an order number cannot change the path."""
+    return quote(value, safe="")
+
+
+def _transport_failure(exc: httpx.TransportError) -> TransportFailure:
+    never_sent = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+    reason = {
+        httpx.ConnectError: "cannot connect",
+        httpx.ConnectTimeout: "connection timed out",
+        httpx.PoolTimeout: "too many requests in flight",
+        httpx.ReadTimeout: "no answer in time",
+        httpx.WriteTimeout: "sending timed out",
+    }.get(type(exc), f"connection failed ({type(exc).__name__})")
+    return TransportFailure(reason, maybe_delivered=not never_sent)
+
+
+def _envelope_data(status: int, headers: httpx.Headers, content: bytes) -> Any:
+    try:
+        body = json.loads(content)
+    except ValueError:
+        kind = headers.get("content-type", "no content type")
+        raise ProtocolError(f"HTTP {status}: expected a JSON envelope, got {kind}") from None
+    if not isinstance(body, dict) or not isinstance(body.get("code"), int):
+        raise ProtocolError(f"HTTP {status}: the response is not an Any2Any envelope")
+    msg = body.get("msg")
+    msg = msg if isinstance(msg, str) else ""
+    if body["code"] != 0 or not 200 <= status < 300:
+        raise ApiError(status, body["code"], msg or f"HTTP {status}")
+    return body.get("data")
+
+
+async def _raise_for_stream(response: httpx.Response) -> None:
+    """Guide 1.4: before the stream starts, errors are ordinary JSON envelopes."""
+    content_type = response.headers.get("content-type")
+    if response.status_code == 200:
+        try:
+            check_content_type(content_type)
+        except SSEProtocolError:
+            pass
+        else:
+            return
+    body = bytearray()
+    async for chunk in response.aiter_bytes():
+        body += chunk
+        if len(body) > _MAX_ERROR_BODY:
+            break
+    _envelope_data(response.status_code, response.headers, bytes(body[:_MAX_ERROR_BODY]))
+    raise ProtocolError(
+        f"HTTP {response.status_code}: expected text/event-stream, got {content_type!r}"
+    )

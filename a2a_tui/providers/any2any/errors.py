@@ -1,0 +1,59 @@
+"""What can go wrong talking to Any2Any, as types the caller can act on."""
+
+from __future__ import annotations
+
+__all__ = [
+    "Any2AnyError",
+    "ApiError",
+    "ProtocolError",
+    "StreamIncomplete",
+    "TransportFailure",
+]
+
+
+class Any2AnyError(Exception):
+    """Base of every client error; ``str()`` is fit for a status line."""
+
+
+class ApiError(Any2AnyError):
+    """The server answered with an error envelope (guide 0.3, 1.4, 2.5, 3.7).
+
+    ``msg`` is the server's text, untouched: compare it, sanitise it before
+    showing it.
+    """
+
+    def __init__(self, status: int, code: int | None, msg: str) -> None:
+        super().__init__(f"{msg} (HTTP {status})")
+        self.status = status
+        self.code = code
+        self.msg = msg
+
+    @property
+    def retryable(self) -> bool:
+        """5xx and the guide's explicit retry hint; a 4xx is the request's fault."""
+        return self.status >= 500 or self.msg == "order_state_changed_retry"
+
+
+class TransportFailure(Any2AnyError):
+    """No usable answer arrived: connection refused, reset, or timed out.
+
+    ``maybe_delivered`` is False only when the request certainly never left
+    (connect failed); otherwise the server may have acted on it, which is
+    why order creation is retried with the same ``client_order_id``.
+    """
+
+    def __init__(self, message: str, *, maybe_delivered: bool) -> None:
+        super().__init__(message)
+        self.maybe_delivered = maybe_delivered
+
+
+class ProtocolError(Any2AnyError):
+    """An answer that is not what the guide describes (not an envelope, wrong
+    content type, malformed data): the host is probably not Any2Any."""
+
+
+class StreamIncomplete(Any2AnyError):
+    """A quote stream ended, or ran out of time, without ``event: done``.
+
+    Every event before it was delivered; the quote is merely not complete.
+    """

@@ -1,0 +1,212 @@
+"""The quote engine: merging concurrent sources and ranking with exact integers."""
+
+from __future__ import annotations
+
+import asyncio
+from fractions import Fraction
+
+import pytest
+from fakes import SPEC, Gate, ScriptedSource, Ticker, quote
+
+from a2a_tui.domain.quotes import ChannelFailed, ChannelRef, ChannelsExpected, SourceFinished
+from a2a_tui.engine.board import QuoteBoard, RowState, Tag
+from a2a_tui.engine.merger import Arrival, QuoteRun
+
+
+async def drain(run: QuoteRun) -> list[list[Arrival]]:
+    return [batch async for batch in run]
+
+
+def board_for(*sources: ScriptedSource, started_at: float = 0.0) -> QuoteBoard:
+    return QuoteBoard(SPEC, {s.id: s.label for s in sources}, started_at)
+
+
+# -- merger ---------------------------------------------------------------------
+
+
+async def test_events_arrive_in_order_and_each_source_finishes() -> None:
+    a = ScriptedSource([quote(1, 100), quote(2, 90)], id="a")
+    b = ScriptedSource([ChannelFailed("b", 7, "upstream timeout")], id="b")
+    async with QuoteRun([a, b], SPEC) as run:
+        events = [event for batch in await drain(run) for _, event in batch]
+    finished = [e for e in events if isinstance(e, SourceFinished)]
+    assert sorted(f.source for f in finished) == ["a", "b"]
+    assert all(f.complete for f in finished)
+    channels = [e.channel_id for e in events if not isinstance(e, SourceFinished)]
+    assert sorted(channels) == [1, 2, 7]
+    assert channels.index(1) < channels.index(2)  # a source's own order is kept
+    assert (a.closed, b.closed) == (1, 1)
+
+
+async def test_a_burst_arrives_as_one_batch() -> None:
+    gate = Gate()
+    source = ScriptedSource([gate, *[quote(i, 1000 - i) for i in range(100)]])
+    async with QuoteRun([source], SPEC) as run:
+        await gate.reached.wait()
+        gate.open()
+        await asyncio.sleep(0)  # let the source run its burst into the queue
+        batches = await drain(run)
+    assert [len(b) for b in batches] == [101]  # 100 quotes + SourceFinished
+
+
+async def test_one_failing_source_does_not_stop_the_others() -> None:
+    gate = Gate()
+    broken = ScriptedSource([quote(1, 5), RuntimeError("\x1b[31mboom\x1b[0m")], id="broken")
+    slow = ScriptedSource([gate, quote(2, 10)], id="slow")
+    async with QuoteRun([broken, slow], SPEC) as run:
+        first = await anext(run)
+        gate.open()
+        events = [e for _, e in first] + [e for b in await drain(run) for _, e in b]
+    failed = next(e for e in events if isinstance(e, SourceFinished) and e.source == "broken")
+    assert failed == SourceFinished("broken", False, "boom")  # escape sequences gone
+    assert any(getattr(e, "channel_id", None) == 2 for e in events)
+
+
+async def test_a_hanging_source_times_out_alone() -> None:
+    hang = ScriptedSource([Gate()], id="hang")
+    quick = ScriptedSource([quote(1, 1)], id="quick")
+    async with QuoteRun([hang, quick], SPEC, source_timeout=0.05) as run:
+        events = [e for b in await drain(run) for _, e in b]
+    assert SourceFinished("hang", False, "no answer within 0.05 s") in events
+    assert SourceFinished("quick", True) in events
+
+
+async def test_unsupported_source_is_reported_and_never_opened() -> None:
+    skipped = ScriptedSource([quote(1, 1)], id="skip", unsupported="no Tron support")
+    async with QuoteRun([skipped], SPEC) as run:
+        events = [e for b in await drain(run) for _, e in b]
+    assert events == [SourceFinished("skip", False, "no Tron support")]
+    assert skipped.opened == 0
+
+
+async def test_leaving_early_closes_every_stream() -> None:
+    a = ScriptedSource([quote(1, 1), Gate()], id="a")
+    b = ScriptedSource([Gate()], id="b")
+    async with QuoteRun([a, b], SPEC) as run:
+        await anext(run)
+    assert (a.closed, b.closed) == (1, 1)
+
+
+async def test_cancelling_the_consumer_closes_every_stream_before_returning() -> None:
+    a = ScriptedSource([Gate()], id="a")
+
+    async def consume() -> None:
+        async with QuoteRun([a], SPEC) as run:
+            await drain(run)
+
+    task = asyncio.create_task(consume())
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert a.closed == 1
+
+
+async def test_arrivals_are_stamped_with_the_clock() -> None:
+    clock = Ticker(50.0)
+    async with QuoteRun([ScriptedSource([quote(1, 1)])], SPEC, clock=clock) as run:
+        batches = await drain(run)
+    assert run.started_at == 50.0
+    assert {at for batch in batches for at, _ in batch} == {50.0}
+
+
+# -- board ----------------------------------------------------------------------
+
+
+def test_ranking_is_by_net_out_then_fee_then_arrival() -> None:
+    board = board_for(ScriptedSource())
+    board.apply(
+        [
+            (1.0, quote(1, 999_000_000, "0.3")),
+            (2.0, quote(2, 999_500_000, "0.3")),
+            (3.0, quote(3, 999_000_000, "0.1")),  # ties 1 on out, cheaper
+            (4.0, quote(4, 999_000_000, "0.1")),  # ties 3 exactly, later
+        ]
+    )
+    ranked = board.ranked()
+    assert [r.row.key[1] for r in ranked] == [2, 3, 4, 1]
+    assert [r.rank for r in ranked] == [1, 2, 3, 4]
+    assert ranked[0].tags == {Tag.BEST}
+    assert ranked[1].tags == {Tag.CHEAPEST}
+    assert ranked[3].tags == {Tag.FASTEST}
+
+
+def test_integer_math_never_rounds_a_win_away() -> None:
+    """Amounts beyond float precision: 2**60 + 1 beats 2**60."""
+    board = board_for(ScriptedSource())
+    board.apply([(1.0, quote(1, 2**60)), (2.0, quote(2, 2**60 + 1))])
+    assert [r.row.key[1] for r in board.ranked()] == [2, 1]
+    assert board.ranked()[1].shortfall_bps == Fraction(10_000, 2**60 + 1)
+
+
+def test_shortfall_min_out_and_latency() -> None:
+    board = board_for(ScriptedSource(), started_at=10.0)
+    board.apply([(10.25, quote(1, 1_000_000)), (11.5, quote(2, 990_000))])
+    best, second = board.ranked()
+    assert best.shortfall_bps == 0
+    assert second.shortfall_bps == 100  # 1 % below the best
+    assert best.min_out == 990_000  # floor(1_000_000 * 0.99)
+    assert second.min_out == 980_100
+    assert (best.latency, second.latency) == (0.25, 1.5)
+
+
+def test_pending_failed_and_completion() -> None:
+    src = ScriptedSource()
+    board = board_for(src)
+    assert board.status().expected is None
+    board.apply(
+        [
+            (
+                0.1,
+                ChannelsExpected(
+                    "fake", tuple(ChannelRef("fake", i, f"Channel {i}") for i in (1, 2, 3, 4))
+                ),
+            ),
+            (0.2, quote(2, 50)),
+            (0.3, ChannelFailed("fake", 3, "upstream timeout")),
+        ]
+    )
+    status = board.status()
+    assert (status.answered, status.failed, status.pending, status.expected) == (1, 1, 2, 4)
+    assert not status.complete
+    assert [r.row.state for r in board.ranked()] == [
+        RowState.QUOTED,
+        RowState.PENDING,
+        RowState.PENDING,
+        RowState.FAILED,
+    ]
+    board.apply([(0.9, SourceFinished("fake", True))])
+    status = board.status()
+    assert status.complete
+    assert status.finished_at == 0.9
+    assert (status.pending, status.failed) == (0, 3)  # never answered = failed, "no answer"
+    assert {r.row.error for r in board.ranked() if r.row.key[1] in (1, 4)} == {"no answer"}
+
+
+def test_an_incomplete_source_says_why_on_its_rows() -> None:
+    board = board_for(ScriptedSource(id="a", label="A"), ScriptedSource(id="b", label="B"))
+    board.apply([(0.1, quote(1, 5, source="a")), (0.2, SourceFinished("b", False, "HTTP 502"))])
+    status = board.status()
+    assert status.problems == ("B: HTTP 502",)
+    assert not status.complete
+    failed = board.find(("b", None))
+    assert failed is not None
+    assert (failed.row.state, failed.row.error) == (RowState.FAILED, "HTTP 502")
+
+
+def test_staleness_follows_the_guides_ten_seconds() -> None:
+    board = board_for(ScriptedSource())
+    board.apply([(5.0, quote(1, 1)), (6.0, SourceFinished("fake", True))])
+    assert not board.is_stale(16.0)
+    assert board.is_stale(16.01)
+    assert board.age(7.5) == 1.5
+
+
+def test_rows_keep_their_key_while_ranks_move() -> None:
+    board = board_for(ScriptedSource())
+    board.apply([(1.0, quote(1, 10))])
+    assert board.index_of(("fake", 1)) == 0
+    board.apply([(2.0, quote(2, 20))])
+    assert board.index_of(("fake", 1)) == 1
+    assert board.version == 2

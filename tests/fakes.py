@@ -1,0 +1,101 @@
+"""Deterministic stand-ins for providers: scripted quote sources and tokens."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from decimal import Decimal
+from fractions import Fraction
+
+from a2a_tui.domain.addresses import AddressFormat
+from a2a_tui.domain.quotes import ChannelFailed, ChannelsExpected, Quote, QuoteSpec
+from a2a_tui.domain.tokens import Chain, Token
+
+ETHEREUM = Chain(1, "ethereum", "Ethereum", AddressFormat.EVM)
+TRON = Chain(4, "tron", "Tron", AddressFormat.TRON)
+USDT = Token(
+    1, "USDT", "Tether USD", 6, ETHEREUM, "0xdAC17F958D2ee523a2206206994597C13D831ec7", Decimal("1")
+)
+ETH = Token(3, "ETH", "Ether", 18, ETHEREUM, None, Decimal("3150"))
+USDT_TRON = Token(9, "USDT", "Tether USD", 6, TRON, "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t",
+                  Decimal("1"))  # fmt: skip
+TOKENS = [USDT, ETH, USDT_TRON]
+SPEC = QuoteSpec(ETH, USDT_TRON, 15 * 10**17, Fraction(1, 100))
+
+
+def quote(channel_id: int, out: int, fee: str = "0.3", *, source: str = "fake",
+          name: str | None = None) -> Quote:  # fmt: skip
+    name = name if name is not None else f"Channel {channel_id}"
+    return Quote(
+        source=source,
+        channel_id=channel_id,
+        name=name,
+        out_amount=out,
+        out_usd=Decimal(out) / 10**6,
+        fee_pct=Decimal(fee),
+        fee_pct_original=Decimal(fee),
+        promo_applied=False,
+        discount_pct=None,
+        icon="https://icons.example/x.png",
+        fields=(("channel_id", str(channel_id)), ("name", name), ("estimated_out_str", str(out))),
+    )
+
+
+class Gate:
+    """A pause in a script, released by the test."""
+
+    def __init__(self) -> None:
+        self._event = asyncio.Event()
+        self.reached = asyncio.Event()
+
+    def open(self) -> None:
+        self._event.set()
+
+    async def wait(self) -> None:
+        self.reached.set()
+        await self._event.wait()
+
+
+Event = Quote | ChannelFailed | ChannelsExpected
+Step = Event | Gate | BaseException
+
+
+class ScriptedSource:
+    """A `QuoteSource` that plays a script; records whether its stream was closed."""
+
+    def __init__(self, script: Sequence[Step] = (), *, id: str = "fake", label: str = "Fake",
+                 unsupported: str | None = None) -> None:  # fmt: skip
+        self.id, self.label = id, label
+        self.script = list(script)
+        self.unsupported = unsupported
+        self.opened = 0
+        self.closed = 0
+
+    def unsupported_reason(self, spec: QuoteSpec) -> str | None:
+        return self.unsupported
+
+    async def stream(self, spec: QuoteSpec) -> AsyncIterator[Event]:
+        self.opened += 1
+        try:
+            for step in self.script:
+                if isinstance(step, Gate):
+                    await step.wait()
+                elif isinstance(step, BaseException):
+                    raise step
+                else:
+                    yield step
+        finally:
+            self.closed += 1
+
+
+class Ticker:
+    """A clock that moves only when told: latencies and ages become exact."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds

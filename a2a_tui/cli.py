@@ -11,16 +11,26 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from a2a_tui import __version__
+from a2a_tui.backend import DEFAULT_BASE_URL
+from a2a_tui.domain.quote_input import QuoteArgs
 
 if TYPE_CHECKING:
     from a2a_tui.sim.simulator import SimConfig
 
+#: The demo opens with a quote already streaming: a cross-chain pair most channels serve.
+DEMO_QUOTE = QuoteArgs("ETH@ethereum", "USDT@tron", "1.5")
+#: The guide's 60 s upstream timeout is realistic but a long wait in a demo.
+DEMO_UPSTREAM_TIMEOUT = 8.0
+
 __all__ = ["main"]
+
+BASE_URL_ENV = "A2A_TUI_BASE_URL"
 
 
 def _non_negative(text: str) -> float:
@@ -60,13 +70,53 @@ def _add_sim_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_host_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--base-url",
+        metavar="URL",
+        help=f"Any2Any host (default: ${BASE_URL_ENV}, else {DEFAULT_BASE_URL})",
+    )
+
+
+def _add_quote_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    parser.add_argument("--src", required=required, metavar="TOKEN",
+                        help="source token: id, SYMBOL or SYMBOL@chain")  # fmt: skip
+    parser.add_argument("--dst", required=required, metavar="TOKEN", help="destination token")
+    parser.add_argument("--amount", required=required, metavar="X",
+                        help="amount in human units, e.g. 1.5")  # fmt: skip
+    parser.add_argument("--slippage", default="0.01", metavar="S",
+                        help="0.005 or 0.5%% (default 1%%)")  # fmt: skip
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="a2a-tui",
-        description="Terminal dashboard for cross-chain swap aggregation.",
+        description="Terminal dashboard for cross-chain swap aggregation. Without a command, "
+        "opens the quote board; with --src/--dst/--amount the quote starts at once.",
     )
     parser.add_argument("--version", action="version", version=f"a2a-tui {__version__}")
+    _add_host_option(parser)
+    _add_quote_options(parser, required=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    commands.add_parser(
+        "demo",
+        help="the app against an embedded simulator (the README's first command)",
+        description="Start the simulator in this process on a free loopback port and open "
+        "the quote board against it. Demo keys live in memory only.",
+    )
+
+    quote = commands.add_parser(
+        "quote",
+        help="stream a quote without the UI",
+        description="Quote once and print the ranked result (or JSON lines as events arrive).",
+    )
+    _add_host_option(quote)
+    _add_quote_options(quote, required=True)
+    quote.add_argument("--promo", metavar="CODE", help="promo code")
+    quote.add_argument("--channel", type=int, metavar="ID", help="quote one channel only")
+    quote.add_argument("--json", action="store_true",
+                       help="one JSON object per line, as events arrive")  # fmt: skip
 
     sim = commands.add_parser(
         "sim",
@@ -119,12 +169,77 @@ def run_sim(args: argparse.Namespace) -> int:
     return 0
 
 
+def _base_url(args: argparse.Namespace) -> str:
+    return str(args.base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL)
+
+
+def _quote_args(args: argparse.Namespace) -> QuoteArgs | None:
+    given = [args.src, args.dst, args.amount]
+    if not any(given):
+        return None
+    if not all(given):
+        raise SystemExit("a2a-tui: --src, --dst and --amount go together")
+    return QuoteArgs(args.src, args.dst, args.amount, args.slippage,
+                     getattr(args, "promo", None), getattr(args, "channel", None))  # fmt: skip
+
+
+def run_headless_quote(args: argparse.Namespace) -> int:
+    from a2a_tui.backend import Backend
+    from a2a_tui.headless import run_quote
+
+    quote = _quote_args(args)
+    assert quote is not None
+
+    async def go() -> int:
+        backend = Backend.any2any(_base_url(args))
+        try:
+            return await run_quote(
+                backend, quote, as_json=args.json, out=sys.stdout, err=sys.stderr
+            )
+        finally:
+            await backend.close()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        return asyncio.run(go())
+    return 130
+
+
+def run_tui(args: argparse.Namespace) -> int:
+    from a2a_tui.app import A2AApp
+    from a2a_tui.backend import Backend
+
+    app = A2AApp(Backend.any2any(_base_url(args)), initial=_quote_args(args))
+    app.run()
+    return app.return_code or 0
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from a2a_tui.app import A2AApp
+    from a2a_tui.backend import Backend
+    from a2a_tui.sim.server import SimServer
+    from a2a_tui.sim.simulator import SimConfig, Simulator
+
+    with SimServer(Simulator(SimConfig(upstream_timeout=DEMO_UPSTREAM_TIMEOUT))) as server:
+        app = A2AApp(
+            Backend.any2any(server.base_url),
+            initial=_quote_args(args) or DEMO_QUOTE,
+            subtitle=f"demo · simulator on {server.base_url}",
+        )
+        app.run()
+    return app.return_code or 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command == "sim":
-        return run_sim(args)
-    build_parser().print_help()
-    return 0
+    match args.command:
+        case "sim":
+            return run_sim(args)
+        case "quote":
+            return run_headless_quote(args)
+        case "demo":
+            return run_demo(args)
+        case _:
+            return run_tui(args)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,169 @@
+"""``a2a-tui quote``: the quote board without a screen, for scripts and support.
+
+With ``--json`` every event is one JSON line the moment it arrives, carrying
+the channel's rank at that moment; without it, a ranked table at the end.
+Exit status: 0 if at least one channel answered, 1 if none did (or the
+host failed), 2 for bad input.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from a2a_tui.backend import Backend
+from a2a_tui.domain import display
+from a2a_tui.domain.quote_input import QuoteArgs, QuoteInputError, resolve_args
+from a2a_tui.domain.quotes import (
+    ChannelFailed,
+    ChannelsExpected,
+    Quote,
+    QuoteEvent,
+    QuoteSpec,
+    SourceFinished,
+)
+from a2a_tui.engine.board import QuoteBoard, Ranked, RowState
+from a2a_tui.engine.merger import QuoteRun
+from a2a_tui.providers.any2any.errors import Any2AnyError
+from a2a_tui.providers.any2any.source import describe
+
+__all__ = ["run_quote"]
+
+EXIT_OK, EXIT_NO_QUOTE, EXIT_USAGE = 0, 1, 2
+
+
+async def resolve(backend: Backend, args: QuoteArgs) -> QuoteSpec:
+    return resolve_args(args, await backend.load_tokens())
+
+
+async def run_quote(
+    backend: Backend, args: QuoteArgs, *, as_json: bool, out: TextIO, err: TextIO
+) -> int:
+    try:
+        spec = await resolve(backend, args)
+    except QuoteInputError as exc:
+        print(f"a2a-tui quote: {exc}", file=err)
+        return EXIT_USAGE
+    except Any2AnyError as exc:
+        print(f"a2a-tui quote: cannot load tokens from {backend.base_url}: {describe(exc)}",
+              file=err)  # fmt: skip
+        return EXIT_NO_QUOTE
+    labels = {source.id: source.label for source in backend.sources}
+    async with QuoteRun(backend.sources, spec) as run:
+        board = QuoteBoard(spec, labels, run.started_at)
+        async for batch in run:
+            for arrival in batch:
+                board.apply([arrival])
+                if as_json:
+                    _print_json(_event_json(board, arrival[1]), out)
+    status = board.status()
+    if as_json:
+        _print_json(_summary_json(board), out)
+    else:
+        _print_table(board, out)
+        for problem in status.problems:
+            print(f"incomplete: {problem}", file=err)
+    return EXIT_OK if status.answered else EXIT_NO_QUOTE
+
+
+def _print_json(payload: dict[str, Any], out: TextIO) -> None:
+    out.write(json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n")
+    out.flush()
+
+
+def _quote_json(board: QuoteBoard, ranked: Ranked) -> dict[str, Any]:
+    quote = ranked.row.quote
+    assert quote is not None
+    dst = board.spec.dst
+    return {
+        "source": quote.source,
+        "channel_id": quote.channel_id,
+        "name": quote.name,
+        "estimated_out": str(quote.out_amount),
+        "estimated_out_human": display.amount(quote.out_amount, dst.decimals, digits=dst.decimals),
+        "symbol": dst.symbol,
+        "estimated_out_usd": None if quote.out_usd is None else str(quote.out_usd),
+        "fee_pct": str(quote.fee_pct),
+        "fee_pct_original": str(quote.fee_pct_original),
+        "promo_applied": quote.promo_applied,
+        "min_out": str(ranked.min_out),
+        "shortfall_bps": None if ranked.shortfall_bps is None else float(ranked.shortfall_bps),
+        "latency_ms": None if ranked.latency is None else round(ranked.latency * 1000),
+        "rank": ranked.rank,
+        "tags": sorted(ranked.tags),
+    }
+
+
+def _event_json(board: QuoteBoard, event: QuoteEvent) -> dict[str, Any]:
+    match event:
+        case Quote():
+            ranked = board.find((event.source, event.channel_id))
+            assert ranked is not None
+            best = board.best()
+            return {
+                "event": "channel",
+                **_quote_json(board, ranked),
+                "best_channel_id": None if best is None else best.row.key[1],
+            }
+        case ChannelFailed():
+            return {
+                "event": "error",
+                "source": event.source,
+                "channel_id": event.channel_id,
+                "message": event.message,
+            }
+        case ChannelsExpected():
+            return {
+                "event": "expecting",
+                "source": event.source,
+                "channel_ids": [c.channel_id for c in event.channels],
+            }
+        case SourceFinished():
+            return {
+                "event": "source_done",
+                "source": event.source,
+                "complete": event.complete,
+                "message": event.message,
+            }
+
+
+def _summary_json(board: QuoteBoard) -> dict[str, Any]:
+    status = board.status()
+    best = board.best()
+    return {
+        "event": "done",
+        "complete": status.complete,
+        "answered": status.answered,
+        "failed": status.failed,
+        "problems": list(status.problems),
+        "best": None if best is None else _quote_json(board, best),
+    }
+
+
+def _print_table(board: QuoteBoard, out: TextIO) -> None:
+    dst = board.spec.dst
+    header = ("#", "Channel", "Provider", f"Receive ({dst.symbol})", "USD", "Fee", "Δ bps",
+              "Time", "Tags")  # fmt: skip
+    rows: list[tuple[str, ...]] = []
+    for ranked in board.ranked():
+        row, quote = ranked.row, ranked.row.quote
+        if row.state is RowState.QUOTED and quote is not None:
+            rows.append((
+                str(ranked.rank), row.name, row.source_label,
+                display.amount(quote.out_amount, dst.decimals), display.usd(quote.out_usd),
+                display.percent(quote.fee_pct), display.bps(ranked.shortfall_bps),
+                display.duration(ranked.latency), " ".join(sorted(ranked.tags)),
+            ))  # fmt: skip
+        else:
+            rows.append(("-", row.name, row.source_label, f"failed: {row.error}", "", "", "",
+                         display.duration(ranked.latency), ""))  # fmt: skip
+    widths = [max(len(cells[i]) for cells in [header, *rows]) for i in range(len(header))]
+    right = {0, 3, 4, 5, 6, 7}
+    for cells in [header, *rows]:
+        line = "  ".join(
+            cell.rjust(w) if i in right and cells is not header else cell.ljust(w)
+            for i, (cell, w) in enumerate(zip(cells, widths, strict=True))
+        )
+        out.write(line.rstrip() + "\n")
+    status = board.status()
+    out.write(f"{status.answered} answered, {status.failed} failed\n")

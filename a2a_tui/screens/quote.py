@@ -1,0 +1,286 @@
+"""The quote board: the screen a trader lives in.
+
+Network work happens in workers that only post messages; the handlers here
+own every state change. A quote runs in one exclusive worker: starting
+another cancels it, and the new one waits on a lock until the old run has
+closed its connections (guide 1.7, "close the old connection first").
+Arrivals come in batches from the engine, so a burst is one message, one
+board update and one repaint.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input
+from textual.worker import Worker, WorkerState
+
+from a2a_tui.backend import Backend
+from a2a_tui.domain.quote_input import QuoteArgs
+from a2a_tui.domain.quotes import QuoteSpec
+from a2a_tui.domain.text import inert
+from a2a_tui.domain.tokens import Token
+from a2a_tui.engine.board import QuoteBoard, RowKey
+from a2a_tui.engine.merger import Arrival, QuoteRun
+from a2a_tui.providers.any2any.source import describe
+from a2a_tui.widgets.quote_detail import QuoteDetail
+from a2a_tui.widgets.quote_form import QuoteForm
+from a2a_tui.widgets.quote_status import QuoteStatus, StatusView
+from a2a_tui.widgets.quote_table import QuoteTable
+
+__all__ = ["QuoteScreen"]
+
+#: Keys that would type into an input: hidden from the footer while typing.
+_LETTER_ACTIONS = {"swap", "toggle_detail", "toggle_auto", "edit", "requote_key"}
+
+
+class TokensLoaded(Message):
+    def __init__(self, tokens: Sequence[Token]) -> None:
+        super().__init__()
+        self.tokens = tokens
+
+
+class TokensFailed(Message):
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+
+class QuoteStarted(Message):
+    def __init__(self, run_id: int, spec: QuoteSpec, started_at: float) -> None:
+        super().__init__()
+        self.run_id, self.spec, self.started_at = run_id, spec, started_at
+
+
+class QuoteBatch(Message):
+    def __init__(self, run_id: int, arrivals: list[Arrival]) -> None:
+        super().__init__()
+        self.run_id, self.arrivals = run_id, arrivals
+
+
+class QuoteEnded(Message):
+    def __init__(self, run_id: int) -> None:
+        super().__init__()
+        self.run_id = run_id
+
+
+class QuoteScreen(Screen[None]):
+    CSS_PATH = "quote.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+
+    BINDINGS = [
+        Binding("ctrl+r", "requote", "Re-quote", id="quote.requote"),
+        Binding("r", "requote_key", "Re-quote", show=False),
+        Binding("escape", "stop", "Stop", id="quote.stop"),
+        Binding("s", "swap", "Swap", id="quote.swap"),
+        Binding("d", "toggle_detail", "Details", id="quote.detail"),
+        Binding("a", "toggle_auto", "Auto", id="quote.auto_refresh"),
+        Binding("slash", "edit", "Edit", id="quote.edit", show=False),
+    ]
+
+    def __init__(
+        self,
+        backend: Backend,
+        *,
+        initial: QuoteArgs | None = None,
+        clock: Callable[[], float],
+        auto_requote: bool = False,
+    ) -> None:
+        super().__init__()
+        self.backend = backend
+        self.initial = initial
+        self.clock = clock
+        self.auto_requote = auto_requote
+        self.board: QuoteBoard | None = None
+        self._spec: QuoteSpec | None = None
+        self._run_id = 0
+        self._streaming = False
+        self._tokens_loaded = False
+        self._notice: str | None = None
+        self._quote_lock = asyncio.Lock()
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="⇄")
+        yield QuoteForm(id="form")
+        with Horizontal(id="body"):
+            yield QuoteTable(id="table", clock=self.clock)
+            yield QuoteDetail(id="detail")
+        yield QuoteStatus(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load_tokens()
+        self.set_interval(0.5, self.refresh_clock, name="status clock")
+        self.refresh_clock()
+
+    # -- tokens -----------------------------------------------------------------
+
+    @work(exclusive=True, group="tokens", exit_on_error=False)
+    async def load_tokens(self) -> None:
+        self._notice = None
+        try:
+            tokens = await self.backend.load_tokens()
+        except Exception as exc:  # shown, with a way to retry
+            self.post_message(TokensFailed(describe(exc)))
+        else:
+            self.post_message(TokensLoaded(tokens))
+
+    @on(TokensLoaded)
+    def _tokens_loaded_handler(self, message: TokensLoaded) -> None:
+        self._tokens_loaded = True
+        self._notice = None
+        form = self.query_one(QuoteForm)
+        form.tokens = message.tokens
+        spec = form.fill(self.initial) if self.initial is not None else None
+        self.initial = None
+        if spec is not None:
+            self.start_quote(spec)
+        else:
+            self.query_one("#src").focus()
+        self.refresh_clock()
+
+    @on(TokensFailed)
+    def _tokens_failed(self, message: TokensFailed) -> None:
+        self._notice = (
+            f"cannot load tokens from {inert(self.backend.base_url)}: {message.reason}"
+            " · ctrl+r to retry"
+        )
+        self.refresh_clock()
+
+    # -- quoting ----------------------------------------------------------------
+
+    def start_quote(self, spec: QuoteSpec) -> None:
+        self._run_id += 1
+        self._spec = spec
+        self._streaming = True
+        self.run_quote(spec, self._run_id)
+        self.query_one(QuoteTable).focus()
+
+    @work(exclusive=True, group="quote", exit_on_error=False)
+    async def run_quote(self, spec: QuoteSpec, run_id: int) -> None:
+        async with self._quote_lock:  # the previous run has closed its connections
+            try:
+                async with QuoteRun(self.backend.sources, spec, clock=self.clock) as run:
+                    self.post_message(QuoteStarted(run_id, spec, run.started_at))
+                    async for batch in run:
+                        self.post_message(QuoteBatch(run_id, batch))
+            finally:
+                self.post_message(QuoteEnded(run_id))
+
+    @on(QuoteStarted)
+    def _quote_started(self, message: QuoteStarted) -> None:
+        if message.run_id != self._run_id:
+            return
+        labels = {source.id: source.label for source in self.backend.sources}
+        self.board = QuoteBoard(message.spec, labels, message.started_at)
+        self.query_one(QuoteTable).show(self.board)
+        self._refresh_detail()
+        self.refresh_clock()
+
+    @on(QuoteBatch)
+    def _quote_batch(self, message: QuoteBatch) -> None:
+        if message.run_id != self._run_id or self.board is None:
+            return
+        self.board.apply(message.arrivals)
+        if self.board.status().complete:
+            self._streaming = False  # the worker may still be closing connections
+        self.query_one(QuoteTable).refresh_rows()
+        self._refresh_detail()
+        self.refresh_clock()
+
+    @on(QuoteEnded)
+    def _quote_ended(self, message: QuoteEnded) -> None:
+        if message.run_id == self._run_id:
+            self._streaming = False
+            self.refresh_clock()
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.group == "quote":
+            self._streaming = False
+            self._notice = f"the quote failed: {describe(event.worker.error or Exception())}"
+            self.refresh_clock()
+
+    def refresh_clock(self) -> None:
+        """Redraw the time-dependent parts: elapsed, age, staleness, auto-refresh."""
+        now = self.clock()
+        board = self.board
+        stale = board is not None and not self._streaming and board.is_stale(now)
+        self.query_one(QuoteTable).stale = stale
+        self.query_one(QuoteStatus).view = StatusView(
+            status=None if board is None else board.status(),
+            elapsed=0.0 if board is None else now - board.started_at,
+            age=None if board is None else board.age(now),
+            running=self._streaming,
+            auto_refresh=self.auto_requote,
+            notice=self._notice,
+        )
+        if stale and self.auto_requote and self._spec is not None:
+            self.start_quote(self._spec)
+
+    # -- the table and the detail -------------------------------------------------
+
+    def _refresh_detail(self, key: RowKey | None = None) -> None:
+        """Only while it is on screen: updating it is a layout pass for the whole screen."""
+        detail = self.query_one(QuoteDetail)
+        if not detail.display:
+            return
+        board = self.board
+        key = key or self.query_one(QuoteTable).cursor_key
+        ranked = board.find(key) if board is not None and key is not None else None
+        detail.show(ranked, None if board is None else board.spec)
+
+    @on(QuoteTable.Highlighted)
+    def _highlighted(self, event: QuoteTable.Highlighted) -> None:
+        self._refresh_detail(event.key)
+
+    @on(QuoteForm.Submitted)
+    def _submitted(self, event: QuoteForm.Submitted) -> None:
+        self.start_quote(event.spec)
+
+    # -- actions ----------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # a letter key types into an input: do not advertise it there
+        return not (action in _LETTER_ACTIONS and isinstance(self.focused, Input))
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    def action_requote(self) -> None:
+        """Quote again with what the form holds now (or reload tokens if that failed)."""
+        if not self._tokens_loaded:
+            self.load_tokens()
+            return
+        self.query_one(QuoteForm).submit()
+
+    def action_requote_key(self) -> None:
+        self.action_requote()
+
+    def action_stop(self) -> None:
+        if self._streaming:
+            self.workers.cancel_group(self, "quote")
+
+    def action_swap(self) -> None:
+        self.query_one(QuoteForm).swap()
+
+    def action_toggle_detail(self) -> None:
+        shown = self.query_one(QuoteDetail).display
+        self.set_class(not shown, "-detail-open")
+        self.set_class(shown, "-detail-closed")
+        self.call_after_refresh(self._refresh_detail)
+
+    def action_toggle_auto(self) -> None:
+        self.auto_requote = not self.auto_requote
+        self.notify(f"Auto-refresh {'on' if self.auto_requote else 'off'}", timeout=2)
+        self.refresh_clock()
+
+    def action_edit(self) -> None:
+        self.query_one("#amount", Input).focus()

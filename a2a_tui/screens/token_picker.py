@@ -1,0 +1,88 @@
+"""Pick a token by typing: symbol, name or chain, in any order."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from a2a_tui.domain.tokens import Token, search_tokens
+
+__all__ = ["TokenPicker"]
+
+
+def _prompt(token: Token) -> Content:
+    """Plain-text spans: token names come from a server and are never markup."""
+    return Content.assemble(
+        (f"{token.symbol:<6}", "bold"),
+        " ",
+        (f"{token.chain.name:<16}", "$text-accent"),
+        " ",
+        (token.name, "$text-muted"),
+    )
+
+
+class TokenPicker(ModalScreen[Token | None]):
+    CSS_PATH = "token_picker.tcss"
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel", id="token_picker.cancel"),
+        Binding("down", "move(1)", "Next", show=False),
+        Binding("up", "move(-1)", "Previous", show=False),
+    ]
+
+    def __init__(self, title: str, tokens: Sequence[Token], query: str = "") -> None:
+        super().__init__()
+        self._heading = title
+        self._tokens = list(tokens)
+        self._initial_query = query
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker"):
+            yield Label(self._heading, id="picker-title", markup=False)
+            yield Input(
+                self._initial_query, placeholder="type a symbol, name or chain", id="filter"
+            )
+            yield OptionList(id="choices", markup=False)
+
+    def on_mount(self) -> None:
+        self._fill(self._initial_query)
+        self.query_one("#filter", Input).focus()
+
+    def _fill(self, needle: str) -> None:
+        found = search_tokens(self._tokens, needle)
+        choices = self.query_one("#choices", OptionList)
+        choices.set_options(Option(_prompt(t), id=str(t.token_id)) for t in found)
+        if found:
+            choices.highlighted = 0
+
+    @on(Input.Changed, "#filter")
+    def _filter(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    def action_move(self, step: int) -> None:
+        choices = self.query_one("#choices", OptionList)
+        if choices.option_count:
+            current = choices.highlighted or 0
+            choices.highlighted = max(0, min(current + step, choices.option_count - 1))
+
+    @on(Input.Submitted, "#filter")
+    def _submit(self) -> None:
+        choices = self.query_one("#choices", OptionList)
+        if choices.highlighted is not None:
+            self._choose(choices.get_option_at_index(choices.highlighted).id)
+
+    @on(OptionList.OptionSelected, "#choices")
+    def _clicked(self, event: OptionList.OptionSelected) -> None:
+        self._choose(event.option.id)
+
+    def _choose(self, option_id: str | None) -> None:
+        token = next((t for t in self._tokens if str(t.token_id) == option_id), None)
+        if token is not None:
+            self.dismiss(token)

@@ -1,0 +1,134 @@
+"""The quote form: pair, amount, slippage, promo, channel filter.
+
+It checks everything it can before anything touches the network and shows
+the problem under the form, with focus on the input to fix. A valid form
+posts `QuoteForm.Submitted` with a ready `QuoteSpec`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label
+
+from a2a_tui.domain import display
+from a2a_tui.domain.quote_input import QuoteArgs, QuoteInputError, build_spec, resolve_args
+from a2a_tui.domain.quotes import QuoteSpec
+from a2a_tui.domain.tokens import Token
+from a2a_tui.widgets.token_field import TokenField
+
+__all__ = ["QuoteForm"]
+
+
+class QuoteForm(Widget):
+    DEFAULT_CSS = Path(__file__).with_suffix(".tcss").read_text()
+
+    class Submitted(Message):
+        def __init__(self, spec: QuoteSpec) -> None:
+            super().__init__()
+            self.spec = spec
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.tokens: Sequence[Token] = ()
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="form-row", id="pair-row"):
+            yield Label("From", classes="field-label")
+            yield TokenField("source token", id="src")
+            yield Label("→", classes="field-label arrow")
+            yield TokenField("destination", id="dst")
+            yield Label("Amount", classes="field-label")
+            yield Input(placeholder="1.5", id="amount", compact=True)
+        with Horizontal(classes="form-row"):
+            yield Label("Slippage", classes="field-label")
+            yield Input("1%", id="slippage", compact=True)
+            yield Label("Promo", classes="field-label")
+            yield Input(placeholder="none", id="promo", compact=True)
+            yield Label("Channel", classes="field-label")
+            yield Input(placeholder="all", id="channel", compact=True, restrict=r"\d*")
+            yield Button("Quote", id="go", compact=True, variant="primary")
+        yield Label("", id="form-error", markup=False)
+
+    # -- filling ----------------------------------------------------------------
+
+    def fill(self, args: QuoteArgs) -> QuoteSpec | None:
+        """Put a command line's quote into the form; the spec if it is valid."""
+        self.query_one("#amount", Input).value = args.amount
+        self.query_one("#slippage", Input).value = args.slippage
+        self.query_one("#promo", Input).value = args.promo or ""
+        self.query_one("#channel", Input).value = "" if args.channel is None else str(args.channel)
+        try:
+            spec = resolve_args(args, self.tokens)
+        except QuoteInputError as exc:
+            self.show_error(exc)
+            return None
+        self.query_one("#src", TokenField).token = spec.src
+        self.query_one("#dst", TokenField).token = spec.dst
+        self.query_one("#slippage", Input).value = display.fraction_percent(spec.slippage)
+        self.show_error(None)
+        return spec
+
+    def swap(self) -> None:
+        src, dst = self.query_one("#src", TokenField), self.query_one("#dst", TokenField)
+        src.token, dst.token = dst.token, src.token
+
+    # -- submitting -------------------------------------------------------------
+
+    def spec(self) -> QuoteSpec:
+        """The form as a spec; raises `QuoteInputError` naming the field to fix."""
+        return build_spec(
+            self.query_one("#src", TokenField).token,
+            self.query_one("#dst", TokenField).token,
+            self.query_one("#amount", Input).value,
+            self.query_one("#slippage", Input).value,
+            self.query_one("#promo", Input).value,
+            self.query_one("#channel", Input).value,
+        )
+
+    def submit(self) -> None:
+        try:
+            spec = self.spec()
+        except QuoteInputError as exc:
+            self.show_error(exc)
+            self.query_one(f"#{exc.field}").focus()
+            return
+        self.show_error(None)
+        self.post_message(self.Submitted(spec))
+
+    def show_error(self, error: QuoteInputError | None) -> None:
+        label = self.query_one("#form-error", Label)
+        label.update("" if error is None else f"⚠ {error}")
+        label.set_class(error is not None, "-visible")
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#go")
+    def _submit(self) -> None:
+        self.submit()
+
+    @on(Input.Changed)
+    def _clear_error(self) -> None:
+        self.show_error(None)
+
+    @on(TokenField.PickRequested)
+    def _pick(self, event: TokenField.PickRequested) -> None:
+        from a2a_tui.screens.token_picker import TokenPicker
+
+        field = event.field
+        title = "Swap from" if field.id == "src" else "Swap to"
+
+        def chosen(token: Token | None) -> None:
+            if token is not None:
+                field.token = token
+                self.show_error(None)
+                self.screen.focus_next()
+            else:
+                field.focus()
+
+        self.app.push_screen(TokenPicker(title, self.tokens, event.query), chosen)

@@ -1,0 +1,310 @@
+"""The live quote table.
+
+A Line API widget (like toolong's log view) rather than a DataTable: it
+renders only the visible lines straight from the ranking board, so a
+thousand channels re-ranking cost what twenty visible rows cost, and a
+burst of updates is one repaint. The cursor belongs to a row key, not an
+index: when ranks move, the highlight moves with its row. Until the user
+moves it, it rides on the best quote.
+
+All text comes from the board already made inert; it is emitted as plain
+segments, never parsed as markup.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from a2a_tui.domain import display
+from a2a_tui.engine.board import QuoteBoard, Ranked, RowKey, RowState, Tag
+
+__all__ = ["QuoteTable"]
+
+SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+_TAG_LABELS = {Tag.BEST: "BEST", Tag.CHEAPEST: "CHEAP", Tag.FASTEST: "FAST"}
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    title: str
+    width: int
+    right: bool = False
+
+
+def layout(width: int, symbol: str) -> list[Column]:
+    """Columns for a width: the channel name takes what the others leave."""
+    wide = width >= 100
+    fixed = [
+        Column("rank", "#", 3, right=True),
+        Column("name", "Channel", 0),
+        *([Column("provider", "Provider", 9)] if wide else []),
+        Column("out", f"Receive {symbol}"[:16], 16 if wide else 15, right=True),
+        Column("usd", "USD", 12 if wide else 10, right=True),
+        Column("fee", "Fee", 14 if wide else 6, right=True),
+        Column("delta", "Δ bps", 7 if wide else 6, right=True),
+        Column("time", "Time", 7 if wide else 6, right=True),
+        Column("tags", "Tags", 15),
+    ]
+    used = sum(c.width for c in fixed) + len(fixed) - 1
+    name_width = max(10, width - used)
+    return [Column(c.key, c.title, name_width) if c.key == "name" else c for c in fixed]
+
+
+class QuoteTable(ScrollView, can_focus=True):
+    DEFAULT_CSS = Path(__file__).with_suffix(".tcss").read_text()
+
+    COMPONENT_CLASSES = {
+        "quote-table--header",
+        "quote-table--cursor",
+        "quote-table--best",
+        "quote-table--pending",
+        "quote-table--failed",
+        "quote-table--stale",
+        "quote-table--tag",
+    }
+
+    BINDINGS = [
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home", "edge(-1)", "First", show=False),
+        Binding("end", "edge(1)", "Last", show=False),
+        Binding("enter", "select", "Choose", id="quote_table.select", show=False),
+    ]
+
+    stale: reactive[bool] = reactive(False)
+    """Dim the amounts: the quote is older than the guide's 10 seconds."""
+
+    class Highlighted(Message):
+        """The cursor is on another row (or on none)."""
+
+        def __init__(self, key: RowKey | None) -> None:
+            super().__init__()
+            self.key = key
+
+    class Selected(Message):
+        """The user chose a row (Enter or a second click)."""
+
+        def __init__(self, key: RowKey) -> None:
+            super().__init__()
+            self.key = key
+
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._now = clock
+        self._board: QuoteBoard | None = None
+        self._ranked_rows: list[Ranked] = []
+        self._cursor: RowKey | None = None
+        self._follow_best = True
+        self._spinning = False
+        self.paints = 0  # render passes, for the coalescing test and the benchmark
+        self.updates = 0  # board changes taken in
+
+    # -- data -------------------------------------------------------------------
+
+    @property
+    def cursor_key(self) -> RowKey | None:
+        return self._cursor
+
+    def show(self, board: QuoteBoard | None) -> None:
+        """Display another board (a new quote); the cursor starts on its best row."""
+        self._board = board
+        self._follow_best = True
+        self._cursor = None
+        self.scroll_to(y=0, animate=False)
+        self.refresh_rows()
+
+    def refresh_rows(self) -> None:
+        """The board changed: re-read it, keep the cursor on its row, repaint once."""
+        self.updates += 1
+        board = self._board
+        self._ranked_rows = board.ranked() if board is not None else []
+        height = len(self._ranked_rows) + 1
+        if self.virtual_size.height != height:  # a layout pass only when the row count moves
+            self.virtual_size = Size(self.size.width, height)
+        if self._ranked_rows and (self._follow_best or self._cursor is None):
+            self._move_to(0, follow=self._follow_best)
+        elif not self._ranked_rows:
+            self._set_cursor(None)
+        else:
+            self._ensure_visible(self._cursor_index())
+        spinning = any(r.row.state is RowState.PENDING for r in self._ranked_rows)
+        if spinning and not self._spinning:
+            self._spinner = self.set_interval(0.1, self.refresh, name="spinner")
+        elif not spinning and self._spinning:
+            self._spinner.stop()
+        self._spinning = spinning
+        self.refresh()
+
+    # -- cursor -----------------------------------------------------------------
+
+    def _cursor_index(self) -> int:
+        if self._board is None or self._cursor is None:
+            return 0
+        index = self._board.index_of(self._cursor)
+        return 0 if index is None else index
+
+    def _set_cursor(self, key: RowKey | None) -> None:
+        if key != self._cursor:
+            self._cursor = key
+            self.post_message(self.Highlighted(key))
+
+    def _move_to(self, index: int, *, follow: bool = False) -> None:
+        if not self._ranked_rows:
+            return
+        index = max(0, min(index, len(self._ranked_rows) - 1))
+        self._follow_best = follow
+        self._set_cursor(self._ranked_rows[index].row.key)
+        self._ensure_visible(index)
+        self.refresh()
+
+    def _ensure_visible(self, index: int) -> None:
+        visible = max(1, self.size.height - 1)
+        top = int(self.scroll_offset.y)
+        if index < top:
+            self.scroll_to(y=index, animate=False)
+        elif index >= top + visible:
+            self.scroll_to(y=index - visible + 1, animate=False)
+
+    def action_cursor(self, step: int) -> None:
+        self._move_to(self._cursor_index() + step)
+
+    def action_page(self, direction: int) -> None:
+        self._move_to(self._cursor_index() + direction * max(1, self.size.height - 2))
+
+    def action_edge(self, direction: int) -> None:
+        self._move_to(0 if direction < 0 else len(self._ranked_rows) - 1, follow=direction < 0)
+
+    def action_select(self) -> None:
+        if self._cursor is not None:
+            self.post_message(self.Selected(self._cursor))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y < 1:
+            return
+        index = int(self.scroll_offset.y) + offset.y - 1
+        if index >= len(self._ranked_rows):
+            return
+        key = self._ranked_rows[index].row.key
+        if key == self._cursor and event.chain >= 1 and not self._follow_best:
+            self.post_message(self.Selected(key))
+        self._move_to(index)
+
+    # -- rendering --------------------------------------------------------------
+
+    def watch_stale(self) -> None:
+        self.refresh()
+
+    def _overlay(self, name: str) -> Style:
+        """Only what the component declares, so the cursor's background shows through."""
+        return self.get_component_rich_style(name, partial=True)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self.paints += 1
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        board = self._board
+        columns = layout(width, board.spec.dst.symbol if board is not None else "")
+        base = self.rich_style
+        if y == 0:
+            style = base + self.get_component_rich_style("quote-table--header")
+            return _strip([(c.title, style, c.width, c.right) for c in columns], style, width)
+        index = int(self.scroll_offset.y) + y - 1
+        if board is None or index >= len(self._ranked_rows):
+            return Strip.blank(width, base)
+        ranked = self._ranked_rows[index]
+        style = base
+        if ranked.row.key == self._cursor:
+            style = base + self.get_component_rich_style("quote-table--cursor")
+        return _strip(self._cells(board, ranked, columns, style), style, width)
+
+    def _cells(
+        self, board: QuoteBoard, ranked: Ranked, columns: list[Column], base: Style
+    ) -> list[Cell]:
+        row, quote = ranked.row, ranked.row.quote
+        values: dict[str, tuple[str, Style]] = {
+            "name": (row.name, base),
+            "provider": (row.source_label, base),
+        }
+        if row.state is RowState.QUOTED and quote is not None:
+            amount_style = base
+            if ranked.rank == 1:
+                amount_style = base + self._overlay("quote-table--best")
+            if self.stale:
+                amount_style = base + self._overlay("quote-table--stale")
+            fee = display.percent(quote.fee_pct)
+            if quote.promo_applied:
+                wide = next(c.width for c in columns if c.key == "fee") > 6
+                fee = f"{fee} ({display.percent(quote.fee_pct_original)})" if wide else f"*{fee}"
+            tag_style = base + self._overlay("quote-table--tag")
+            values |= {
+                "rank": (str(ranked.rank), base),
+                "out": (
+                    display.amount(quote.out_amount, board.spec.dst.decimals, pad=True),
+                    amount_style,
+                ),
+                "usd": (display.usd(quote.out_usd), amount_style),
+                "fee": (fee, base),
+                "delta": (display.bps(ranked.shortfall_bps), base),
+                "time": (display.duration(ranked.latency), base),
+                "tags": (" ".join(_TAG_LABELS[t] for t in Tag if t in ranked.tags), tag_style),
+            }
+            return [(*values.get(c.key, ("", base)), c.width, c.right) for c in columns]
+        if row.state is RowState.PENDING:
+            style = base + self._overlay("quote-table--pending")
+            frame = SPINNER[int(self._now() * 10) % len(SPINNER)]
+            values |= {"rank": (frame, style), "out": ("waiting…", style)}
+            return [(*values.get(c.key, ("", style)), c.width, c.right) for c in columns]
+        # failed: the message spans from the amount column up to the time column
+        style = base + self._overlay("quote-table--failed")
+        values |= {"rank": ("✗", style), "time": (display.duration(ranked.latency), style)}
+        keys = [c.key for c in columns]
+        first, last = keys.index("out"), keys.index("time")
+        span = sum(c.width for c in columns[first:last]) + (last - first - 1)
+        return [
+            *[(*values.get(c.key, ("", style)), c.width, c.right) for c in columns[:first]],
+            (row.error or "failed", style, span, False),
+            *[(*values.get(c.key, ("", style)), c.width, c.right) for c in columns[last:]],
+        ]
+
+
+#: (text, style, width, right-aligned)
+Cell = tuple[str, Style, int, bool]
+
+
+def _strip(cells: list[Cell], fill: Style, width: int) -> Strip:
+    """One table line: each cell cut (with an ellipsis) or padded to its width."""
+    segments: list[Segment] = []
+    for text, style, size, right in cells:
+        if cell_len(text) > size:
+            text = set_cell_size(text, size - 1) + "…"
+        pad = " " * (size - cell_len(text))
+        segments.append(Segment(pad + text if right else text + pad, style))
+        segments.append(Segment(" ", fill))
+    return Strip(segments).crop(0, width).extend_cell_length(width, fill)

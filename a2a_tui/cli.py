@@ -23,10 +23,6 @@ from a2a_tui.domain.quote_input import QuoteArgs
 if TYPE_CHECKING:
     from a2a_tui.sim.simulator import SimConfig
 
-#: The demo opens with a quote already streaming: a cross-chain pair most channels serve.
-DEMO_QUOTE = QuoteArgs("ETH@ethereum", "USDT@tron", "1.5")
-#: The guide's 60 s upstream timeout is realistic but a long wait in a demo.
-DEMO_UPSTREAM_TIMEOUT = 8.0
 
 __all__ = ["main"]
 
@@ -214,17 +210,9 @@ def run_tui(args: argparse.Namespace) -> int:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from a2a_tui.app import A2AApp
-    from a2a_tui.backend import Backend
-    from a2a_tui.sim.server import SimServer
-    from a2a_tui.sim.simulator import SimConfig, Simulator
+    from a2a_tui.demo import demo_app
 
-    with SimServer(Simulator(SimConfig(upstream_timeout=DEMO_UPSTREAM_TIMEOUT))) as server:
-        app = A2AApp(
-            Backend.any2any(server.base_url),
-            initial=_quote_args(args) or DEMO_QUOTE,
-            subtitle=f"demo · simulator on {server.base_url}",
-        )
+    with demo_app(_quote_args(args)) as app:
         app.run()
     return app.return_code or 0
 

@@ -56,8 +56,15 @@ class Gate:
         await self._event.wait()
 
 
+class Tick:
+    """A pause in a script that moves a `Ticker` on: latencies become exact."""
+
+    def __init__(self, clock: Ticker, seconds: float) -> None:
+        self.clock, self.seconds = clock, seconds
+
+
 Event = Quote | ChannelFailed | ChannelsExpected
-Step = Event | Gate | BaseException
+Step = Event | Gate | Tick | BaseException
 
 
 class ScriptedSource:
@@ -80,6 +87,8 @@ class ScriptedSource:
             for step in self.script:
                 if isinstance(step, Gate):
                     await step.wait()
+                elif isinstance(step, Tick):
+                    step.clock.advance(step.seconds)
                 elif isinstance(step, BaseException):
                     raise step
                 else:

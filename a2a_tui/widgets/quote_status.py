@@ -70,4 +70,4 @@ class QuoteStatus(Widget):
                 f"⚠ stale: quoted {display.duration(age)} ago, past the {STALE_AFTER:g} s the"
                 f" guide allows · r to re-quote{auto}"
             )
-        return Content(f"✓ {answered}{errors} · quote age {display.duration(age)}{auto}")
+        return Content(f"✓ {answered}{errors} · quote age {int(age)} s{auto}")

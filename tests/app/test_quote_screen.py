@@ -229,3 +229,31 @@ async def test_swap_and_stop_from_the_keyboard() -> None:
         await until(screen, lambda: source.closed == 1)
         await pilot.press("s")
         assert screen.query_one("#src", TokenField).token == SPEC.dst
+
+
+async def test_hostile_server_text_is_inert_end_to_end(make_sim: MakeSim) -> None:
+    """Markup, an OSC 52 clipboard write, a screen clear and a bidi override in a
+    channel name: shown as plain text, nothing reaches the terminal, nothing acts."""
+    hostile = SimChannel(
+        666,
+        "[bold red]Evil[/] [@click=app.quit]x[/] \x1b]52;c;SGVsbG8=\x07\x1b[2J\u202eok",
+        "\x1b]8;;https://evil.example\x07",
+        Decimal("0.1"), 5, 10, 1, 0.0, 0.0, 0.0,
+    )  # fmt: skip
+    server = make_sim(channels=(hostile,))
+    app = A2AApp(Backend.any2any(server.base_url), initial=ARGS_ETH)
+    async with app.run_test(size=(200, 30)) as pilot:
+        screen = board_of(app)
+        await until(screen, complete(screen))
+        assert screen.board is not None
+        ranked = screen.board.ranked()[0]
+        assert ranked.row.name == "[bold red]Evil[/] [@click=app.quit]x[/] ok"
+        await pilot.click(QuoteTable, offset=(10, 1))  # on the row: no action may run
+        await pilot.click(QuoteTable, offset=(10, 1))
+        await pilot.pause()
+        assert app.is_running
+        table = screen.query_one(QuoteTable)
+        line = "".join(segment.text for segment in table.render_line(1))
+        assert "[bold red]Evil[/]" in line
+        assert not any(ch in line for ch in "\x1b\x07\x9b\u202e")
+        assert all(value.isprintable() for _, value in ranked.row.quote.fields)  # type: ignore[union-attr]

@@ -1,0 +1,36 @@
+"""``a2a-tui demo``: the simulator in this process, the app pointed at it.
+
+The simulator runs on its own thread and event loop on a free loopback port,
+so its work never competes with the UI's loop. The demo's keys live in the
+simulator's memory only; nothing is read from or written to the user's
+keyring or config.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from a2a_tui.app import A2AApp
+from a2a_tui.backend import Backend
+from a2a_tui.domain.quote_input import QuoteArgs
+from a2a_tui.sim.server import SimServer
+from a2a_tui.sim.simulator import SimConfig, Simulator
+
+__all__ = ["DEMO_QUOTE", "demo_app"]
+
+#: The demo opens with a quote already streaming: a cross-chain pair most channels serve.
+DEMO_QUOTE = QuoteArgs("ETH@ethereum", "USDT@tron", "1.5")
+#: The guide's 60 s upstream timeout is realistic, but a long wait in a demo.
+DEMO_UPSTREAM_TIMEOUT = 8.0
+
+
+@contextmanager
+def demo_app(initial: QuoteArgs | None = None, config: SimConfig | None = None) -> Iterator[A2AApp]:
+    config = config or SimConfig(upstream_timeout=DEMO_UPSTREAM_TIMEOUT)
+    with SimServer(Simulator(config)) as server:
+        yield A2AApp(
+            Backend.any2any(server.base_url),
+            initial=initial or DEMO_QUOTE,
+            subtitle=f"demo · simulator on {server.base_url}",
+        )

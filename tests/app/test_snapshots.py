@@ -1,0 +1,116 @@
+"""Layout snapshots of the quote board: empty, streaming, complete; 80x24 and 120x40.
+
+Deterministic by construction: scripted sources, a clock that moves only when
+the script says so (so latencies, ages and the spinner frame are fixed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from app_helpers import complete, fake_app, until
+from fakes import Gate, ScriptedSource, Tick, Ticker, quote
+from textual.pilot import Pilot
+
+from a2a_tui.domain.quote_input import QuoteArgs
+from a2a_tui.domain.quotes import ChannelFailed, ChannelRef, ChannelsExpected
+from a2a_tui.screens.quote import QuoteScreen
+from a2a_tui.widgets.quote_form import QuoteForm
+
+SnapCompare = Callable[..., bool]
+ARGS = QuoteArgs("ETH", "USDT@tron", "1.5")
+NAMES = ["Arbor Bridge", "Cobalt Swap", "Helix Router", "Nimbus Relay", "Quill Cross"]
+EXPECTED = ChannelsExpected(
+    "fake", tuple(ChannelRef("fake", 101 + i, name) for i, name in enumerate(NAMES))
+)
+
+
+def script(clock: Ticker, *, gate: Gate | None = None) -> list[Any]:
+    """Two quotes, a failure, then (unless gated) two more quotes, one with a promo."""
+    plain = quote(105, 4_718_901_233, "0.16", name="Quill Cross")
+    promo = replace(plain, promo_applied=True, fee_pct_original=plain.fee_pct * 2)
+    return [
+        EXPECTED,
+        Tick(clock, 0.084), quote(101, 4_716_190_851, "0.3", name="Arbor Bridge"),
+        Tick(clock, 0.131), quote(103, 4_719_102_004, "0.1", name="Helix Router"),
+        Tick(clock, 0.402), ChannelFailed("fake", 104, "upstream rate limited"),
+        *([gate] if gate else []),
+        Tick(clock, 0.733), quote(102, 4_715_557_551, "0.25", name="Cobalt Swap"),
+        Tick(clock, 1.861), promo,
+    ]  # fmt: skip
+
+
+def board_app(*, gated: bool) -> tuple[Any, Gate]:
+    clock, gate = Ticker(), Gate()
+    source = ScriptedSource(script(clock, gate=gate if gated else None))
+    return fake_app(source, initial=ARGS, clock=clock), gate
+
+
+def waits_for(
+    predicate: Callable[[QuoteScreen], Callable[[], bool]],
+) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        screen = pilot.app.screen
+        assert isinstance(screen, QuoteScreen)
+        await until(screen, predicate(screen))
+        await pilot.pause()
+
+    return run_before
+
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_empty(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
+    app = fake_app(ScriptedSource())
+    ready = waits_for(lambda s: lambda: s.query_one(QuoteForm).tokens != ())
+    assert snap_compare(app, terminal_size=size, run_before=ready)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_streaming(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
+    app, gate = board_app(gated=True)
+    assert snap_compare(
+        app, terminal_size=size, run_before=waits_for(lambda s: gate.reached.is_set)
+    )
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_complete(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
+    app, _ = board_app(gated=False)
+    assert snap_compare(app, terminal_size=size, run_before=waits_for(complete))
+
+
+def test_complete_light_theme(snap_compare: SnapCompare) -> None:
+    app, _ = board_app(gated=False)
+    app.theme = "textual-light"
+    assert snap_compare(app, terminal_size=(80, 24), run_before=waits_for(complete))
+
+
+def test_detail_panel_opened_at_80_columns(snap_compare: SnapCompare) -> None:
+    app, _ = board_app(gated=False)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await waits_for(complete)(pilot)
+        await pilot.press("down", "d")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_bad_amount_message(snap_compare: SnapCompare) -> None:
+    app = fake_app(ScriptedSource(), initial=QuoteArgs("ETH", "USDT@tron", "1.0000000000000000001"))
+    ready = waits_for(lambda s: lambda: s.query_one(QuoteForm).tokens != ())
+    assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
+
+
+def test_hostile_names_are_shown_literally(snap_compare: SnapCompare) -> None:
+    """What survives the edge (markup-like text) must be shown as typed, never acted on."""
+    names = ["[bold red]Evil[/]", "[@click=app.quit]Click[/]", "[link=https://x]L[/link]", "[/"]
+    source = ScriptedSource([quote(i, 1000 - i, name=name) for i, name in enumerate(names)])
+    app = fake_app(source, initial=ARGS)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=waits_for(complete))

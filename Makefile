@@ -37,10 +37,10 @@ snapshots-update: $(STAMP)
 	$(BIN)/pytest -q tests/app --snapshot-update
 
 screenshots: $(STAMP)
-	$(BIN)/python -m benchmarks.screenshots
+	$(BIN)/python scripts/screenshots.py
 
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks.quote_stream
+	$(BIN)/python benchmarks/quote_stream.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .import_linter_cache *.egg-info

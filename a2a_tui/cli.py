@@ -64,6 +64,11 @@ def _add_sim_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="channels never fail at random (faults can still be set via /sim/faults)",
     )
+    parser.add_argument(
+        "--stamp-events",
+        action="store_true",
+        help="give each event an SSE id: its send time in ns since the epoch (benchmarks)",
+    )
 
 
 def _add_host_option(parser: argparse.ArgumentParser) -> None:
@@ -135,6 +140,7 @@ def _sim_config_from(args: argparse.Namespace) -> SimConfig:
         upstream_timeout=args.upstream_timeout,
         extra_channels=args.channels,
         failures=not args.no_failures,
+        stamp_events=args.stamp_events,
     )
 
 

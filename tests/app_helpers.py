@@ -51,4 +51,10 @@ def fake_app(
         return list(tokens)
 
     backend = Backend("http://fake.invalid", list(sources), load)
-    return A2AApp(backend, initial=initial, subtitle="fake backend", clock=clock or Ticker())
+    return A2AApp(
+        backend,
+        initial=initial,
+        subtitle="fake backend",
+        clock=clock or Ticker(),
+        present_interval=0,
+    )

@@ -37,7 +37,7 @@ def quote(channel_id: int, out: int, fee: str = "0.3", *, source: str = "fake",
         promo_applied=False,
         discount_pct=None,
         icon="https://icons.example/x.png",
-        fields=(("channel_id", str(channel_id)), ("name", name), ("estimated_out_str", str(out))),
+        wire={"channel_id": channel_id, "name": name, "estimated_out_str": str(out)},
     )
 
 

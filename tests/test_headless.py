@@ -42,7 +42,7 @@ def parsed(lines: list[str]) -> list[dict[str, Any]]:
 
 
 async def test_json_lines_carry_the_rank_at_each_moment(make_sim: MakeSim) -> None:
-    server = make_sim()
+    server = make_sim(latency_scale=0.1)  # channels answer after the channel list
     code, lines, err = await quote(
         server.base_url, QuoteArgs("USDT@ethereum", "USDC@ethereum", "1000")
     )

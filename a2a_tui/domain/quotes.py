@@ -7,12 +7,14 @@ quotes from different providers compare with integer arithmetic.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import json
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Protocol
 
+from a2a_tui.domain.text import inert
 from a2a_tui.domain.tokens import Token
 
 __all__ = [
@@ -48,7 +50,9 @@ class ChannelRef:
 
 @dataclass(frozen=True, slots=True)
 class Quote:
-    """One channel's answer. Text fields are already inert (see `domain.text`)."""
+    """One channel's answer. Text fields are already inert (see `domain.text`);
+    ``wire`` is the provider's object as received, for the detail view only,
+    and reachable as text only through `display_fields`."""
 
     source: str
     channel_id: int
@@ -60,7 +64,26 @@ class Quote:
     promo_applied: bool
     discount_pct: Decimal | None
     icon: str
-    fields: tuple[tuple[str, str], ...]  # every wire field as received, for the detail view
+    wire: Mapping[str, object]
+
+    def display_fields(self) -> list[tuple[str, str]]:
+        """Every wire field as inert text, JSON-spelled (``null``, ``false``).
+
+        Computed on demand: only the detail panel needs it, and doing it per
+        event cost more than parsing the event.
+        """
+        return [
+            (inert(name, limit=40), inert(_json_text(value), limit=400))
+            for name, value in self.wire.items()
+        ]
+
+
+def _json_text(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Decimal):
+        return str(value)
+    return json.dumps(value, default=str)
 
 
 @dataclass(frozen=True, slots=True)

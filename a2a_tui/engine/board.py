@@ -1,13 +1,16 @@
 """The ranking board: every channel of one quote, ranked with integer math.
 
 Rows are keyed by (source, channel) and never move under a key, so a UI can
-keep its cursor on a row while the ranking changes around it. Ranking is
-lazy: `apply` only records, `ranked()` sorts once per change, however many
-events arrived in between.
+keep its cursor on a row while the ranking changes around it. The ranking is
+an index kept sorted as events arrive (bisect), counters are kept as they
+change, and a `Ranked` view of a row is built only when someone reads it: a
+table showing twenty rows of a thousand-channel quote does twenty rows of
+work per repaint, and an event costs O(log n) however long the board is.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,7 +28,16 @@ from a2a_tui.domain.quotes import (
 )
 from a2a_tui.engine.merger import Arrival
 
-__all__ = ["STALE_AFTER", "BoardStatus", "QuoteBoard", "Ranked", "Row", "RowKey", "RowState", "Tag"]
+__all__ = [
+    "STALE_AFTER",
+    "BoardStatus",
+    "QuoteBoard",
+    "Ranked",
+    "Row",
+    "RowKey",
+    "RowState",
+    "Tag",
+]
 
 #: Guide FAQ Q4: keep quote-to-order under 10 seconds.
 STALE_AFTER = 10.0
@@ -56,6 +68,14 @@ class Row:
     arrived_at: float | None = None
     seq: int = 0  # arrival order, for tie-breaks and FASTEST
 
+    def rank_key(self) -> tuple[int, Decimal, int]:
+        """Largest net out first, then the lower fee, then the earlier answer."""
+        assert self.quote is not None
+        return (-self.quote.out_amount, self.quote.fee_pct, self.seq)
+
+    def pending_key(self) -> tuple[str, str, int]:
+        return (self.key[0], self.name.lower(), -1 if self.key[1] is None else self.key[1])
+
 
 @dataclass(frozen=True, slots=True)
 class Ranked:
@@ -79,6 +99,8 @@ class BoardStatus:
 
 
 class QuoteBoard:
+    """Quoted rows best first, then pending (by name), then failed (by arrival)."""
+
     def __init__(self, spec: QuoteSpec, sources: Mapping[str, str], started_at: float) -> None:
         """``sources`` maps each source id to its label, in display order."""
         self.spec = spec
@@ -86,13 +108,16 @@ class QuoteBoard:
         self.version = 0
         self._labels = dict(sources)
         self._rows: dict[RowKey, Row] = {}
+        self._quoted: list[tuple[int, Decimal, int, RowKey]] = []  # sorted rank keys
+        self._pending: list[tuple[str, str, int, RowKey]] = []  # sorted pending keys
+        self._failed: list[RowKey] = []  # in order of failure
+        self._failed_at: dict[RowKey, int] = {}
+        self._cheapest: Row | None = None
+        self._fastest: Row | None = None
         self._announced: set[str] = set()
         self._finished: dict[str, SourceFinished] = {}
         self._finished_at: float | None = None
         self._seq = 0
-        self._ranked: list[Ranked] = []
-        self._index: dict[RowKey, int] = {}
-        self._ranked_version = -1
 
     # -- recording --------------------------------------------------------------
 
@@ -101,142 +126,175 @@ class QuoteBoard:
             self._apply(at, event)
         self.version += 1
 
-    def _row(self, key: RowKey, name: str) -> Row:
-        row = self._rows.get(key)
-        if row is None:
-            row = self._rows[key] = Row(key, self._labels.get(key[0], key[0]), name)
-        return row
-
     def _apply(self, at: float, event: QuoteEvent) -> None:
         match event:
             case Quote():
-                row = self._row((event.source, event.channel_id), event.name)
-                row.name, row.state, row.quote, row.error = event.name, RowState.QUOTED, event, None
+                row = self._take((event.source, event.channel_id), event.name)
+                row.name, row.quote, row.error = event.name, event, None
                 self._arrive(row, at)
+                self._enter_quoted(row)
             case ChannelFailed():
-                row = self._row((event.source, event.channel_id), "")
-                row.state, row.error = RowState.FAILED, event.message
-                if event.channel_id is None:
-                    row.name = "(whole provider)"
+                name = "(whole provider)" if event.channel_id is None else ""
+                row = self._take((event.source, event.channel_id), name)
+                row.quote, row.error = None, event.message
                 self._arrive(row, at)
+                self._enter_failed(row)
             case ChannelsExpected():
                 self._announced.add(event.source)
                 for ref in event.channels:
-                    row = self._row((ref.source, ref.channel_id), ref.name)
-                    row.name = row.name or ref.name
+                    key = (ref.source, ref.channel_id)
+                    if key not in self._rows:
+                        row = self._rows[key] = Row(key, self._label(ref.source), ref.name)
+                        insort(self._pending, (*row.pending_key(), key))
             case SourceFinished():
                 self._finish(at, event)
+
+    def _label(self, source: str) -> str:
+        return self._labels.get(source, source)
+
+    def _take(self, key: RowKey, name: str) -> Row:
+        """The row for ``key``, taken out of whatever list holds it now."""
+        row = self._rows.get(key)
+        if row is None:  # new: in no list yet
+            row = self._rows[key] = Row(key, self._label(key[0]), name)
+        elif row.state is RowState.PENDING:
+            del self._pending[bisect_left(self._pending, (*row.pending_key(), key))]
+        elif row.state is RowState.QUOTED:
+            del self._quoted[bisect_left(self._quoted, (*row.rank_key(), key))]
+            if row is self._cheapest or row is self._fastest:
+                self._cheapest = self._fastest = None
+                self._recompute_tags(exclude=row)
+        else:  # failed before, answering now: rare, so the O(n) repair is fine
+            self._failed.remove(key)
+            self._failed_at = {k: i for i, k in enumerate(self._failed)}
+        return row
 
     def _arrive(self, row: Row, at: float) -> None:
         if row.arrived_at is None:
             self._seq += 1
             row.seq, row.arrived_at = self._seq, at
 
+    def _enter_quoted(self, row: Row) -> None:
+        row.state = RowState.QUOTED
+        insort(self._quoted, (*row.rank_key(), row.key))
+        self._enter_tags(row)
+
+    def _enter_failed(self, row: Row) -> None:
+        row.state = RowState.FAILED
+        self._failed_at[row.key] = len(self._failed)
+        self._failed.append(row.key)
+
+    def _cheapest_key(self) -> tuple[Decimal, int]:
+        assert self._cheapest is not None
+        assert self._cheapest.quote is not None
+        return (self._cheapest.quote.fee_pct, self._cheapest.seq)
+
+    def _recompute_tags(self, exclude: Row) -> None:
+        for *_, key in self._quoted:
+            row = self._rows[key]
+            if row is not exclude:
+                self._enter_tags(row)
+
+    def _enter_tags(self, row: Row) -> None:
+        assert row.quote is not None
+        if self._cheapest is None or (row.quote.fee_pct, row.seq) < self._cheapest_key():
+            self._cheapest = row
+        if self._fastest is None or row.seq < self._fastest.seq:
+            self._fastest = row
+
     def _finish(self, at: float, event: SourceFinished) -> None:
         self._finished[event.source] = event
-        mine = [r for r in self._rows.values() if r.key[0] == event.source]
         reason = "no answer" if event.complete else (event.message or "stream incomplete")
-        for row in mine:
-            if row.state is RowState.PENDING:
-                row.state, row.error = RowState.FAILED, reason
+        for *_, key in [p for p in self._pending if p[0] == event.source]:
+            row = self._take(key, "")
+            row.error = reason
+            self._arrive(row, at)
+            self._enter_failed(row)
+        quoted = any(key[0] == event.source for *_, key in self._quoted)
+        if not event.complete and not quoted:
+            key = (event.source, None)
+            if self._rows.get(key) is None or self._rows[key].state is not RowState.FAILED:
+                row = self._take(key, "(whole provider)")
+                row.error = reason
                 self._arrive(row, at)
-        if not event.complete and not any(r.state is RowState.QUOTED for r in mine):
-            row = self._row((event.source, None), "(whole provider)")
-            if row.state is not RowState.FAILED:
-                row.state, row.error = RowState.FAILED, reason
-                self._arrive(row, at)
+                self._enter_failed(row)
         if len(self._finished) == len(self._labels):
             self._finished_at = at
 
     # -- reading ----------------------------------------------------------------
 
-    def ranked(self) -> list[Ranked]:
-        """Quoted rows best first, then pending, then failed; cached per version."""
-        if self._ranked_version != self.version:
-            self._ranked = self._rank()
-            self._index = {ranked.row.key: i for i, ranked in enumerate(self._ranked)}
-            self._ranked_version = self.version
-        return self._ranked
+    def __len__(self) -> int:
+        return len(self._quoted) + len(self._pending) + len(self._failed)
+
+    def row_at(self, index: int) -> Ranked:
+        """The row at a display position, with its rank, shortfall and tags."""
+        quoted, pending = len(self._quoted), len(self._pending)
+        if index < quoted:
+            key = self._quoted[index][-1]
+            row = self._rows[key]
+            assert row.quote is not None
+            out, best = row.quote.out_amount, -self._quoted[0][0]
+            tags = set()
+            if index == 0:
+                tags.add(Tag.BEST)
+            if row is self._cheapest:
+                tags.add(Tag.CHEAPEST)
+            if row is self._fastest:
+                tags.add(Tag.FASTEST)
+            return Ranked(
+                row=row,
+                rank=index + 1,
+                shortfall_bps=Fraction((best - out) * 10_000, best) if best else None,
+                min_out=min_out(out, self.spec.slippage),
+                latency=self._latency(row),
+                tags=frozenset(tags),
+            )
+        if index < quoted + pending:
+            return Ranked(row=self._rows[self._pending[index - quoted][-1]])
+        row = self._rows[self._failed[index - quoted - pending]]
+        return Ranked(row=row, latency=self._latency(row))
+
+    def _latency(self, row: Row) -> float | None:
+        return None if row.arrived_at is None else row.arrived_at - self.started_at
 
     def index_of(self, key: RowKey) -> int | None:
-        """Position of a row in `ranked()`: how a cursor follows its row."""
-        self.ranked()
-        return self._index.get(key)
+        """Display position of a row: how a cursor follows its row through re-ranks."""
+        row = self._rows.get(key)
+        if row is None:
+            return None
+        if row.state is RowState.QUOTED:
+            return bisect_left(self._quoted, (*row.rank_key(), key))
+        if row.state is RowState.PENDING:
+            found = bisect_left(self._pending, (*row.pending_key(), key))
+            return len(self._quoted) + found
+        return len(self._quoted) + len(self._pending) + self._failed_at[key]
 
-    def _rank(self) -> list[Ranked]:
-        quoted: list[tuple[int, Decimal, int, Row]] = []
-        pending: list[Row] = []
-        failed: list[Row] = []
-        for row in self._rows.values():
-            if row.quote is not None and row.state is RowState.QUOTED:
-                quoted.append((-row.quote.out_amount, row.quote.fee_pct, row.seq, row))
-            elif row.state is RowState.PENDING:
-                pending.append(row)
-            else:
-                failed.append(row)
-        quoted.sort(key=lambda item: (item[0], item[1], item[2]))
-        result: list[Ranked] = []
-        if quoted:
-            best = -quoted[0][0]
-            cheapest = min(quoted, key=lambda item: (item[1], item[2]))[3]
-            fastest = min(quoted, key=lambda item: item[2])[3]
-            slippage, started = self.spec.slippage, self.started_at
-            for rank, (negative_out, _, _, row) in enumerate(quoted, start=1):
-                out = -negative_out
-                tags = set()
-                if rank == 1:
-                    tags.add(Tag.BEST)
-                if row is cheapest:
-                    tags.add(Tag.CHEAPEST)
-                if row is fastest:
-                    tags.add(Tag.FASTEST)
-                result.append(
-                    Ranked(
-                        row=row,
-                        rank=rank,
-                        shortfall_bps=Fraction((best - out) * 10_000, best) if best else None,
-                        min_out=min_out(out, slippage),
-                        latency=None if row.arrived_at is None else row.arrived_at - started,
-                        tags=frozenset(tags),
-                    )
-                )
-        pending.sort(key=lambda row: (row.key[0], row.name.lower()))
-        failed.sort(key=lambda row: row.seq)
-        started = self.started_at
-        result.extend(Ranked(row=row) for row in pending)
-        result.extend(
-            Ranked(row=row, latency=None if row.arrived_at is None else row.arrived_at - started)
-            for row in failed
-        )
-        return result
+    def find(self, key: RowKey) -> Ranked | None:
+        index = self.index_of(key)
+        return None if index is None else self.row_at(index)
+
+    def ranked(self) -> list[Ranked]:
+        """Every row in display order (O(n): for reports and tests, not repaints)."""
+        return [self.row_at(i) for i in range(len(self))]
+
+    def best(self) -> Ranked | None:
+        return self.row_at(0) if self._quoted else None
 
     def status(self) -> BoardStatus:
-        counts = dict.fromkeys(RowState, 0)
-        for row in self._rows.values():
-            counts[row.state] += 1
-        announced_or_done = self._announced | set(self._finished)
-        known = all(source in announced_or_done for source in self._labels)
+        known = all(s in self._announced or s in self._finished for s in self._labels)
         return BoardStatus(
-            answered=counts[RowState.QUOTED],
-            failed=counts[RowState.FAILED],
-            pending=counts[RowState.PENDING],
-            expected=len(self._rows) if known else None,
+            answered=len(self._quoted),
+            failed=len(self._failed),
+            pending=len(self._pending),
+            expected=len(self) if known else None,
             complete=self._finished_at is not None,
             finished_at=self._finished_at,
             problems=tuple(
-                f"{self._labels.get(f.source, f.source)}: {f.message or 'incomplete'}"
+                f"{self._label(f.source)}: {f.message or 'incomplete'}"
                 for f in self._finished.values()
                 if not f.complete
             ),
         )
-
-    def best(self) -> Ranked | None:
-        ranked = self.ranked()
-        return ranked[0] if ranked and ranked[0].rank == 1 else None
-
-    def find(self, key: RowKey) -> Ranked | None:
-        index = self.index_of(key)
-        return None if index is None else self._ranked[index]
 
     def age(self, now: float) -> float | None:
         """Seconds since the quote completed; None while it is still running."""

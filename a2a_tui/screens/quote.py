@@ -11,6 +11,8 @@ board update and one repaint.
 from __future__ import annotations
 
 import asyncio
+import gc
+import time
 from collections.abc import Callable, Sequence
 
 from textual import on, work
@@ -27,7 +29,7 @@ from a2a_tui.domain.quote_input import QuoteArgs
 from a2a_tui.domain.quotes import QuoteSpec
 from a2a_tui.domain.text import inert
 from a2a_tui.domain.tokens import Token
-from a2a_tui.engine.board import QuoteBoard, RowKey
+from a2a_tui.engine.board import QuoteBoard
 from a2a_tui.engine.merger import Arrival, QuoteRun
 from a2a_tui.providers.any2any.source import describe
 from a2a_tui.widgets.quote_detail import QuoteDetail
@@ -37,6 +39,10 @@ from a2a_tui.widgets.quote_table import QuoteTable
 
 __all__ = ["QuoteScreen"]
 
+#: Seconds between repaints of the board while quotes stream in (30 Hz).
+PRESENT_INTERVAL = 1 / 30
+#: Seconds between detail-panel updates while quotes stream in.
+DETAIL_INTERVAL = 0.2
 #: Keys that would type into an input: hidden from the footer while typing.
 _LETTER_ACTIONS = {"swap", "toggle_detail", "toggle_auto", "edit", "requote_key"}
 
@@ -92,6 +98,7 @@ class QuoteScreen(Screen[None]):
         initial: QuoteArgs | None = None,
         clock: Callable[[], float],
         auto_requote: bool = False,
+        present_interval: float = PRESENT_INTERVAL,
     ) -> None:
         super().__init__()
         self.backend = backend
@@ -105,6 +112,10 @@ class QuoteScreen(Screen[None]):
         self._tokens_loaded = False
         self._notice: str | None = None
         self._quote_lock = asyncio.Lock()
+        self._detail_due = False
+        self.present_interval = present_interval
+        self._present_due = False
+        self._last_present = 0.0
 
     def compose(self) -> ComposeResult:
         yield Header(icon="⇄")
@@ -136,6 +147,7 @@ class QuoteScreen(Screen[None]):
     def _tokens_loaded_handler(self, message: TokensLoaded) -> None:
         self._tokens_loaded = True
         self._notice = None
+        gc.freeze()  # the token list lives as long as the screen (see A2AApp.on_ready)
         form = self.query_one(QuoteForm)
         form.tokens = message.tokens
         spec = form.fill(self.initial) if self.initial is not None else None
@@ -191,6 +203,26 @@ class QuoteScreen(Screen[None]):
         self.board.apply(message.arrivals)
         if self.board.status().complete:
             self._streaming = False  # the worker may still be closing connections
+            self._present()
+        else:
+            self._schedule_present()
+
+    def _schedule_present(self) -> None:
+        """Leading-edge throttle: a lone event shows at once; a dense stream is
+        shown at most every `present_interval`, so painting never starves the
+        loop that reads the stream (the board itself takes every event at once)."""
+        if self._present_due:
+            return
+        wait = self._last_present + self.present_interval - time.monotonic()
+        if wait <= 0:
+            self._present()
+        else:
+            self._present_due = True
+            self.set_timer(wait, self._present)
+
+    def _present(self) -> None:
+        self._present_due = False
+        self._last_present = time.monotonic()
         self.query_one(QuoteTable).refresh_rows()
         self._refresh_detail()
         self.refresh_clock()
@@ -227,19 +259,27 @@ class QuoteScreen(Screen[None]):
 
     # -- the table and the detail -------------------------------------------------
 
-    def _refresh_detail(self, key: RowKey | None = None) -> None:
-        """Only while it is on screen: updating it is a layout pass for the whole screen."""
-        detail = self.query_one(QuoteDetail)
-        if not detail.display:
+    def _refresh_detail(self, *, now: bool = False) -> None:
+        """Only while it is on screen, and while quotes stream in at most five
+        times a second (unless the user moved): each update is a layout pass
+        for the whole screen."""
+        if not self.query_one(QuoteDetail).display:
             return
-        board = self.board
-        key = key or self.query_one(QuoteTable).cursor_key
+        if now or not self._streaming:
+            self._show_detail()
+        elif not self._detail_due:
+            self._detail_due = True
+            self.set_timer(DETAIL_INTERVAL, self._show_detail)
+
+    def _show_detail(self) -> None:
+        self._detail_due = False
+        board, key = self.board, self.query_one(QuoteTable).cursor_key
         ranked = board.find(key) if board is not None and key is not None else None
-        detail.show(ranked, None if board is None else board.spec)
+        self.query_one(QuoteDetail).show(ranked, None if board is None else board.spec)
 
     @on(QuoteTable.Highlighted)
     def _highlighted(self, event: QuoteTable.Highlighted) -> None:
-        self._refresh_detail(event.key)
+        self._refresh_detail(now=event.by_user)
 
     @on(QuoteForm.Submitted)
     def _submitted(self, event: QuoteForm.Submitted) -> None:
@@ -250,9 +290,6 @@ class QuoteScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # a letter key types into an input: do not advertise it there
         return not (action in _LETTER_ACTIONS and isinstance(self.focused, Input))
-
-    def on_descendant_focus(self) -> None:
-        self.refresh_bindings()
 
     def action_requote(self) -> None:
         """Quote again with what the form holds now (or reload tokens if that failed)."""
@@ -275,7 +312,7 @@ class QuoteScreen(Screen[None]):
         shown = self.query_one(QuoteDetail).display
         self.set_class(not shown, "-detail-open")
         self.set_class(shown, "-detail-closed")
-        self.call_after_refresh(self._refresh_detail)
+        self.call_after_refresh(self._refresh_detail, now=True)
 
     def action_toggle_auto(self) -> None:
         self.auto_requote = not self.auto_requote

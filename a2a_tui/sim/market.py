@@ -17,7 +17,7 @@ from fractions import Fraction
 
 from a2a_tui.sim.catalog import PROMOS, SimChain, SimChannel, SimToken
 
-__all__ = ["ChannelPrice", "Market", "QuoteRefused"]
+__all__ = ["ChannelPrice", "Market", "Pair", "QuoteRefused"]
 
 _USD_QUANTUM = Decimal("0.000001")
 
@@ -34,6 +34,14 @@ class ChannelPrice:
     channel_fee_original: Decimal
     promo_applied: bool
     discount_pct: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    dst: SimToken
+    value_usd: Fraction
+    gross_out: Fraction  # destination smallest units before any fee
+    dst_price: Fraction
 
 
 @dataclass
@@ -70,6 +78,12 @@ class Market:
     def usd_value(self, token: SimToken, amount: int, at: datetime) -> Fraction:
         return Fraction(amount, 10**token.decimals) * self.price(token, at)
 
+    def pair(self, src: SimToken, dst: SimToken, amount_in: int, at: datetime) -> Pair:
+        """What every channel of one quote shares: computed once per stream."""
+        dst_price = self.price(dst, at)
+        value_usd = self.usd_value(src, amount_in, at)
+        return Pair(dst, value_usd, value_usd / dst_price * 10**dst.decimals, dst_price)
+
     def quote(
         self,
         channel: SimChannel,
@@ -79,21 +93,24 @@ class Market:
         promo_code: str | None,
         at: datetime,
     ) -> ChannelPrice:
+        return self.quote_pair(channel, self.pair(src, dst, amount_in, at), promo_code)
+
+    def quote_pair(self, channel: SimChannel, pair: Pair, promo_code: str | None) -> ChannelPrice:
         """Net output after fee, spread and size-dependent impact, floored."""
-        value_usd = self.usd_value(src, amount_in, at)
+        value_usd = pair.value_usd
         if value_usd < channel.min_usd:
             raise QuoteRefused(f"amount below channel minimum ({channel.min_usd} USD)")
         if value_usd > channel.max_usd:
             raise QuoteRefused("insufficient liquidity")
         discount = PROMOS.get(promo_code or "") if channel.promo_eligible else None
         fee = channel.fee_pct * (1 - discount / 100) if discount is not None else channel.fee_pct
-        impact_bps = Fraction(channel.impact_bps_per_musd) * value_usd / 1_000_000
+        impact_bps = channel.impact_bps_per_musd * value_usd / 1_000_000
         keep = (1 - Fraction(fee) / 100) * (1 - (channel.spread_bps + impact_bps) / 10_000)
-        gross = value_usd / self.price(dst, at) * 10**dst.decimals
-        out = math.floor(gross * keep)
+        out = math.floor(pair.gross_out * keep)
         if out <= 0:
             raise QuoteRefused("amount too small after fees")
-        out_usd = Fraction(out, 10**dst.decimals) * self.price(dst, at)
+        dst = pair.dst
+        out_usd = Fraction(out, 10**dst.decimals) * pair.dst_price
         usd = (Decimal(out_usd.numerator) / Decimal(out_usd.denominator)).quantize(
             _USD_QUANTUM, rounding=ROUND_DOWN
         )

@@ -11,6 +11,7 @@ import asyncio
 import json
 import math
 import random
+import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,7 +24,7 @@ from a2a_tui.sim import catalog
 from a2a_tui.sim.catalog import ApiKey, SimChannel, SimIntegrator, SimToken
 from a2a_tui.sim.clock import SimClock, iso
 from a2a_tui.sim.errors import ApiFailure, bad_request
-from a2a_tui.sim.market import Market, QuoteRefused
+from a2a_tui.sim.market import Market, Pair, QuoteRefused
 from a2a_tui.sim.orders import FeeSnapshot, Order, OrderBook, Outcome, Timings
 from a2a_tui.sim.requests import OrderBody, QuoteParams
 
@@ -51,6 +52,7 @@ class SimConfig:
     public_fee_pct: Decimal = Decimal("0.30")
     timings: Timings = field(default_factory=Timings)
     channels: tuple[SimChannel, ...] | None = None  # replaces the catalogue's channels
+    stamp_events: bool = False  # SSE id = send time in ns since the epoch (benchmarks)
 
 
 @dataclass
@@ -216,23 +218,28 @@ class Simulator:
         mode = self.faults.channels.get(channel.channel_id, mode)
         return ChannelPlan(channel, delay * self.config.latency_scale, mode, error)
 
-    def channel_event(self, plan: ChannelPlan, params: QuoteParams) -> tuple[str, str]:
+    def pair(self, params: QuoteParams) -> Pair:
+        market = self.market
+        src, dst = market.tokens[params.src_token_id], market.tokens[params.dst_token_id]
+        return market.pair(src, dst, params.amount_in, self.clock.now())
+
+    def channel_event(
+        self, plan: ChannelPlan, params: QuoteParams, pair: Pair | None = None
+    ) -> tuple[str, str]:
         """The (event, data) a channel sends once its delay has passed."""
         channel = plan.channel
         if plan.mode == "error":
             return "error", _json({"channel_id": channel.channel_id, "msg": plan.error})
-        src, dst = self.market.tokens[params.src_token_id], self.market.tokens[params.dst_token_id]
+        pair = pair or self.pair(params)
         try:
-            price = self.market.quote(
-                channel, src, dst, params.amount_in, params.promo_code, self.clock.now()
-            )
+            price = self.market.quote_pair(channel, pair, params.promo_code)
         except QuoteRefused as refused:
             return "error", _json({"channel_id": channel.channel_id, "msg": str(refused)})
         return "channel", _json(
             {
                 "channel_id": channel.channel_id,
                 "name": channel.name,
-                "symbol": dst.symbol,
+                "symbol": pair.dst.symbol,
                 "channel_icon": channel.icon,
                 "estimated_out_str": str(price.estimated_out),
                 "estimated_out_usd": str(price.estimated_out_usd),
@@ -245,10 +252,14 @@ class Simulator:
 
     async def stream(
         self, params: QuoteParams, plans: list[ChannelPlan]
-    ) -> AsyncIterator[dict[str, str]]:
+    ) -> AsyncIterator[dict[str, str] | bytes]:
         """Each channel as soon as it answers, an error at the upstream timeout,
         ``done`` last; a disconnect cancels whatever is still waiting."""
         self.stats.opened += 1
+        if all(plan.delay == 0 and plan.mode != "timeout" for plan in plans):
+            async for chunk in self._burst(params, plans):
+                yield chunk
+            return
         ready: asyncio.Queue[tuple[int, str, str]] = asyncio.Queue()
         timeout = self.config.upstream_timeout
 
@@ -269,7 +280,10 @@ class Simulator:
                 cid, event, data = await ready.get()
                 if self.on_event is not None:
                     self.on_event(cid, event)
-                yield {"event": event, "data": data}
+                if self.config.stamp_events:
+                    yield {"event": event, "data": data, "id": str(time.time_ns())}
+                else:
+                    yield {"event": event, "data": data}
             finished = True
             yield {"event": "done", "data": "{}"}
         finally:
@@ -281,6 +295,45 @@ class Simulator:
                 self.stats.disconnected += 1
             for task in tasks:
                 task.cancel()
+
+    async def _burst(self, params: QuoteParams, plans: list[ChannelPlan]) -> AsyncIterator[bytes]:
+        """Latency scale 0: every channel is ready at once, so the events go out
+        pre-encoded in 64 KiB writes. The stream's bytes are the same as ever;
+        only the per-event server overhead is gone, so a benchmark measures the
+        client, not this simulator."""
+        finished = False
+        try:
+            pair = self.pair(params)
+            blocks = [
+                (plan.channel.channel_id, "event: {}\ndata: {}\n\n".format(
+                    *self.channel_event(plan, params, pair)).encode())
+                for plan in plans
+            ]  # fmt: skip
+            blocks.append((0, b"event: done\ndata: {}\n\n"))
+            start = 0
+            while start < len(blocks):  # everything is computed before the first byte
+                end, size = start, 0
+                while end < len(blocks) and size < 65_536:
+                    size += len(blocks[end][1])
+                    end += 1
+                self._sent([cid for cid, _ in blocks[start:end] if cid])
+                if self.config.stamp_events:
+                    stamp = f"id: {time.time_ns()}\n".encode()
+                    yield b"".join(stamp + block for _, block in blocks[start:end])
+                else:
+                    yield b"".join(block for _, block in blocks[start:end])
+                start = end
+            finished = True
+        finally:
+            if finished:
+                self.stats.completed += 1
+            else:
+                self.stats.disconnected += 1
+
+    def _sent(self, channel_ids: list[int]) -> None:
+        if self.on_event is not None:
+            for cid in channel_ids:
+                self.on_event(cid, "channel")
 
     # -- orders ---------------------------------------------------------------
 

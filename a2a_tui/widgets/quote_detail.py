@@ -16,8 +16,13 @@ from a2a_tui.engine.board import Ranked, RowState
 __all__ = ["QuoteDetail", "describe_row"]
 
 
-def describe_row(ranked: Ranked | None, spec: QuoteSpec | None) -> Content:
-    """Plain spans only: every value here started life on a server."""
+def describe_row(ranked: Ranked | None, spec: QuoteSpec | None, width: int = 80) -> Content:
+    """Plain spans only: every value here started life on a server.
+
+    No line is wider than ``width`` (long values are cut with an ellipsis), so
+    the panel's height depends only on the number of lines: an update that
+    keeps it needs no layout pass.
+    """
     if ranked is None or spec is None:
         return Content.styled("No row selected.", "$text-muted")
     row, quote = ranked.row, ranked.row.quote
@@ -54,9 +59,17 @@ def describe_row(ranked: Ranked | None, spec: QuoteSpec | None) -> Content:
     line("Rank", f"{ranked.rank} ({rank})")
     line("Latency", display.duration(ranked.latency))
     parts.append(("\n\nChannel object", "bold"))
-    for name, value in quote.fields:
-        parts.extend([(f"\n{name:<21}", "$text-muted"), value])
+    for name, value in quote.display_fields():
+        room = width - 21
+        if len(value) > room:  # its own line, cut to fit
+            parts.extend([(f"\n{name}", "$text-muted"), f"\n  {_cut(value, width - 2)}"])
+        else:
+            parts.extend([(f"\n{name:<21}", "$text-muted"), value])
     return Content.assemble(*parts)
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
 
 
 class QuoteDetail(VerticalScroll):
@@ -65,12 +78,16 @@ class QuoteDetail(VerticalScroll):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._content = describe_row(None, None)
+        self._lines = 1
 
     def compose(self) -> ComposeResult:
         yield Static(self._content, id="detail-body")
 
     def show(self, ranked: Ranked | None, spec: QuoteSpec | None) -> None:
-        content = describe_row(ranked, spec)
-        if content != self._content:  # a re-rank elsewhere need not re-lay this out
-            self._content = content
-            self.query_one("#detail-body", Static).update(content)
+        content = describe_row(ranked, spec, max(20, self.scrollable_content_region.width - 1))
+        if content == self._content:  # a re-rank elsewhere changed nothing here
+            return
+        lines = content.plain.count("\n") + 1
+        # a full layout pass costs tens of ms; only a change of height needs one
+        self.query_one("#detail-body", Static).update(content, layout=lines != self._lines)
+        self._content, self._lines = content, lines

@@ -92,11 +92,13 @@ class QuoteTable(ScrollView, can_focus=True):
     """Dim the amounts: the quote is older than the guide's 10 seconds."""
 
     class Highlighted(Message):
-        """The cursor is on another row (or on none)."""
+        """The cursor is on another row (or on none); ``by_user`` is False when
+        it moved because it rides on the best row."""
 
-        def __init__(self, key: RowKey | None) -> None:
+        def __init__(self, key: RowKey | None, by_user: bool) -> None:
             super().__init__()
             self.key = key
+            self.by_user = by_user
 
     class Selected(Message):
         """The user chose a row (Enter or a second click)."""
@@ -116,7 +118,8 @@ class QuoteTable(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self._now = clock
         self._board: QuoteBoard | None = None
-        self._ranked_rows: list[Ranked] = []
+        self._columns: list[Column] = []
+        self._styles: dict[str, Style] = {}
         self._cursor: RowKey | None = None
         self._follow_best = True
         self._spinning = False
@@ -141,19 +144,19 @@ class QuoteTable(ScrollView, can_focus=True):
         """The board changed: re-read it, keep the cursor on its row, repaint once."""
         self.updates += 1
         board = self._board
-        self._ranked_rows = board.ranked() if board is not None else []
-        height = len(self._ranked_rows) + 1
+        count = 0 if board is None else len(board)
+        height = count + 1
         if self.virtual_size.height != height:  # a layout pass only when the row count moves
             self.virtual_size = Size(self.size.width, height)
-        if self._ranked_rows and (self._follow_best or self._cursor is None):
+        if count and (self._follow_best or self._cursor is None):
             self._move_to(0, follow=self._follow_best)
-        elif not self._ranked_rows:
+        elif not count:
             self._set_cursor(None)
         else:
             self._ensure_visible(self._cursor_index())
-        spinning = any(r.row.state is RowState.PENDING for r in self._ranked_rows)
+        spinning = board is not None and board.status().pending > 0
         if spinning and not self._spinning:
-            self._spinner = self.set_interval(0.1, self.refresh, name="spinner")
+            self._spinner = self.set_interval(0.1, self._spin, name="spinner")
         elif not spinning and self._spinning:
             self._spinner.stop()
         self._spinning = spinning
@@ -167,17 +170,22 @@ class QuoteTable(ScrollView, can_focus=True):
         index = self._board.index_of(self._cursor)
         return 0 if index is None else index
 
-    def _set_cursor(self, key: RowKey | None) -> None:
+    def _set_cursor(self, key: RowKey | None, *, by_user: bool = False) -> None:
         if key != self._cursor:
             self._cursor = key
-            self.post_message(self.Highlighted(key))
+            self.post_message(self.Highlighted(key, by_user))
+
+    def _row_count(self) -> int:
+        return 0 if self._board is None else len(self._board)
 
     def _move_to(self, index: int, *, follow: bool = False) -> None:
-        if not self._ranked_rows:
+        board = self._board
+        if board is None or not len(board):
             return
-        index = max(0, min(index, len(self._ranked_rows) - 1))
+        index = max(0, min(index, len(board) - 1))
+        by_user = not follow or not self._follow_best
         self._follow_best = follow
-        self._set_cursor(self._ranked_rows[index].row.key)
+        self._set_cursor(board.row_at(index).row.key, by_user=by_user)
         self._ensure_visible(index)
         self.refresh()
 
@@ -196,7 +204,7 @@ class QuoteTable(ScrollView, can_focus=True):
         self._move_to(self._cursor_index() + direction * max(1, self.size.height - 2))
 
     def action_edge(self, direction: int) -> None:
-        self._move_to(0 if direction < 0 else len(self._ranked_rows) - 1, follow=direction < 0)
+        self._move_to(0 if direction < 0 else self._row_count() - 1, follow=direction < 0)
 
     def action_select(self) -> None:
         if self._cursor is not None:
@@ -207,9 +215,9 @@ class QuoteTable(ScrollView, can_focus=True):
         if offset is None or offset.y < 1:
             return
         index = int(self.scroll_offset.y) + offset.y - 1
-        if index >= len(self._ranked_rows):
+        if self._board is None or index >= len(self._board):
             return
-        key = self._ranked_rows[index].row.key
+        key = self._board.row_at(index).row.key
         if key == self._cursor and event.chain >= 1 and not self._follow_best:
             self.post_message(self.Selected(key))
         self._move_to(index)
@@ -219,29 +227,54 @@ class QuoteTable(ScrollView, can_focus=True):
     def watch_stale(self) -> None:
         self.refresh()
 
-    def _overlay(self, name: str) -> Style:
-        """Only what the component declares, so the cursor's background shows through."""
-        return self.get_component_rich_style(name, partial=True)
+    def _prepare(self) -> None:
+        """Columns and component styles, once per paint rather than once per line.
+
+        Overlays are partial styles, so the cursor's background shows through.
+        """
+        board = self._board
+        self._columns = layout(self.size.width, board.spec.dst.symbol if board else "")
+        base = self.rich_style
+        self._styles = {
+            "base": base,
+            "header": base + self.get_component_rich_style("quote-table--header"),
+            "cursor": base + self.get_component_rich_style("quote-table--cursor"),
+            **{
+                name: self.get_component_rich_style(f"quote-table--{name}", partial=True)
+                for name in ("best", "stale", "tag", "pending", "failed")
+            },
+        }
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self.paints += 1
+        self._prepare()
         return super().render_lines(crop)
 
-    def render_line(self, y: int) -> Strip:
-        width = self.size.width
+    def _spin(self) -> None:
+        """Repaint only the visible pending rows: the spinner is all that moves."""
         board = self._board
-        columns = layout(width, board.spec.dst.symbol if board is not None else "")
-        base = self.rich_style
+        if board is None:
+            return
+        top = int(self.scroll_offset.y)
+        for y in range(1, self.size.height):
+            index = top + y - 1
+            if index >= len(board):
+                break
+            if board.row_at(index).row.state is RowState.PENDING:
+                self.refresh(Region(0, y, self.size.width, 1))
+
+    def render_line(self, y: int) -> Strip:
+        if not self._styles:  # a line asked for outside a paint pass
+            self._prepare()
+        width, board, columns, styles = self.size.width, self._board, self._columns, self._styles
         if y == 0:
-            style = base + self.get_component_rich_style("quote-table--header")
+            style = styles["header"]
             return _strip([(c.title, style, c.width, c.right) for c in columns], style, width)
         index = int(self.scroll_offset.y) + y - 1
-        if board is None or index >= len(self._ranked_rows):
-            return Strip.blank(width, base)
-        ranked = self._ranked_rows[index]
-        style = base
-        if ranked.row.key == self._cursor:
-            style = base + self.get_component_rich_style("quote-table--cursor")
+        if board is None or index >= len(board):
+            return Strip.blank(width, styles["base"])
+        ranked = board.row_at(index)
+        style = styles["cursor"] if ranked.row.key == self._cursor else styles["base"]
         return _strip(self._cells(board, ranked, columns, style), style, width)
 
     def _cells(
@@ -255,14 +288,14 @@ class QuoteTable(ScrollView, can_focus=True):
         if row.state is RowState.QUOTED and quote is not None:
             amount_style = base
             if ranked.rank == 1:
-                amount_style = base + self._overlay("quote-table--best")
+                amount_style = base + self._styles["best"]
             if self.stale:
-                amount_style = base + self._overlay("quote-table--stale")
+                amount_style = base + self._styles["stale"]
             fee = display.percent(quote.fee_pct)
             if quote.promo_applied:
                 wide = next(c.width for c in columns if c.key == "fee") > 6
                 fee = f"{fee} ({display.percent(quote.fee_pct_original)})" if wide else f"*{fee}"
-            tag_style = base + self._overlay("quote-table--tag")
+            tag_style = base + self._styles["tag"]
             values |= {
                 "rank": (str(ranked.rank), base),
                 "out": (
@@ -277,12 +310,12 @@ class QuoteTable(ScrollView, can_focus=True):
             }
             return [(*values.get(c.key, ("", base)), c.width, c.right) for c in columns]
         if row.state is RowState.PENDING:
-            style = base + self._overlay("quote-table--pending")
+            style = base + self._styles["pending"]
             frame = SPINNER[int(self._now() * 10) % len(SPINNER)]
             values |= {"rank": (frame, style), "out": ("waiting…", style)}
             return [(*values.get(c.key, ("", style)), c.width, c.right) for c in columns]
         # failed: the message spans from the amount column up to the time column
-        style = base + self._overlay("quote-table--failed")
+        style = base + self._styles["failed"]
         values |= {"rank": ("✗", style), "time": (display.duration(ranked.latency), style)}
         keys = [c.key for c in columns]
         first, last = keys.index("out"), keys.index("time")
@@ -299,12 +332,36 @@ Cell = tuple[str, Style, int, bool]
 
 
 def _strip(cells: list[Cell], fill: Style, width: int) -> Strip:
-    """One table line: each cell cut (with an ellipsis) or padded to its width."""
+    """One table line: each cell cut (with an ellipsis) or padded to its width.
+
+    Neighbouring cells of the same style become one segment: Textual's work
+    per painted line grows with its segment count, and most cells share the
+    row's style.
+    """
     segments: list[Segment] = []
+    run: list[str] = []
+    run_style = fill
+    used = 0
     for text, style, size, right in cells:
-        if cell_len(text) > size:
-            text = set_cell_size(text, size - 1) + "…"
-        pad = " " * (size - cell_len(text))
-        segments.append(Segment(pad + text if right else text + pad, style))
-        segments.append(Segment(" ", fill))
-    return Strip(segments).crop(0, width).extend_cell_length(width, fill)
+        length = cell_len(text)
+        if length > size:
+            text, length = set_cell_size(text, size - 1) + "…", size
+        pad = " " * (size - length)
+        if style != run_style:
+            if run:
+                segments.append(Segment("".join(run), run_style))
+            run, run_style = [], style
+        run.append(pad + text if right else text + pad)
+        if run_style == fill:
+            run.append(" ")
+        else:
+            segments.append(Segment("".join(run), run_style))
+            run, run_style = [" "], fill
+        used += size + 1
+    if used < width:
+        run.append(" " * (width - used))
+        used = width
+    if run:
+        segments.append(Segment("".join(run), run_style))
+    strip = Strip(segments, used)
+    return strip.crop(0, width) if used > width else strip

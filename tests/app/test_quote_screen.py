@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from itertools import pairwise
 
 import httpx
 import pytest
@@ -24,8 +25,8 @@ from a2a_tui.widgets.quote_table import QuoteTable
 from a2a_tui.widgets.token_field import TokenField
 
 #: Fast but worse, then slow but better: the ranking must change under the user.
-FAST = SimChannel(301, "Fast Lane", "", Decimal("0.40"), 20, 10, 30, 0.0, 0.0, 0.0)
-SLOW = SimChannel(302, "Slow Boat", "", Decimal("0.05"), 2, 10, 600, 0.0, 0.0, 0.0)
+FAST = SimChannel(301, "Fast Lane", "", Decimal("0.40"), 20, 10, 150, 0.0, 0.0, 0.0)
+SLOW = SimChannel(302, "Slow Boat", "", Decimal("0.05"), 2, 10, 700, 0.0, 0.0, 0.0)
 STUCK = SimChannel(303, "Stuck", "", Decimal("0.1"), 5, 10, 60_000, 0.0, 0.0, 0.0)
 ARGS = QuoteArgs("USDT@ethereum", "USDC@ethereum", "1000")
 ARGS_ETH = QuoteArgs("ETH", "USDT@tron", "1.5")
@@ -33,7 +34,8 @@ ARGS_ETH = QuoteArgs("ETH", "USDT@tron", "1.5")
 
 def sim_app(make_sim: MakeSim, *channels: SimChannel, **config: object) -> tuple[A2AApp, str]:
     server = make_sim(channels=channels, latency_scale=1.0, **config)
-    return A2AApp(Backend.any2any(server.base_url), initial=ARGS), server.base_url
+    app = A2AApp(Backend.any2any(server.base_url), initial=ARGS, present_interval=0)
+    return app, server.base_url
 
 
 def board_of(app: A2AApp) -> QuoteScreen:
@@ -75,7 +77,7 @@ async def test_failed_channels_are_rows_with_their_message(make_sim: MakeSim) ->
     server = make_sim(channels=(FAST, SLOW), latency_scale=1.0)
     async with httpx.AsyncClient(base_url=server.base_url) as raw:
         await sim_post(raw, "/sim/faults", {"channels": {"302": "error"}})
-    app = A2AApp(Backend.any2any(server.base_url), initial=ARGS)
+    app = A2AApp(Backend.any2any(server.base_url), initial=ARGS, present_interval=0)
     async with app.run_test(size=(100, 30)):
         screen = board_of(app)
         await until(screen, complete(screen))
@@ -241,7 +243,7 @@ async def test_hostile_server_text_is_inert_end_to_end(make_sim: MakeSim) -> Non
         Decimal("0.1"), 5, 10, 1, 0.0, 0.0, 0.0,
     )  # fmt: skip
     server = make_sim(channels=(hostile,))
-    app = A2AApp(Backend.any2any(server.base_url), initial=ARGS_ETH)
+    app = A2AApp(Backend.any2any(server.base_url), initial=ARGS_ETH, present_interval=0)
     async with app.run_test(size=(200, 30)) as pilot:
         screen = board_of(app)
         await until(screen, complete(screen))
@@ -256,4 +258,34 @@ async def test_hostile_server_text_is_inert_end_to_end(make_sim: MakeSim) -> Non
         line = "".join(segment.text for segment in table.render_line(1))
         assert "[bold red]Evil[/]" in line
         assert not any(ch in line for ch in "\x1b\x07\x9b\u202e")
-        assert all(value.isprintable() for _, value in ranked.row.quote.fields)  # type: ignore[union-attr]
+        quote = ranked.row.quote
+        assert quote is not None
+        assert all(value.isprintable() for _, value in quote.display_fields())
+
+
+async def test_a_dense_stream_is_presented_at_most_every_interval() -> None:
+    """The board takes every event at once; the widgets catch up at most every
+    interval (a lone event at once), and the final state is shown immediately."""
+    gates = [Gate() for _ in range(5)]
+    steps: list[object] = []
+    for i, gate in enumerate(gates):
+        steps += [quote(i, 100 - i), gate]
+    source = ScriptedSource(steps)  # type: ignore[arg-type]
+    app = fake_app(source, initial=ARGS_ETH)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = board_of(app)
+        screen.present_interval = 60.0  # nothing but the leading edge in this test
+        table = screen.query_one(QuoteTable)
+        await until(screen, gates[0].reached.is_set)
+        await pilot.pause()
+        shown = table.updates
+        for gate, later in pairwise(gates):
+            gate.open()
+            await until(screen, later.reached.is_set)
+            await pilot.pause()
+        assert screen.board is not None
+        assert screen.board.status().answered == 5  # the board has every event...
+        assert table.updates == shown  # ...the table is waiting for the interval
+        gates[-1].open()
+        await until(screen, complete(screen))
+        assert table.updates == shown + 1  # completion is shown at once

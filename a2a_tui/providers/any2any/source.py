@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 from collections.abc import AsyncIterator, Iterable
 from decimal import Decimal
 from typing import Any
@@ -79,11 +78,6 @@ def to_tokens(tokens: Iterable[TokenInfo], chains: Iterable[ChainInfo]) -> list[
 
 
 def to_quote(wire: ChannelQuote) -> Quote:
-    fields = tuple(
-        (inert(name, limit=40), inert(value if isinstance(value, str) else json.dumps(value),
-                                      limit=400))
-        for name, value in wire.model_dump(mode="json").items()
-    )  # fmt: skip
     return Quote(
         source=SOURCE_ID,
         channel_id=wire.channel_id,
@@ -95,7 +89,7 @@ def to_quote(wire: ChannelQuote) -> Quote:
         promo_applied=wire.promo_applied,
         discount_pct=wire.discount_pct,
         icon=inert(wire.channel_icon, limit=400),
-        fields=fields,
+        wire=wire.__dict__,  # pydantic's own field dict: a reference, no copy
     )
 
 
@@ -168,33 +162,28 @@ async def _announced(
     events: AsyncIterator[ChannelQuote | ChannelError | InvalidChannelEvent | Done],
     expected: asyncio.Task[ChannelsExpected | None],
 ) -> AsyncIterator[StreamItem]:
-    """The stream's events, with the expected-channel list slipped in the moment
-    it arrives: usually before the first channel, so pending rows show at once.
-    Racing costs a task per event, so it stops as soon as the list is in."""
-    pending: asyncio.Future[StreamItem] | None = None
+    """The stream's events with the expected-channel list slipped in: raced
+    against the first event (so pending rows can show before any answer), then
+    checked between events, which costs nothing per event."""
+    first: asyncio.Future[StreamItem] = asyncio.ensure_future(anext(events))
     try:
-        while not expected.done():
-            pending = pending or asyncio.ensure_future(anext(events))
-            racers: list[asyncio.Future[Any]] = [pending, expected]
-            await asyncio.wait(racers, return_when=asyncio.FIRST_COMPLETED)
-            if pending.done():
-                try:
-                    item = pending.result()
-                except StopAsyncIteration:
-                    return
-                pending = None
-                yield item
-        if (announced := expected.result()) is not None:
-            yield announced
-        if pending is not None:
-            try:
-                item = await pending
-            except StopAsyncIteration:
-                return
-            pending = None
-            yield item
+        racers: list[asyncio.Future[Any]] = [first, expected]
+        await asyncio.wait(racers, return_when=asyncio.FIRST_COMPLETED)
+        pending_announcement = True
+        if expected.done():
+            pending_announcement = False
+            if (announced := expected.result()) is not None:
+                yield announced
+        try:
+            item = await first
+        except StopAsyncIteration:
+            return
+        yield item
         async for item in events:
+            if pending_announcement and expected.done():
+                pending_announcement = False
+                if (announced := expected.result()) is not None:
+                    yield announced
             yield item
     finally:
-        if pending is not None:
-            pending.cancel()
+        first.cancel()

@@ -1,0 +1,61 @@
+"""Regenerate screenshots/*.svg from the demo: ``make screenshots``.
+
+The simulator runs with a fixed seed and start time so the pictures change
+only when the app does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+
+from a2a_tui.demo import DEMO_QUOTE, demo_app
+from a2a_tui.domain.quote_input import QuoteArgs
+from a2a_tui.screens.quote import QuoteScreen
+from a2a_tui.sim.simulator import SimConfig
+
+OUT = Path(__file__).resolve().parent.parent / "screenshots"
+CONFIG = SimConfig(seed=4, start=datetime(2026, 11, 2, 9, 30, tzinfo=UTC), frozen_clock=True,
+                   upstream_timeout=4.0)  # fmt: skip
+
+
+async def shoot(
+    name: str,
+    size: tuple[int, int],
+    *,
+    streaming: bool = False,
+    theme: str | None = None,
+    keys: tuple[str, ...] = (),
+    quote: QuoteArgs = DEMO_QUOTE,
+) -> None:
+    with demo_app(quote, CONFIG) as app:
+        if theme:
+            app.theme = theme
+        async with app.run_test(size=size) as pilot:
+            screen = app.screen
+            assert isinstance(screen, QuoteScreen)
+            while True:  # a script, not a test: polling the demo is fine here
+                await pilot.pause(0.05)
+                board = screen.board
+                status = board.status() if board else None
+                if status and (status.complete or (streaming and status.answered >= 3)):
+                    break
+            await pilot.press(*keys)
+            await pilot.pause(0.1)
+            app.save_screenshot(f"{name}.svg", str(OUT))
+    print(f"screenshots/{name}.svg")
+
+
+async def main() -> None:
+    OUT.mkdir(exist_ok=True)
+    await shoot("quote-streaming-80x24", (80, 24), streaming=True)
+    await shoot("quote-complete-80x24", (80, 24))
+    await shoot("quote-complete-120x40", (120, 40))
+    await shoot("quote-details-80x24", (80, 24), keys=("down", "d"))
+    await shoot("quote-light-200x60", (200, 60), theme="textual-light",
+                quote=QuoteArgs("USDT@ethereum", "BTC", "25000", "0.5%", "WELCOME"))  # fmt: skip
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -32,10 +32,12 @@ from a2a_tui.domain.tokens import Token
 from a2a_tui.engine.board import QuoteBoard
 from a2a_tui.engine.merger import Arrival, QuoteRun
 from a2a_tui.providers.any2any.source import describe
+from a2a_tui.screens.token_picker import TokenPicker
 from a2a_tui.widgets.quote_detail import QuoteDetail
 from a2a_tui.widgets.quote_form import QuoteForm
 from a2a_tui.widgets.quote_status import QuoteStatus, StatusView
 from a2a_tui.widgets.quote_table import QuoteTable
+from a2a_tui.widgets.token_field import TokenField
 
 __all__ = ["QuoteScreen"]
 
@@ -280,6 +282,15 @@ class QuoteScreen(Screen[None]):
     @on(QuoteTable.Highlighted)
     def _highlighted(self, event: QuoteTable.Highlighted) -> None:
         self._refresh_detail(now=event.by_user)
+
+    @on(TokenField.PickRequested)
+    def _pick(self, event: TokenField.PickRequested) -> None:
+        form, field = self.query_one(QuoteForm), event.field
+        title = "Swap from" if field.id == "src" else "Swap to"
+        self.app.push_screen(
+            TokenPicker(title, form.tokens, event.query),
+            lambda token: form.chose(field, token),
+        )
 
     @on(QuoteForm.Submitted)
     def _submitted(self, event: QuoteForm.Submitted) -> None:

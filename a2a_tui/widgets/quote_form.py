@@ -116,19 +116,11 @@ class QuoteForm(Widget):
     def _clear_error(self) -> None:
         self.show_error(None)
 
-    @on(TokenField.PickRequested)
-    def _pick(self, event: TokenField.PickRequested) -> None:
-        from a2a_tui.screens.token_picker import TokenPicker
-
-        field = event.field
-        title = "Swap from" if field.id == "src" else "Swap to"
-
-        def chosen(token: Token | None) -> None:
-            if token is not None:
-                field.token = token
-                self.show_error(None)
-                self.screen.focus_next()
-            else:
-                field.focus()
-
-        self.app.push_screen(TokenPicker(title, self.tokens, event.query), chosen)
+    def chose(self, field: TokenField, token: Token | None) -> None:
+        """The picker's answer for ``field`` (None: cancelled)."""
+        if token is None:
+            field.focus()
+            return
+        field.token = token
+        self.show_error(None)
+        self.screen.focus_next()

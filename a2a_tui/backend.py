@@ -14,7 +14,7 @@ from pydantic import SecretStr
 
 from a2a_tui.domain.quotes import QuoteSource
 from a2a_tui.domain.tokens import Token
-from a2a_tui.providers.any2any.client import Any2AnyClient
+from a2a_tui.providers.any2any.client import Any2AnyClient, Timeouts
 from a2a_tui.providers.any2any.source import Any2AnySource, to_tokens
 
 __all__ = ["DEFAULT_BASE_URL", "Backend"]
@@ -33,13 +33,24 @@ class Backend:
     sources: Sequence[QuoteSource]
     load_tokens: Callable[[], Awaitable[list[Token]]]
     close: Callable[[], Awaitable[None]] = field(default=_nothing)
+    client: Any2AnyClient | None = None
+    timeouts: Timeouts | None = None
 
     @classmethod
-    def any2any(cls, base_url: str, api_key: SecretStr | None = None) -> Backend:
-        client = Any2AnyClient(base_url, api_key=api_key)
+    def any2any(
+        cls, base_url: str, api_key: SecretStr | None = None, timeouts: Timeouts | None = None
+    ) -> Backend:
+        client = Any2AnyClient(base_url, api_key=api_key, timeouts=timeouts)
 
         async def load_tokens() -> list[Token]:
             tokens, chains = await asyncio.gather(client.list_tokens(), client.list_chains())
             return to_tokens(tokens, chains)
 
-        return cls(client.base_url, [Any2AnySource(client)], load_tokens, client.aclose)
+        return cls(
+            client.base_url, [Any2AnySource(client)], load_tokens, client.aclose, client, timeouts
+        )
+
+    def set_api_key(self, api_key: SecretStr | None) -> None:
+        """The integrator key changed in the settings: use it from the next request."""
+        if self.client is not None:
+            self.client.api_key = api_key

@@ -48,6 +48,9 @@ __all__ = ["Any2AnyClient", "InvalidChannelEvent", "StreamEvent", "Timeouts"]
 T = TypeVar("T")
 
 _MAX_ERROR_BODY = 64 * 1024
+#: An order number no real order has (an all-zero sequence), for `check_api_key`.
+PROBE_ORDER_NO = "OD0000000000000000"
+PROBE_REFUND_ADDRESS = "0x0000000000000000000000000000000000000000"
 _CHANNEL_ID = re.compile(rb'"channel_id"\s*:\s*(\d{1,18})')
 
 
@@ -277,6 +280,23 @@ class Any2AnyClient:
             json={"refund_address": refund_address},
             headers=headers,
         )
+
+    async def check_api_key(self) -> None:
+        """Prove the key works without side effects; raises what the server said.
+
+        A refund request for an order number that cannot exist: the guide
+        checks the key before anything else (3.2, 3.7), so ``unauthorized``
+        (401) or ``integrator disabled`` (403) is about the key, and
+        ``order not found`` (400) means the key was accepted. Nothing is
+        created or changed either way.
+        """
+        try:
+            await self.request_refund(PROBE_ORDER_NO, PROBE_REFUND_ADDRESS)
+        except ApiError as exc:
+            if exc.status == 400 and exc.msg == "order not found":
+                return
+            raise
+        raise ProtocolError("the server accepted a refund for an order that cannot exist")
 
     async def request_public_refund(self, order_no: str, refund_address: str) -> None:
         await self._call(

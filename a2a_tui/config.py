@@ -1,0 +1,280 @@
+"""Non-secret settings: a TOML file, environment overrides, safe writes.
+
+The file lives at ``platformdirs``' config path (``a2a-tui config path``;
+``$A2A_TUI_CONFIG`` points elsewhere). Environment variables override it:
+``A2A_TUI_<SECTION>__<KEY>`` (``A2A_TUI_QUOTE__DEFAULT_SLIPPAGE=0.5%``,
+``A2A_TUI_PROFILES__STAGING__BASE_URL=...``), plus two shortcuts,
+``A2A_TUI_PROFILE`` and ``A2A_TUI_BASE_URL`` (the active profile's host).
+
+A broken file never stops the app: a syntax error names the line and column
+and the file is ignored; a bad value names its line and key and only that
+key falls back to its default. Writes go through tomlkit so the user's
+comments and ordering survive, and land atomically.
+
+Secrets never live here: see `a2a_tui.secrets`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from a2a_tui.domain.amounts import SlippageError, parse_slippage
+
+__all__ = [
+    "ENV_PREFIX",
+    "LoadedSettings",
+    "Settings",
+    "config_path",
+    "load_settings",
+    "save_setting",
+]
+
+ENV_PREFIX = "A2A_TUI_"
+DEFAULT_BASE_URL = "http://127.0.0.1:8787"
+
+
+def _url(value: str) -> str:
+    value = value.strip().rstrip("/")
+    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+        raise ValueError("must be an http:// or https:// URL")
+    return value
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Profile(_Section):
+    base_url: str
+    """The Any2Any host this profile talks to."""
+
+    _check_url = field_validator("base_url")(_url)
+
+
+class QuoteSettings(_Section):
+    default_slippage: str = "1%"
+    """Slippage the form starts with: ``0.5%`` or ``0.005``."""
+    auto_refresh: bool = False
+    """Re-quote by itself whenever the board turns stale (10 s)."""
+
+    @field_validator("default_slippage")
+    @classmethod
+    def _slippage(cls, value: str) -> str:
+        try:
+            parse_slippage(value)
+        except SlippageError as exc:
+            raise ValueError(str(exc)) from None
+        return value
+
+
+class TimeoutSettings(_Section):
+    connect: float = Field(5.0, gt=0)
+    read: float = Field(15.0, gt=0)
+    write: float = Field(10.0, gt=0)
+    stream_budget: float = Field(65.0, gt=0)
+    """A quote stream without ``done`` by then is reported incomplete."""
+
+
+class UiSettings(_Section):
+    theme: str = "textual-dark"
+
+
+class ProviderSettings(_Section):
+    enabled: bool = False
+    base_url: str
+
+    _check_url = field_validator("base_url")(_url)
+
+
+class Providers(_Section):
+    okx: ProviderSettings = ProviderSettings(base_url="https://web3.okx.com")
+    swapscanner: ProviderSettings = ProviderSettings(base_url="https://api.swapscanner.io")
+    changelly: ProviderSettings = ProviderSettings(base_url="https://dex-api.changelly.com")
+    swapkit: ProviderSettings = ProviderSettings(base_url="https://api.swapkit.dev")
+
+
+class SecretSettings(_Section):
+    backend: str | None = None
+    """A keyring backend chosen explicitly by dotted path (for example
+    ``keyrings.cryptfile.cryptfile.CryptFileKeyring``); required for any
+    backend a2a-tui does not already trust."""
+    allow_plaintext: bool = False
+    """Also accept a backend that stores secrets unencrypted. Off: keyring
+    picks keyrings.alt's PlaintextKeyring by itself when it is installed."""
+
+
+class Settings(_Section):
+    profile: str = "default"
+    profiles: dict[str, Profile] = Field(
+        default_factory=lambda: {"default": Profile(base_url=DEFAULT_BASE_URL)}
+    )
+    quote: QuoteSettings = QuoteSettings()
+    timeouts: TimeoutSettings = TimeoutSettings()
+    ui: UiSettings = UiSettings()
+    providers: Providers = Providers()
+    secrets: SecretSettings = SecretSettings()
+    keymap: dict[str, str] = Field(default_factory=dict)
+    """Binding id to keys, e.g. ``"quote.requote" = "f5"`` (ids: the README)."""
+
+    @property
+    def base_url(self) -> str:
+        profile = self.profiles.get(self.profile)
+        return profile.base_url if profile is not None else DEFAULT_BASE_URL
+
+
+@dataclass
+class LoadedSettings:
+    settings: Settings
+    path: Path | None
+    """None: settings that are never saved (the demo, tests)."""
+    problems: list[str] = field(default_factory=list)
+    """Human sentences: what was wrong and what was used instead."""
+    from_env: list[str] = field(default_factory=list)
+    """Dotted keys set from the environment."""
+
+
+def config_path(env: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    if env.get(f"{ENV_PREFIX}CONFIG"):
+        return Path(env[f"{ENV_PREFIX}CONFIG"]).expanduser()
+    from platformdirs import user_config_path
+
+    return user_config_path("a2a-tui") / "config.toml"
+
+
+def _env_overrides(env: Mapping[str, str]) -> dict[tuple[str, ...], str]:
+    overrides: dict[tuple[str, ...], str] = {}
+    for name, value in env.items():
+        if not name.startswith(ENV_PREFIX) or name == f"{ENV_PREFIX}CONFIG":
+            continue
+        rest = name[len(ENV_PREFIX) :]
+        if rest == "BASE_URL":
+            overrides[("@base_url",)] = value
+        elif rest == "PROFILE" or "__" in rest:
+            path = tuple(part.lower() for part in rest.split("__"))
+            if path[0] in Settings.model_fields:
+                overrides[path] = value
+    return overrides
+
+
+def _merged(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """``override`` over ``base``, table by table: a partial section keeps the
+    defaults it does not mention."""
+    result = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(result.get(key), dict):
+            result[key] = _merged(result[key], value)
+        else:
+            result[key] = value
+    return result
+
+
+def _set_path(data: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    node = data
+    for part in path[:-1]:
+        child = node.get(part)
+        if not isinstance(child, dict):
+            child = node[part] = {}
+        node = child
+    node[path[-1]] = value
+
+
+def _drop_path(data: dict[str, Any], path: tuple[str | int, ...]) -> None:
+    node: Any = data
+    for part in path[:-1]:
+        if not isinstance(node, dict) or part not in node:
+            return
+        node = node[part]
+    if isinstance(node, dict):
+        node.pop(path[-1], None)
+
+
+def _line_of(text: str, path: tuple[str | int, ...]) -> int | None:
+    """Where a key sits in the file: its table header, then ``key =``."""
+    keys = [str(p) for p in path]
+    table: list[str] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        header = re.fullmatch(r"\[\s*([^\]]+?)\s*\]", line)
+        if header:
+            table = [part.strip().strip('"') for part in header.group(1).split(".")]
+            continue
+        key = re.match(r'"?([^"=\s]+)"?\s*=', line)
+        if key and [*table, key.group(1)] == keys:
+            return number
+    return None
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> LoadedSettings:
+    env = os.environ if env is None else env
+    path = config_path(env)
+    loaded = LoadedSettings(Settings(), path)
+    text, data = "", {}
+    if path.is_file():
+        try:
+            text = path.read_text(encoding="utf-8")
+            data = tomllib.loads(text)
+        except (OSError, UnicodeDecodeError) as exc:
+            loaded.problems.append(f"{path}: cannot read it ({exc}); using defaults")
+        except tomllib.TOMLDecodeError as exc:
+            loaded.problems.append(f"{path}: {exc}; the file is ignored, using defaults")
+            data = {}
+    data = _merged(Settings().model_dump(), data)  # defaults, then the file, then the env
+    overrides = _env_overrides(env)
+    for key, value in overrides.items():
+        if key == ("@base_url",):
+            continue
+        _set_path(data, key, value)
+        loaded.from_env.append(".".join(key))
+    if ("@base_url",) in overrides:
+        profile = str(data.get("profile", "default"))
+        _set_path(data, ("profiles", profile, "base_url"), overrides[("@base_url",)])
+        loaded.from_env.append(f"profiles.{profile}.base_url")
+    for _ in range(20):  # each round drops the keys that failed, keeping the rest
+        try:
+            loaded.settings = Settings.model_validate(data)
+            break
+        except ValidationError as exc:
+            for error in exc.errors():
+                where = tuple(error["loc"])
+                dotted = ".".join(str(p) for p in where)
+                line = _line_of(text, where) if dotted not in loaded.from_env else None
+                source = f"{path}, line {line}" if line else (
+                    f"${ENV_PREFIX}{'__'.join(str(p).upper() for p in where)}"
+                    if dotted in loaded.from_env else str(path)
+                )  # fmt: skip
+                loaded.problems.append(f"{source}: {dotted}: {error['msg']}; using the default")
+                # a missing required field spoils its container (a profile without a URL)
+                _drop_path(data, where[:-1] if error["type"] == "missing" else where)
+    if loaded.settings.profile not in loaded.settings.profiles:
+        loaded.problems.append(
+            f"profile {loaded.settings.profile!r} is not defined; using {DEFAULT_BASE_URL}"
+        )
+    return loaded
+
+
+def save_setting(path: Path, key: str, value: str | bool | float) -> None:
+    """Set one dotted key in the file, keeping every comment and the order."""
+    import tomlkit
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    document = tomlkit.parse(text)
+    parts = key.split(".")
+    node: Any = document
+    for part in parts[:-1]:
+        if part not in node:
+            node[part] = tomlkit.table()
+        node = node[part]
+    node[parts[-1]] = value
+    temporary = path.with_suffix(path.suffix + ".tmp")
+    temporary.write_text(tomlkit.dumps(document), encoding="utf-8")
+    os.replace(temporary, path)

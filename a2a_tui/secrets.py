@@ -1,0 +1,298 @@
+"""Secrets: one home in the OS keyring, never in a file, a log or a repr.
+
+Every credential has a stable entry name (service ``a2a-tui``). Reading
+order: its environment variable (read-only, for CI and headless boxes), then
+the keyring. In memory a secret is a `pydantic.SecretStr`, so a repr, a log
+line or a traceback shows ``**********``.
+
+keyring picks a backend by itself, and not always a safe one: on a box with
+no Secret Service it is the *fail* backend (every call raises), and when
+keyrings.alt happens to be installed it may be ``PlaintextKeyring`` (base64
+in a file). So the backend is checked by class before any secret is stored:
+known OS keyrings are trusted, plaintext and unknown ones are refused unless
+the user names them in the config (``[secrets] backend``, ``allow_plaintext``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+from urllib.parse import urlsplit
+
+import keyring
+import keyring.errors
+from keyring.backend import KeyringBackend
+from pydantic import SecretStr
+
+__all__ = [
+    "SECRETS",
+    "SERVICE",
+    "BackendCheck",
+    "MemoryKeyring",
+    "SecretSpec",
+    "SecretState",
+    "SecretStore",
+    "SecretStoreError",
+    "check_backend",
+    "mask",
+]
+
+SERVICE = "a2a-tui"
+
+
+@dataclass(frozen=True, slots=True)
+class SecretSpec:
+    name: str  # stable keyring entry name (``@host`` appended when per host)
+    provider: str
+    label: str
+    env: str  # read-only override, takes precedence over the keyring
+    per_host: bool = False
+    multiline: bool = False
+    help: str = ""
+
+
+SECRETS: tuple[SecretSpec, ...] = (
+    SecretSpec("any2any.api_key", "Any2Any", "Integrator API key", "A2A_TUI_ANY2ANY_API_KEY",
+               per_host=True,
+               help="X-Integrator-Api-Key; one per host, so staging and production coexist"),
+    SecretSpec("okx.api_key", "OKX DEX", "API key", "A2A_TUI_OKX_API_KEY",
+               help="OK-ACCESS-KEY"),
+    SecretSpec("okx.secret_key", "OKX DEX", "Secret key", "A2A_TUI_OKX_SECRET_KEY",
+               help="signs requests (OK-ACCESS-SIGN, HMAC-SHA256); never sent"),
+    SecretSpec("okx.passphrase", "OKX DEX", "Passphrase", "A2A_TUI_OKX_PASSPHRASE",
+               help="OK-ACCESS-PASSPHRASE"),
+    SecretSpec("okx.project_id", "OKX DEX", "Project id (optional)", "A2A_TUI_OKX_PROJECT_ID",
+               help="OK-ACCESS-PROJECT, sent only when set (older v5 keys)"),
+    SecretSpec("swapscanner.signer_key", "Swapscanner", "Referrer signing key",
+               "A2A_TUI_SWAPSCANNER_SIGNER_KEY",
+               help="signs QuoteRequestV2 (EIP-712); only its address is ever shown"),
+    SecretSpec("swapkit.api_key", "SwapKit", "API key", "A2A_TUI_SWAPKIT_API_KEY",
+               help="x-api-key"),
+    SecretSpec("changelly.api_key", "Changelly", "API key", "A2A_TUI_CHANGELLY_API_KEY",
+               help="x-api-key (affiliates may need only this)"),
+    SecretSpec("changelly.private_key", "Changelly", "RSA private key (PEM)",
+               "A2A_TUI_CHANGELLY_PRIVATE_KEY", multiline=True,
+               help="signs requests (x-api-signature, RSA-SHA256)"),
+)  # fmt: skip
+
+_BY_NAME = {spec.name: spec for spec in SECRETS}
+
+
+class SecretState(StrEnum):
+    SET = "set"
+    NOT_SET = "not set"
+    FROM_ENV = "from environment"
+    UNAVAILABLE = "keyring unavailable"
+
+
+class SecretStoreError(Exception):
+    """A secret cannot be stored or read; the message says why and what to do."""
+
+
+#: OS keyrings that encrypt at rest and unlock with the session.
+_TRUSTED = {
+    "keyring.backends.SecretService.Keyring",
+    "keyring.backends.libsecret.Keyring",
+    "keyring.backends.kwallet.DBusKeyring",
+    "keyring.backends.kwallet.DBusKeyringKWallet4",
+    "keyring.backends.macOS.Keyring",
+    "keyring.backends.Windows.WinVaultKeyring",
+    "a2a_tui.secrets.MemoryKeyring",
+}
+_PLAINTEXT = {"keyrings.alt.file.PlaintextKeyring", "keyrings.alt.Windows.RegistryKeyring"}
+ALTERNATIVES = (
+    "use environment variables (read-only; `a2a-tui keys list` shows their names), "
+    "or choose an encrypted file explicitly: pip install keyrings.cryptfile, then set "
+    '[secrets] backend = "keyrings.cryptfile.cryptfile.CryptFileKeyring" in the config '
+    "and KEYRING_CRYPTFILE_PASSWORD in the environment"
+)
+
+
+def _path(backend: KeyringBackend) -> str:
+    return f"{type(backend).__module__}.{type(backend).__qualname__}"
+
+
+@dataclass(frozen=True, slots=True)
+class BackendCheck:
+    usable: bool
+    name: str
+    reason: str
+
+
+def _members(backend: KeyringBackend) -> list[KeyringBackend]:
+    from keyring.backends.chainer import ChainerBackend
+
+    if isinstance(backend, ChainerBackend):
+        return list(backend.backends)
+    return [backend]
+
+
+def check_backend(
+    backend: KeyringBackend, *, chosen: str | None = None, allow_plaintext: bool = False
+) -> BackendCheck:
+    """Whether a backend may hold secrets, and a sentence saying why (not)."""
+    name = _path(backend)
+    members = _members(backend)
+    if not members or name == "keyring.backends.fail.Keyring":
+        return BackendCheck(False, name, "no keyring is available on this machine")
+    for member in members:
+        path = _path(member)
+        if path == "keyring.backends.fail.Keyring":
+            return BackendCheck(False, name, "no keyring is available on this machine")
+        if path in _PLAINTEXT and not (allow_plaintext and chosen == path):
+            return BackendCheck(
+                False, name, f"{path} stores secrets unencrypted; a2a-tui will not use it"
+            )
+        if path not in _TRUSTED and path != chosen and path not in _PLAINTEXT:
+            return BackendCheck(
+                False,
+                name,
+                f"{path} is not a keyring a2a-tui knows; name it in the config to use it",
+            )
+    return BackendCheck(True, name, "ok")
+
+
+def mask(secret: SecretStr | None) -> str:
+    """At most the last 4 characters, and none of a short secret."""
+    if secret is None:
+        return ""
+    value = secret.get_secret_value()
+    return f"••••{value[-4:]}" if len(value) >= 12 else "••••"
+
+
+def host_key(base_url: str) -> str:
+    """``https://api.example:8443/`` becomes ``api.example:8443``: the entry suffix."""
+    parts = urlsplit(base_url.strip())
+    return (parts.netloc or parts.path).lower().rstrip("/")
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring that forgets: the demo's and the tests', never the user's."""
+
+    priority = 0
+
+    def __init__(self, entries: Mapping[tuple[str, str], str] | None = None) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._entries: dict[tuple[str, str], str] = dict(entries or {})
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self._entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self._entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self._entries.pop((service, username), None) is None:
+            raise keyring.errors.PasswordDeleteError("no such entry")
+
+
+class SecretStore:
+    """Reads and writes the secrets of `SECRETS`; holds no value itself."""
+
+    def __init__(
+        self,
+        backend: KeyringBackend | None = None,
+        *,
+        env: Mapping[str, str] | None = None,
+        chosen: str | None = None,
+        allow_plaintext: bool = False,
+    ) -> None:
+        self._env = os.environ if env is None else env
+        if backend is None and chosen:
+            try:
+                backend = _load_backend(chosen)
+            except SecretStoreError as exc:  # said, not raised: the app must still start
+                from keyring.backends.fail import Keyring as NoKeyring
+
+                self._backend: KeyringBackend = NoKeyring()  # type: ignore[no-untyped-call]
+                self.check = BackendCheck(False, chosen, str(exc))
+                return
+        self._backend = backend if backend is not None else keyring.get_keyring()
+        self.check = check_backend(self._backend, chosen=chosen, allow_plaintext=allow_plaintext)
+
+    def __repr__(self) -> str:
+        return f"SecretStore(backend={self.check.name!r}, usable={self.check.usable})"
+
+    @staticmethod
+    def spec(name: str) -> SecretSpec:
+        try:
+            return _BY_NAME[name]
+        except KeyError:
+            known = ", ".join(_BY_NAME)
+            raise SecretStoreError(f"unknown secret {name!r}; known: {known}") from None
+
+    def entry(self, name: str, host: str | None = None) -> str:
+        spec = self.spec(name)
+        if spec.per_host:
+            if not host:
+                raise SecretStoreError(f"{name} is kept per host: give the host")
+            return f"{name}@{host_key(host)}"
+        return name
+
+    def state(self, name: str, host: str | None = None) -> SecretState:
+        if self._env.get(self.spec(name).env):
+            return SecretState.FROM_ENV
+        if not self.check.usable:
+            return SecretState.UNAVAILABLE
+        try:
+            found = self._backend.get_password(SERVICE, self.entry(name, host))
+        except keyring.errors.KeyringError:
+            return SecretState.UNAVAILABLE
+        return SecretState.SET if found else SecretState.NOT_SET
+
+    def get(self, name: str, host: str | None = None) -> SecretStr | None:
+        from_env = self._env.get(self.spec(name).env)
+        if from_env:
+            return SecretStr(from_env)
+        if not self.check.usable:
+            return None
+        try:
+            value = self._backend.get_password(SERVICE, self.entry(name, host))
+        except keyring.errors.KeyringError:
+            return None
+        return SecretStr(value) if value else None
+
+    def set(self, name: str, value: SecretStr, host: str | None = None) -> None:
+        entry = self.entry(name, host)
+        if not self.check.usable:
+            raise SecretStoreError(f"cannot store {name}: {self.check.reason}. {ALTERNATIVES}")
+        secret = value.get_secret_value().strip()
+        if not secret:
+            raise SecretStoreError(f"{name}: an empty value; use delete to remove it")
+        try:
+            self._backend.set_password(SERVICE, entry, secret)
+        except keyring.errors.KeyringError as exc:
+            raise SecretStoreError(f"the keyring refused to store {name}: {exc}") from None
+
+    def delete(self, name: str, host: str | None = None) -> bool:
+        """True if something was deleted."""
+        entry = self.entry(name, host)
+        if not self.check.usable:
+            raise SecretStoreError(f"cannot delete {name}: {self.check.reason}")
+        try:
+            self._backend.delete_password(SERVICE, entry)
+        except keyring.errors.PasswordDeleteError:
+            return False
+        except keyring.errors.KeyringError as exc:
+            raise SecretStoreError(f"the keyring refused to delete {name}: {exc}") from None
+        return True
+
+    def rows(self, host: str | None) -> Iterator[tuple[SecretSpec, SecretState]]:
+        for spec in SECRETS:
+            yield spec, self.state(spec.name, host)
+
+
+def _load_backend(dotted: str) -> KeyringBackend:
+    """The backend the user chose by name in the config."""
+    module_name, _, class_name = dotted.rpartition(".")
+    try:
+        module = __import__(module_name, fromlist=[class_name])
+        backend: Any = getattr(module, class_name)()
+    except (ImportError, AttributeError, TypeError) as exc:
+        raise SecretStoreError(f"cannot load the keyring backend {dotted}: {exc}") from None
+    if not isinstance(backend, KeyringBackend):
+        raise SecretStoreError(f"{dotted} is not a keyring backend")
+    return backend

@@ -11,16 +11,18 @@ import argparse
 import asyncio
 import contextlib
 import json
-import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from a2a_tui import __version__
-from a2a_tui.backend import DEFAULT_BASE_URL
+from a2a_tui.config import DEFAULT_BASE_URL
 from a2a_tui.domain.quote_input import QuoteArgs
 
 if TYPE_CHECKING:
+    from a2a_tui.backend import Backend
+    from a2a_tui.config import LoadedSettings
+    from a2a_tui.secrets import SecretStore
     from a2a_tui.sim.simulator import SimConfig
 
 
@@ -75,7 +77,8 @@ def _add_host_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--base-url",
         metavar="URL",
-        help=f"Any2Any host (default: ${BASE_URL_ENV}, else {DEFAULT_BASE_URL})",
+        help=f"Any2Any host (default: ${BASE_URL_ENV}, else the config's profile, "
+        f"else {DEFAULT_BASE_URL})",
     )
 
 
@@ -85,8 +88,8 @@ def _add_quote_options(parser: argparse.ArgumentParser, *, required: bool) -> No
     parser.add_argument("--dst", required=required, metavar="TOKEN", help="destination token")
     parser.add_argument("--amount", required=required, metavar="X",
                         help="amount in human units, e.g. 1.5")  # fmt: skip
-    parser.add_argument("--slippage", default="0.01", metavar="S",
-                        help="0.005 or 0.5%% (default 1%%)")  # fmt: skip
+    parser.add_argument("--slippage", metavar="S",
+                        help="0.005 or 0.5%% (default: the config's, 1%%)")  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -128,6 +131,34 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
     sim.add_argument("--port", type=int, default=8787, help="port (default 8787, 0 = any free)")
     _add_sim_options(sim)
+
+    keys = commands.add_parser(
+        "keys",
+        help="credentials in the OS keyring: list, set, delete, test",
+        description="Secrets live in the OS keyring (service a2a-tui). Values are read from "
+        "a hidden prompt or stdin, never from the command line, and never printed.",
+    )
+    keys_commands = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
+    for action, text in (
+        ("list", "names and states, never values"),
+        ("set", "store a secret (hidden prompt, or stdin when piped)"),
+        ("delete", "remove a secret from the keyring"),
+        ("test", "check a provider's credentials (Any2Any: without side effects)"),
+    ):
+        sub = keys_commands.add_parser(action, help=text, description=text)
+        if action in ("set", "delete"):
+            sub.add_argument("name", metavar="NAME", help="entry name (see keys list)")
+        if action == "test":
+            sub.add_argument(
+                "provider", nargs="?", metavar="PROVIDER",
+                help="Any2Any, OKX DEX, Swapscanner, SwapKit or Changelly",
+            )  # fmt: skip
+        _add_host_option(sub)
+
+    config = commands.add_parser("config", help="show the settings or the config file's path")
+    config_commands = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    config_commands.add_parser("show", help="effective settings and where each came from")
+    config_commands.add_parser("path", help="the config file's path")
     return parser
 
 
@@ -171,29 +202,59 @@ def run_sim(args: argparse.Namespace) -> int:
     return 0
 
 
-def _base_url(args: argparse.Namespace) -> str:
-    return str(args.base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL)
+def _settings(*, quiet: bool = False) -> LoadedSettings:
+    """The config; its problems go to stderr for commands (the app shows them)."""
+    from a2a_tui.config import load_settings
+
+    loaded = load_settings()
+    if not quiet:
+        for problem in loaded.problems:
+            print(f"a2a-tui: config: {problem}", file=sys.stderr)
+    return loaded
 
 
-def _quote_args(args: argparse.Namespace) -> QuoteArgs | None:
+def _store(loaded: LoadedSettings) -> SecretStore:
+    from a2a_tui.secrets import SecretStore
+
+    secrets = loaded.settings.secrets
+    return SecretStore(chosen=secrets.backend, allow_plaintext=secrets.allow_plaintext)
+
+
+def _base_url(args: argparse.Namespace, loaded: LoadedSettings) -> str:
+    return str(args.base_url or loaded.settings.base_url)
+
+
+def _backend(args: argparse.Namespace, loaded: LoadedSettings, store: SecretStore) -> Backend:
+    from a2a_tui.backend import Backend
+    from a2a_tui.providers.any2any.client import Timeouts
+
+    base_url = _base_url(args, loaded)
+    t = loaded.settings.timeouts
+    timeouts = Timeouts(
+        connect=t.connect, read=t.read, write=t.write, stream_budget=t.stream_budget
+    )
+    return Backend.any2any(base_url, store.get("any2any.api_key", base_url), timeouts)
+
+
+def _quote_args(args: argparse.Namespace, default_slippage: str) -> QuoteArgs | None:
     given = [args.src, args.dst, args.amount]
     if not any(given):
         return None
     if not all(given):
         raise SystemExit("a2a-tui: --src, --dst and --amount go together")
-    return QuoteArgs(args.src, args.dst, args.amount, args.slippage,
+    return QuoteArgs(args.src, args.dst, args.amount, args.slippage or default_slippage,
                      getattr(args, "promo", None), getattr(args, "channel", None))  # fmt: skip
 
 
 def run_headless_quote(args: argparse.Namespace) -> int:
-    from a2a_tui.backend import Backend
     from a2a_tui.headless import run_quote
 
-    quote = _quote_args(args)
+    loaded = _settings()
+    quote = _quote_args(args, loaded.settings.quote.default_slippage)
     assert quote is not None
 
     async def go() -> int:
-        backend = Backend.any2any(_base_url(args))
+        backend = _backend(args, loaded, _store(loaded))
         try:
             return await run_quote(
                 backend, quote, as_json=args.json, out=sys.stdout, err=sys.stderr
@@ -208,9 +269,11 @@ def run_headless_quote(args: argparse.Namespace) -> int:
 
 def run_tui(args: argparse.Namespace) -> int:
     from a2a_tui.app import A2AApp
-    from a2a_tui.backend import Backend
 
-    app = A2AApp(Backend.any2any(_base_url(args)), initial=_quote_args(args))
+    loaded = _settings(quiet=True)  # the app shows the problems itself
+    store = _store(loaded)
+    quote = _quote_args(args, loaded.settings.quote.default_slippage)
+    app = A2AApp(_backend(args, loaded, store), settings=loaded, secrets=store, initial=quote)
     app.run()
     return app.return_code or 0
 
@@ -218,7 +281,7 @@ def run_tui(args: argparse.Namespace) -> int:
 def run_demo(args: argparse.Namespace) -> int:
     from a2a_tui.demo import demo_app
 
-    with demo_app(_quote_args(args)) as app:
+    with demo_app(_quote_args(args, "1%")) as app:
         app.run()
     return app.return_code or 0
 
@@ -232,6 +295,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_headless_quote(args)
         case "demo":
             return run_demo(args)
+        case "keys":
+            from a2a_tui.settings_cli import run_keys
+
+            loaded = _settings()
+            return run_keys(args, _store(loaded), _base_url(args, loaded))
+        case "config":
+            from a2a_tui.settings_cli import run_config
+
+            return run_config(args, _settings(quiet=True))
         case _:
             return run_tui(args)
 

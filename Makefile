@@ -28,13 +28,13 @@ typecheck: $(STAMP)
 	$(BIN)/mypy a2a_tui
 
 unit: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto
 
 sim: $(STAMP)
 	$(BIN)/a2a-tui sim
 
 snapshots-update: $(STAMP)
-	$(BIN)/pytest -q tests/app --snapshot-update
+	$(BIN)/pytest -q -n 0 tests/app --snapshot-update
 
 screenshots: $(STAMP)
 	$(BIN)/python scripts/screenshots.py

@@ -1,4 +1,4 @@
-"""The application shell: screens, theme, commands. Everything else lives in screens."""
+"""The application shell: screens, theme, settings, commands. Everything else lives in screens."""
 
 from __future__ import annotations
 
@@ -7,14 +7,19 @@ import time
 from collections.abc import Callable, Iterable
 from functools import partial
 
+from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.theme import Theme
 
 from a2a_tui.backend import Backend
+from a2a_tui.config import LoadedSettings, Settings, save_setting
 from a2a_tui.domain.quote_input import QuoteArgs
 from a2a_tui.domain.text import inert
 from a2a_tui.screens.quote import QuoteScreen
+from a2a_tui.screens.settings import SettingsScreen
+from a2a_tui.secrets import MemoryKeyring, SecretStore
 
 __all__ = ["A2AApp"]
 
@@ -22,20 +27,29 @@ __all__ = ["A2AApp"]
 class A2AApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "a2a-tui"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True)]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False),
+        Binding("f2", "settings", "Settings", id="app.settings"),
+    ]
 
     def __init__(
         self,
         backend: Backend,
         *,
+        settings: LoadedSettings | None = None,
+        secrets: SecretStore | None = None,
         initial: QuoteArgs | None = None,
         subtitle: str | None = None,
         clock: Callable[[], float] = time.monotonic,
         present_interval: float | None = None,
     ) -> None:
-        """``present_interval`` 0 repaints on every batch: deterministic tests."""
+        """Without ``settings`` and ``secrets`` the app uses defaults and a keyring
+        in memory: nothing of the user's is read or written (demo, tests).
+        ``present_interval`` 0 repaints on every batch (deterministic tests)."""
         super().__init__()
         self.backend = backend
+        self.loaded = settings or LoadedSettings(Settings(), None)
+        self.secrets = secrets or SecretStore(MemoryKeyring(), env={})
         self.initial = initial
         self.clock = clock
         self.present_interval = present_interval
@@ -49,29 +63,69 @@ class A2AApp(App[None]):
         gc.freeze()
 
     def on_mount(self) -> None:
-        # Pushed rather than returned from get_default_screen(): Textual loads a
-        # screen's CSS_PATH only for pushed (or mode) screens.
-        screen = QuoteScreen(self.backend, initial=self.initial, clock=self.clock)
+        settings = self.loaded.settings
+        if settings.ui.theme in self.available_themes:
+            self.theme = settings.ui.theme
+        else:
+            self.loaded.problems.append(
+                f"ui.theme: no theme {settings.ui.theme!r}; using the default"
+            )
+        if settings.keymap:
+            self.set_keymap(settings.keymap)
+        for problem in self.loaded.problems:
+            self.notify(problem, title="Settings", severity="warning", timeout=12, markup=False)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        screen = QuoteScreen(
+            self.backend,
+            initial=self.initial,
+            clock=self.clock,
+            auto_requote=settings.quote.auto_refresh,
+            default_slippage=settings.quote.default_slippage,
+        )
         if self.present_interval is not None:
             screen.present_interval = self.present_interval
+        # Pushed rather than returned from get_default_screen(): Textual loads a
+        # screen's CSS_PATH only for pushed (or mode) screens.
         self.push_screen(screen)
 
+    def _theme_changed(self, theme: Theme) -> None:
+        """Remember the user's theme (never in the demo, which has no config file)."""
+        path = self.loaded.path
+        if path is None or theme.name == self.loaded.settings.ui.theme:
+            return
+        self.loaded.settings.ui.theme = theme.name
+        try:
+            save_setting(path, "ui.theme", theme.name)
+        except OSError as exc:
+            self.notify(f"theme not saved: {exc}", severity="warning", markup=False)
+
+    def action_settings(self) -> None:
+        if not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen(self.secrets, self.loaded, self.backend.base_url))
+
+    @on(SettingsScreen.ApiKeyChanged)
+    def _api_key_changed(self) -> None:
+        self.backend.set_api_key(self.secrets.get("any2any.api_key", self.backend.base_url))
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """The palette offers every action the current screen binds to a key."""
+        """The palette offers every action the app and the current screen bind."""
         yield from super().get_system_commands(screen)
         seen: set[str] = set()
-        for binding in screen.BINDINGS:
-            if not isinstance(binding, Binding) or not binding.description:
-                continue
-            if binding.description in seen or screen.check_action(binding.action, ()) is False:
-                continue
-            seen.add(binding.description)
-            key = binding.key_display or binding.key.split(",")[0]
-            yield SystemCommand(
-                binding.description,
-                f"{binding.tooltip or binding.description} ({key})",
-                partial(screen.run_action, binding.action),
-            )
+        for owner, bindings in ((screen, screen.BINDINGS), (self, self.BINDINGS)):
+            for binding in bindings:
+                if not isinstance(binding, Binding) or not binding.description:
+                    continue
+                if binding.description in seen or binding.action == "quit":
+                    continue
+                if owner is screen and screen.check_action(binding.action, ()) is False:
+                    continue
+                seen.add(binding.description)
+                key = binding.key_display or binding.key.split(",")[0]
+                yield SystemCommand(
+                    binding.description,
+                    f"{binding.tooltip or binding.description} ({key})",
+                    partial(owner.run_action, binding.action),
+                )
 
     async def on_unmount(self) -> None:
         await self.backend.close()

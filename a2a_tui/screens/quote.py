@@ -100,6 +100,7 @@ class QuoteScreen(Screen[None]):
         initial: QuoteArgs | None = None,
         clock: Callable[[], float],
         auto_requote: bool = False,
+        default_slippage: str = "1%",
         present_interval: float = PRESENT_INTERVAL,
     ) -> None:
         super().__init__()
@@ -107,6 +108,7 @@ class QuoteScreen(Screen[None]):
         self.initial = initial
         self.clock = clock
         self.auto_requote = auto_requote
+        self.default_slippage = default_slippage
         self.board: QuoteBoard | None = None
         self._spec: QuoteSpec | None = None
         self._run_id = 0
@@ -121,12 +123,12 @@ class QuoteScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="⇄")
-        yield QuoteForm(id="form")
+        yield QuoteForm(id="form", slippage=self.default_slippage)
         with Horizontal(id="body"):
             yield QuoteTable(id="table", clock=self.clock)
             yield QuoteDetail(id="detail")
         yield QuoteStatus(id="status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.load_tokens()

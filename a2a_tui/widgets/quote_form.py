@@ -34,9 +34,10 @@ class QuoteForm(Widget):
             super().__init__()
             self.spec = spec
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, slippage: str = "1%") -> None:
         super().__init__(id=id)
         self.tokens: Sequence[Token] = ()
+        self._slippage = slippage
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="form-row", id="pair-row"):
@@ -48,7 +49,7 @@ class QuoteForm(Widget):
             yield Input(placeholder="1.5", id="amount", compact=True)
         with Horizontal(classes="form-row"):
             yield Label("Slippage", classes="field-label")
-            yield Input("1%", id="slippage", compact=True)
+            yield Input(self._slippage, id="slippage", compact=True)
             yield Label("Promo", classes="field-label")
             yield Input(placeholder="none", id="promo", compact=True)
             yield Label("Channel", classes="field-label")

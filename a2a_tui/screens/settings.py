@@ -1,0 +1,246 @@
+"""Settings: every credential's state with set/replace/delete/test, and the
+non-secret settings written back to the config file.
+
+Keyring calls run in thread workers (an OS keyring may block on D-Bus or an
+unlock prompt) and report back by message. A secret travels from the masked
+prompt to the worker as a `SecretStr` and is never put in a widget, a log or
+a notification; what is shown is its state and at most its last 4 characters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import SecretStr
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Static, Switch
+
+from a2a_tui.config import LoadedSettings, save_setting
+from a2a_tui.credentials import PROVIDERS, check_provider, pem_from_paste, signer_address
+from a2a_tui.domain.amounts import SlippageError, parse_slippage
+from a2a_tui.domain.text import inert
+from a2a_tui.providers.any2any.client import Timeouts
+from a2a_tui.screens.secret_prompt import SecretPrompt
+from a2a_tui.secrets import ALTERNATIVES, SECRETS, SecretState, SecretStore, SecretStoreError, mask
+from a2a_tui.widgets.secret_row import SecretRow
+
+__all__ = ["SettingsScreen"]
+
+
+def _slug(provider: str) -> str:
+    return provider.lower().replace(" ", "-")
+
+
+@dataclass(frozen=True, slots=True)
+class RowView:
+    state: SecretState
+    detail: str  # a mask, an address or an environment variable: never a secret
+
+
+class StatesRead(Message):
+    def __init__(self, views: dict[str, RowView]) -> None:
+        super().__init__()
+        self.views = views
+
+
+class StoreDone(Message):
+    def __init__(self, name: str, ok: bool, text: str) -> None:
+        super().__init__()
+        self.name, self.ok, self.text = name, ok, text
+
+
+class TestDone(Message):
+    def __init__(self, provider: str, ok: bool, text: str) -> None:
+        super().__init__()
+        self.provider, self.ok, self.text = provider, ok, text
+
+
+class SettingsScreen(Screen[None]):
+    CSS_PATH = "settings.tcss"
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="settings.back"),
+        Binding("ctrl+s", "save", "Save settings", id="settings.save"),
+    ]
+
+    class ApiKeyChanged(Message):
+        """The Any2Any key for this host was set or deleted: clients should reload it."""
+
+    def __init__(self, store: SecretStore, loaded: LoadedSettings, host: str) -> None:
+        super().__init__()
+        self.store = store
+        self.loaded = loaded
+        self.host = host
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="⇄")
+        with VerticalScroll(id="settings-body"):
+            yield Static(id="keyring-banner", markup=False)
+            config = str(self.loaded.path) if self.loaded.path else "none (demo)"
+            yield Static(f"Host {self.host} · config {config}", id="where", markup=False)
+            for provider in PROVIDERS:
+                with Horizontal(classes="provider-head"):
+                    yield Label(provider, classes="provider-name", markup=False)
+                    yield Button("Test", id=f"test-{_slug(provider)}", compact=True)
+                for spec in SECRETS:
+                    if spec.provider == provider:
+                        yield SecretRow(spec)
+            yield Label("", id="test-result", markup=False)
+            with Vertical(id="defaults"):
+                yield Label("Settings (written to the config file)", classes="provider-name")
+                settings = self.loaded.settings
+                with Horizontal(classes="setting"):
+                    yield Label("Any2Any host", classes="setting-label")
+                    yield Input(settings.base_url, id="base-url", compact=True)
+                with Horizontal(classes="setting"):
+                    yield Label("Default slippage", classes="setting-label")
+                    yield Input(settings.quote.default_slippage, id="default-slippage",
+                                compact=True)  # fmt: skip
+                with Horizontal(classes="setting"):
+                    yield Label("Auto-refresh", classes="setting-label")
+                    yield Switch(settings.quote.auto_refresh, id="auto-refresh")
+                with Horizontal(classes="setting"):
+                    yield Button("Save settings", id="save", compact=True, variant="primary")
+                    yield Label("", id="save-result", markup=False)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        check = self.store.check
+        banner = self.query_one("#keyring-banner", Static)
+        if check.usable:
+            banner.update(f"Keyring: {check.name} (secrets are stored there, service a2a-tui)")
+        else:
+            banner.update(f"⚠ Secrets cannot be stored: {check.reason}.\nInstead, {ALTERNATIVES}.")
+            banner.add_class("-warning")
+        self.read_states()
+
+    # -- secrets ----------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="secret-states")
+    def read_states(self) -> None:
+        views = {}
+        for spec, state in self.store.rows(self.host):
+            detail = ""
+            if state is SecretState.FROM_ENV:
+                detail = f"${spec.env}"
+            elif state is SecretState.SET:
+                secret = self.store.get(spec.name, self.host)
+                detail = self._detail(spec.name, secret)
+            views[spec.name] = RowView(state, detail)
+        self.post_message(StatesRead(views))
+
+    @staticmethod
+    def _detail(name: str, secret: SecretStr | None) -> str:
+        if secret is None:
+            return ""
+        if name == "swapscanner.signer_key":
+            try:
+                return f"signs as {signer_address(secret)}"
+            except (ValueError, TypeError):
+                return "not a valid private key"
+        if name == "changelly.private_key":
+            return "PEM"
+        return mask(secret)
+
+    @on(StatesRead)
+    def _states_read(self, message: StatesRead) -> None:
+        for row in self.query(SecretRow):
+            view = message.views.get(row.spec.name)
+            if view is not None:
+                row.show_state(view.state, view.detail)
+
+    @on(SecretRow.Requested)
+    def _requested(self, event: SecretRow.Requested) -> None:
+        spec = event.row.spec
+        if event.action == "delete":
+            self.delete_secret(spec.name)
+            return
+
+        def stored(value: str | None) -> None:
+            if value:
+                text = pem_from_paste(value) if spec.multiline else value
+                self.store_secret(spec.name, SecretStr(text))
+            event.row.query_one(".set", Button).focus()
+
+        self.app.push_screen(SecretPrompt(spec, self.host), stored)
+
+    @work(thread=True, group="secret-write")
+    def store_secret(self, name: str, value: SecretStr) -> None:
+        try:
+            self.store.set(name, value, self.host)
+        except SecretStoreError as exc:
+            self.post_message(StoreDone(name, False, str(exc)))
+        else:
+            self.post_message(StoreDone(name, True, f"{self.store.spec(name).label} stored"))
+
+    @work(thread=True, group="secret-write")
+    def delete_secret(self, name: str) -> None:
+        try:
+            deleted = self.store.delete(name, self.host)
+        except SecretStoreError as exc:
+            self.post_message(StoreDone(name, False, str(exc)))
+        else:
+            label = self.store.spec(name).label
+            self.post_message(
+                StoreDone(name, True, f"{label} {'deleted' if deleted else 'was not set'}")
+            )
+
+    @on(StoreDone)
+    def _store_done(self, message: StoreDone) -> None:
+        self.notify(message.text, severity="information" if message.ok else "error", markup=False)
+        if message.ok and message.name == "any2any.api_key":
+            self.post_message(self.ApiKeyChanged())
+        self.read_states()
+
+    # -- tests ------------------------------------------------------------------
+
+    @on(Button.Pressed, ".provider-head Button")
+    def _test_pressed(self, event: Button.Pressed) -> None:
+        provider = next(p for p in PROVIDERS if f"test-{_slug(p)}" == event.button.id)
+        self.query_one("#test-result", Label).update(f"{provider}: testing…")
+        self.test_provider(provider)
+
+    @work(group="secret-test", exit_on_error=False)
+    async def test_provider(self, provider: str) -> None:
+        settings = self.loaded.settings.timeouts
+        timeouts = Timeouts(connect=settings.connect, read=settings.read, write=settings.write)
+        result = await check_provider(provider, self.store, self.host, timeouts)
+        self.post_message(TestDone(provider, result.ok, result.message))
+
+    @on(TestDone)
+    def _test_done(self, message: TestDone) -> None:
+        mark = "✓" if message.ok else "✗"
+        result = self.query_one("#test-result", Label)
+        result.update(f"{mark} {message.provider}: {message.text}")
+        result.set_class(message.ok, "-ok")
+        result.set_class(not message.ok, "-failed")
+
+    # -- settings ---------------------------------------------------------------
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        result = self.query_one("#save-result", Label)
+        path = self.loaded.path
+        if path is None:
+            result.update("not saved: the demo never writes your config")
+            return
+        base_url = self.query_one("#base-url", Input).value.strip()
+        slippage = self.query_one("#default-slippage", Input).value.strip()
+        try:
+            parse_slippage(slippage)
+        except SlippageError as exc:
+            result.update(f"⚠ default slippage: {exc}")
+            return
+        profile = self.loaded.settings.profile
+        try:
+            save_setting(path, f"profiles.{profile}.base_url", base_url)
+            save_setting(path, "quote.default_slippage", slippage)
+            save_setting(path, "quote.auto_refresh", self.query_one("#auto-refresh", Switch).value)
+        except (OSError, ValueError) as exc:
+            result.update(f"⚠ not saved: {inert(exc)}")
+            return
+        result.update(f"saved to {path}; a new host applies at the next start")

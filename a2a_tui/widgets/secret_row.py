@@ -1,0 +1,59 @@
+"""One credential in the settings screen: its state, never its value."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Button, Label
+
+from a2a_tui.secrets import SecretSpec, SecretState
+
+__all__ = ["SecretRow"]
+
+
+class SecretRow(Horizontal):
+    DEFAULT_CSS = Path(__file__).with_suffix(".tcss").read_text()
+
+    class Requested(Message):
+        """Set or delete this secret (the screen asks for the value)."""
+
+        def __init__(self, row: SecretRow, action: str) -> None:
+            super().__init__()
+            self.row = row
+            self.action = action
+
+        @property
+        def control(self) -> SecretRow:
+            return self.row
+
+    def __init__(self, spec: SecretSpec) -> None:
+        super().__init__(id=f"secret-{spec.name.replace('.', '-')}")
+        self.spec = spec
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.spec.label, classes="secret-label", markup=False)
+        yield Label("…", classes="secret-state", markup=False)
+        yield Button("Set", classes="set", compact=True)
+        yield Button("Delete", classes="delete", compact=True)
+
+    def show_state(self, state: SecretState, detail: str = "") -> None:
+        """``detail`` is a mask (``••••1111``), a derived address or, for a secret
+        from the environment, its variable: never a secret."""
+        if state is SecretState.FROM_ENV:
+            text = f"from {detail}" if detail else state.value
+        else:
+            text = state.value if not detail else f"{state.value} · {detail}"
+        self.query_one(".secret-state", Label).update(text)
+        self.set_class(state is SecretState.SET or state is SecretState.FROM_ENV, "-set")
+        read_only = state in (SecretState.FROM_ENV, SecretState.UNAVAILABLE)
+        self.query_one(".set", Button).disabled = read_only
+        self.query_one(".delete", Button).disabled = read_only or state is SecretState.NOT_SET
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(
+            self.Requested(self, "set" if event.button.has_class("set") else "delete")
+        )

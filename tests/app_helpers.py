@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from fakes import TOKENS, ScriptedSource, Ticker
+from textual.pilot import Pilot
 from textual.screen import Screen
+from textual.widgets import Input
 
 from a2a_tui.app import A2AApp
 from a2a_tui.backend import Backend
+from a2a_tui.config import LoadedSettings
 from a2a_tui.domain.quote_input import QuoteArgs
 from a2a_tui.domain.tokens import Token
 from a2a_tui.screens.quote import QuoteScreen
+from a2a_tui.secrets import SecretStore
 
 
 async def until(screen: Screen[object], predicate: Callable[[], bool], within: float = 5) -> None:
@@ -46,15 +51,28 @@ def fake_app(
     initial: QuoteArgs | None = None,
     tokens: Sequence[Token] = TOKENS,
     clock: Ticker | None = None,
+    secrets: SecretStore | None = None,
+    settings: LoadedSettings | None = None,
 ) -> A2AApp:
     async def load() -> list[Token]:
         return list(tokens)
 
-    backend = Backend("http://fake.invalid", list(sources), load)
+    backend = Backend("http://127.0.0.1:9", list(sources), load)
     return A2AApp(
         backend,
         initial=initial,
         subtitle="fake backend",
         clock=clock or Ticker(),
         present_interval=0,
+        secrets=secrets,
+        settings=settings,
     )
+
+
+async def type_into(pilot: Pilot[Any], text: str) -> None:
+    """Type the first keys for real, insert the rest: a pilot key press costs
+    tens of milliseconds, and a 32-character key is the same path either way."""
+    await pilot.press(*text[:3])
+    focused = pilot.app.focused
+    assert isinstance(focused, Input)
+    focused.insert_text_at_cursor(text[3:])

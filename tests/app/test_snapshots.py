@@ -114,3 +114,37 @@ def test_hostile_names_are_shown_literally(snap_compare: SnapCompare) -> None:
     source = ScriptedSource([quote(i, 1000 - i, name=name) for i, name in enumerate(names)])
     app = fake_app(source, initial=ARGS)
     assert snap_compare(app, terminal_size=(80, 24), run_before=waits_for(complete))
+
+
+def _settings_app(backend: object = None) -> Any:
+    from keyring.backends.fail import Keyring as FailKeyring
+    from pydantic import SecretStr
+
+    from a2a_tui.secrets import MemoryKeyring, SecretStore
+
+    if backend == "fail":
+        store = SecretStore(FailKeyring(), env={"A2A_TUI_SWAPKIT_API_KEY": "from-the-env-0000"})
+    else:
+        store = SecretStore(MemoryKeyring(), env={"A2A_TUI_SWAPKIT_API_KEY": "from-the-env-0000"})
+        store.set("any2any.api_key", SecretStr("aaaabbbbccccddddeeeeffff00001111"),
+                  "http://127.0.0.1:9")  # fmt: skip
+        store.set("okx.api_key", SecretStr("37c541a1-0000-0000-0000-10fe7a038418"))
+    return fake_app(ScriptedSource(), secrets=store)
+
+
+def _settings_ready(pilot: Pilot[Any]) -> Awaitable[None]:
+    async def run() -> None:
+        await pilot.press("f2")
+        screen = pilot.app.screen
+        await until(screen, lambda: "…" not in str(screen.query_one(".secret-state").render()))
+        await pilot.pause()
+
+    return run()
+
+
+def test_settings(snap_compare: SnapCompare) -> None:
+    assert snap_compare(_settings_app(), terminal_size=(80, 24), run_before=_settings_ready)
+
+
+def test_settings_without_a_keyring(snap_compare: SnapCompare) -> None:
+    assert snap_compare(_settings_app("fail"), terminal_size=(80, 24), run_before=_settings_ready)

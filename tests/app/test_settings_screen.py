@@ -1,0 +1,149 @@
+"""The settings screen, driven from the keyboard: set, replace, delete, test, save."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from app_helpers import fake_app, type_into, until
+from conftest import GUIDE_KEY, MakeSim
+from fakes import ScriptedSource
+from keyring.backends.fail import Keyring as FailKeyring
+from pydantic import SecretStr
+from textual.pilot import Pilot
+from textual.widgets import Button, Input, Label, Static
+
+from a2a_tui.app import A2AApp
+from a2a_tui.backend import Backend
+from a2a_tui.config import load_settings
+from a2a_tui.screens.secret_prompt import SecretPrompt
+from a2a_tui.screens.settings import SettingsScreen
+from a2a_tui.secrets import MemoryKeyring, SecretStore
+from a2a_tui.widgets.secret_row import SecretRow
+
+
+def state_of(screen: SettingsScreen, name: str) -> str:
+    row = next(r for r in screen.query(SecretRow) if r.spec.name == name)
+    return str(row.query_one(".secret-state", Label).render())
+
+
+async def open_settings(pilot: Pilot[Any]) -> SettingsScreen:
+    await pilot.press("f2")
+    screen = pilot.app.screen
+    assert isinstance(screen, SettingsScreen)
+    await until(screen, lambda: "…" not in state_of(screen, "okx.api_key"))
+    return screen
+
+
+async def test_f2_and_the_palette_reach_the_settings_from_anywhere() -> None:
+    app = fake_app(ScriptedSource())
+    async with app.run_test(size=(80, 24)) as pilot:
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert "Settings" in titles
+        screen = await open_settings(pilot)
+        assert state_of(screen, "okx.api_key") == "not set"
+        await pilot.press("f2")  # again: no second copy
+        assert len(app.screen_stack) == 3  # the default, the board, the settings
+        await pilot.press("escape")
+        assert not isinstance(app.screen, SettingsScreen)
+
+
+async def test_set_replace_and_delete_through_the_masked_prompt() -> None:
+    store = SecretStore(MemoryKeyring(), env={})
+    app = fake_app(ScriptedSource(), secrets=store)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_settings(pilot)
+        row = screen.query_one("#secret-okx-secret_key", SecretRow)
+        row.query_one(".set", Button).focus()
+        await pilot.press("enter")
+        assert isinstance(app.screen, SecretPrompt)
+        field = app.screen.query_one(Input)
+        assert field.password  # masked while typed
+        await type_into(pilot, "okx-secret-value-9876")
+        await pilot.press("enter")
+        await until(screen, lambda: state_of(screen, "okx.secret_key").startswith("set"))
+        assert state_of(screen, "okx.secret_key") == "set · ••••9876"
+        stored = store.get("okx.secret_key")
+        assert stored is not None
+        assert stored.get_secret_value() == "okx-secret-value-9876"
+        row.query_one(".delete", Button).focus()
+        await pilot.press("enter")
+        await until(screen, lambda: state_of(screen, "okx.secret_key") == "not set")
+        assert store.get("okx.secret_key") is None
+
+
+async def test_escape_in_the_prompt_stores_nothing() -> None:
+    store = SecretStore(MemoryKeyring(), env={})
+    app = fake_app(ScriptedSource(), secrets=store)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_settings(pilot)
+        screen.query_one("#secret-swapkit-api_key .set", Button).focus()
+        await pilot.press("enter")
+        await type_into(pilot, "typed-then-abandoned")
+        await pilot.press("escape")
+        assert isinstance(app.screen, SettingsScreen)
+        assert store.get("swapkit.api_key") is None
+
+
+async def test_the_any2any_test_asks_the_host_and_reloads_the_client(make_sim: MakeSim) -> None:
+    server = make_sim()
+    store = SecretStore(MemoryKeyring(), env={})
+    backend = Backend.any2any(server.base_url)
+    app = A2AApp(backend, secrets=store)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_settings(pilot)
+        result = screen.query_one("#test-result", Label)
+        screen.query_one("#test-any2any", Button).press()
+        await until(screen, lambda: "✗" in str(result.render()))
+        assert "no integrator API key for this host" in str(result.render())
+        screen.query_one("#secret-any2any-api_key .set", Button).focus()
+        await pilot.press("enter")
+        await type_into(pilot, GUIDE_KEY)
+        await pilot.press("enter")
+        await until(screen, lambda: state_of(screen, "any2any.api_key").startswith("set"))
+        assert backend.client is not None
+        assert backend.client.api_key == SecretStr(GUIDE_KEY)  # the client uses it now
+        screen.query_one("#test-any2any", Button).press()
+        await until(screen, lambda: "✓" in str(result.render()))
+        assert "key accepted" in str(result.render())
+
+
+async def test_without_a_keyring_it_explains_and_still_works() -> None:
+    store = SecretStore(FailKeyring(), env={"A2A_TUI_OKX_API_KEY": "env-okx-key-123456"})
+    app = fake_app(ScriptedSource(), secrets=store)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_settings(pilot)
+        banner = str(screen.query_one("#keyring-banner", Static).render())
+        assert "Secrets cannot be stored: no keyring is available" in banner
+        assert "use environment variables" in banner
+        assert "keyrings.cryptfile" in banner
+        assert state_of(screen, "okx.secret_key") == "keyring unavailable"
+        assert state_of(screen, "okx.api_key") == "from $A2A_TUI_OKX_API_KEY"
+        assert screen.query_one("#secret-okx-secret_key .set", Button).disabled
+
+
+async def test_saving_settings_keeps_the_users_comments(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('# mine\n[quote]\ndefault_slippage = "1%"  # careful\n', encoding="utf-8")
+    loaded = load_settings({"A2A_TUI_CONFIG": str(path)})
+    app = fake_app(ScriptedSource(), settings=loaded)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_settings(pilot)
+        screen.query_one("#default-slippage", Input).value = "0.3%"
+        await pilot.press("ctrl+s")
+        text = path.read_text(encoding="utf-8")
+        assert text.startswith("# mine\n")
+        assert 'default_slippage = "0.3%"  # careful' in text
+        assert "saved to" in str(screen.query_one("#save-result", Label).render())
+        screen.query_one("#default-slippage", Input).value = "7"
+        await pilot.press("ctrl+s")
+        assert "default slippage" in str(screen.query_one("#save-result", Label).render())
+        assert 'default_slippage = "0.3%"' in path.read_text(encoding="utf-8")
+
+
+async def test_the_demo_never_writes_a_config() -> None:
+    app = fake_app(ScriptedSource())
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_settings(pilot)
+        await pilot.press("ctrl+s")
+        assert "never writes your config" in str(screen.query_one("#save-result", Label).render())

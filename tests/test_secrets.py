@@ -1,0 +1,153 @@
+"""Secrets in the keyring: stored, replaced, deleted, overridden, refused, never shown."""
+
+from __future__ import annotations
+
+import pytest
+from keyring.backend import KeyringBackend
+from keyring.backends.chainer import ChainerBackend
+from keyring.backends.fail import Keyring as FailKeyring
+from pydantic import SecretStr
+
+from a2a_tui.credentials import pem_from_paste
+from a2a_tui.secrets import (
+    SECRETS,
+    SERVICE,
+    MemoryKeyring,
+    SecretState,
+    SecretStore,
+    SecretStoreError,
+    check_backend,
+    mask,
+)
+
+HOST = "http://127.0.0.1:8787"
+OTHER_HOST = "https://api.any2any.example"
+
+
+def store(**kwargs: object) -> tuple[SecretStore, MemoryKeyring]:
+    backend = MemoryKeyring()
+    return SecretStore(backend, env=kwargs.pop("env", {}), **kwargs), backend  # type: ignore[arg-type]
+
+
+def _fake(module: str, name: str) -> type[KeyringBackend]:
+    """A stand-in with another backend's dotted path (keyrings.alt is not installed)."""
+    cls = type(name, (MemoryKeyring,), {})
+    cls.__module__, cls.__qualname__ = module, name
+    return cls
+
+
+def test_set_get_replace_delete() -> None:
+    secrets, backend = store()
+    assert secrets.state("okx.secret_key") is SecretState.NOT_SET
+    secrets.set("okx.secret_key", SecretStr("first-secret-value"))
+    assert secrets.state("okx.secret_key") is SecretState.SET
+    assert backend.get_password(SERVICE, "okx.secret_key") == "first-secret-value"
+    secrets.set("okx.secret_key", SecretStr("  second-secret-value \n"))
+    got = secrets.get("okx.secret_key")
+    assert got is not None
+    assert got.get_secret_value() == "second-secret-value"
+    assert secrets.delete("okx.secret_key") is True
+    assert secrets.delete("okx.secret_key") is False
+    assert secrets.get("okx.secret_key") is None
+
+
+def test_any2any_keys_are_kept_per_host() -> None:
+    secrets, backend = store()
+    secrets.set("any2any.api_key", SecretStr("staging-key-0000"), HOST)
+    secrets.set("any2any.api_key", SecretStr("production-key-1111"), OTHER_HOST + "/")
+    assert backend.get_password(SERVICE, "any2any.api_key@127.0.0.1:8787") == "staging-key-0000"
+    stored = backend.get_password(SERVICE, "any2any.api_key@api.any2any.example")
+    assert stored == "production-key-1111"
+    assert secrets.state("any2any.api_key", "http://elsewhere.example") is SecretState.NOT_SET
+    with pytest.raises(SecretStoreError, match="per host"):
+        secrets.get("any2any.api_key")
+
+
+def test_the_environment_takes_precedence_and_is_read_only() -> None:
+    secrets, _ = store(env={"A2A_TUI_OKX_API_KEY": "from-env-abcdef"})
+    secrets.set("okx.api_key", SecretStr("from-keyring-value"))
+    assert secrets.state("okx.api_key") is SecretState.FROM_ENV
+    got = secrets.get("okx.api_key")
+    assert got is not None
+    assert got.get_secret_value() == "from-env-abcdef"
+    assert {spec.env for spec in SECRETS} >= {"A2A_TUI_ANY2ANY_API_KEY", "A2A_TUI_OKX_API_KEY"}
+    assert len({spec.env for spec in SECRETS}) == len(SECRETS)
+
+
+def test_empty_values_and_unknown_names_are_refused() -> None:
+    secrets, _ = store()
+    with pytest.raises(SecretStoreError, match="empty"):
+        secrets.set("swapkit.api_key", SecretStr("   "))
+    with pytest.raises(SecretStoreError, match="unknown secret 'nope'"):
+        secrets.get("nope")
+
+
+def test_without_a_keyring_the_store_says_so_and_offers_alternatives() -> None:
+    secrets = SecretStore(FailKeyring(), env={"A2A_TUI_SWAPKIT_API_KEY": "env-works-12345"})
+    assert not secrets.check.usable
+    assert "no keyring" in secrets.check.reason
+    assert secrets.state("okx.api_key") is SecretState.UNAVAILABLE
+    assert secrets.get("okx.api_key") is None
+    assert secrets.state("swapkit.api_key") is SecretState.FROM_ENV  # env still works
+    with pytest.raises(SecretStoreError) as caught:
+        secrets.set("okx.api_key", SecretStr("x" * 20))
+    assert "environment variables" in str(caught.value)
+    assert "keyrings.cryptfile" in str(caught.value)
+
+
+def test_an_empty_chainer_is_no_keyring() -> None:
+    chainer = ChainerBackend.__new__(ChainerBackend)
+    chainer.__dict__["backends"] = []
+    assert not check_backend(chainer).usable
+
+
+def test_plaintext_is_refused_unless_chosen_explicitly() -> None:
+    plaintext = _fake("keyrings.alt.file", "PlaintextKeyring")()
+    refused = check_backend(plaintext)
+    assert not refused.usable
+    assert "unencrypted" in refused.reason
+    path = "keyrings.alt.file.PlaintextKeyring"
+    assert not check_backend(plaintext, chosen=path).usable  # naming it is not enough...
+    assert check_backend(plaintext, chosen=path, allow_plaintext=True).usable  # ...both are
+
+
+def test_unknown_backends_are_refused_unless_named() -> None:
+    unknown = _fake("somebody.keyring", "Cloud")()
+    assert not check_backend(unknown).usable
+    assert check_backend(unknown, chosen="somebody.keyring.Cloud").usable
+
+
+def test_a_chosen_backend_that_does_not_load_is_reported_not_raised() -> None:
+    secrets = SecretStore(env={}, chosen="no.such.module.Keyring")
+    assert not secrets.check.usable
+    assert "cannot load the keyring backend no.such.module.Keyring" in secrets.check.reason
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("aaaabbbbccccddddeeeeffff00001111", "••••1111"),
+        ("short-pass", "••••"),  # a short secret shows nothing of itself
+        ("", "••••"),
+    ],
+)
+def test_masked_display(value: str, shown: str) -> None:
+    assert mask(SecretStr(value)) == shown
+    assert mask(None) == ""
+
+
+def test_reprs_never_carry_values() -> None:
+    secrets, _ = store()
+    secrets.set("okx.passphrase", SecretStr("hunter2-hunter2"))
+    value = secrets.get("okx.passphrase")
+    for text in (repr(secrets), repr(value), str(value), f"{value}", repr([value])):
+        assert "hunter2" not in text
+
+
+def test_a_pasted_pem_gets_its_line_breaks_back() -> None:
+    body = "A" * 100
+    pasted = f"-----BEGIN PRIVATE KEY----- {body[:50]} {body[50:]} -----END PRIVATE KEY-----"
+    assert pem_from_paste(pasted) == (
+        f"-----BEGIN PRIVATE KEY-----\n{body[:64]}\n{body[64:]}\n-----END PRIVATE KEY-----\n"
+    )
+    assert pem_from_paste("  plain  ") == "plain"

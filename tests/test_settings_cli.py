@@ -1,0 +1,213 @@
+"""``a2a-tui keys`` and ``a2a-tui config``: values in through stdin, never out."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+from conftest import GUIDE_KEY, MakeSim
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from helpers import sim_get
+from pydantic import SecretStr
+
+from a2a_tui.cli import build_parser
+from a2a_tui.config import load_settings
+from a2a_tui.credentials import changelly_api_key
+from a2a_tui.secrets import SERVICE, MemoryKeyring, SecretStore
+from a2a_tui.settings_cli import run_config, run_keys
+
+#: The EIP-712 "Mail" example's key, keccak256("cow"), and its address.
+COW_KEY = "0xc85ef7d79691fe79573b1a7064c19c1a9819ebdbd1faaab1a8ec92344438aaf4"
+COW_ADDRESS = "0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826"
+HOST = "http://127.0.0.1:8787"
+
+
+def keys(store: SecretStore, *argv: str, stdin: str = "", host: str = HOST) -> tuple[int, str, str]:
+    args = build_parser().parse_args(["keys", *argv])
+    out, err = io.StringIO(), io.StringIO()
+    code = run_keys(args, store, host, stdin=io.StringIO(stdin), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def fresh(env: dict[str, str] | None = None) -> SecretStore:
+    return SecretStore(MemoryKeyring(), env=env or {})
+
+
+def test_list_shows_names_states_and_variables_never_values() -> None:
+    secrets = fresh({"A2A_TUI_SWAPKIT_API_KEY": "swapkit-from-env-000000"})
+    secrets.set("okx.api_key", SecretStr("okx-key-value-123456"))
+    code, out, _ = keys(secrets, "list")
+    assert code == 0
+    assert "keyring: a2a_tui.secrets.MemoryKeyring" in out
+    lines = {line.split()[0]: line for line in out.splitlines()[2:]}
+    assert "any2any.api_key@127.0.0.1:8787" in lines
+    assert " set " in lines["okx.api_key"]
+    assert "not set" in lines["okx.secret_key"]
+    assert "from environment" in lines["swapkit.api_key"]
+    assert "A2A_TUI_OKX_API_KEY" in lines["okx.api_key"]
+    assert "okx-key-value" not in out
+    assert "swapkit-from-env" not in out
+
+
+def test_set_reads_stdin_and_never_echoes() -> None:
+    secrets = fresh()
+    code, out, err = keys(secrets, "set", "okx.secret_key", stdin="s3cr3t-okx-secret\n")
+    assert code == 0
+    assert out == "stored okx.secret_key in a2a_tui.secrets.MemoryKeyring\n"
+    assert "s3cr3t" not in out + err
+    value = secrets.get("okx.secret_key")
+    assert value is not None
+    assert value.get_secret_value() == "s3cr3t-okx-secret"
+
+
+def test_the_value_cannot_come_from_the_command_line() -> None:
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["keys", "set", "okx.api_key", "the-value"])
+
+
+def test_per_host_and_delete() -> None:
+    secrets = fresh()
+    keys(secrets, "set", "any2any.api_key", stdin=GUIDE_KEY, host="https://prod.example")
+    assert secrets.get("any2any.api_key", "https://prod.example") is not None
+    assert secrets.get("any2any.api_key", HOST) is None
+    code, out, _ = keys(secrets, "delete", "any2any.api_key", host="https://prod.example")
+    assert (code, out) == (0, "deleted any2any.api_key@prod.example\n")
+    code, out, _ = keys(secrets, "delete", "any2any.api_key", host="https://prod.example")
+    assert out == "any2any.api_key@prod.example was not set\n"
+
+
+def test_errors_go_to_stderr_with_a_non_zero_status() -> None:
+    code, _, err = keys(fresh(), "set", "nope", stdin="x")
+    assert code == 1
+    assert "unknown secret 'nope'" in err
+    code, _, err = keys(fresh(), "set", "okx.api_key", stdin="")
+    assert code == 1
+    assert "empty" in err
+
+
+def test_a_pem_from_stdin_keeps_its_lines() -> None:
+    pem = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    secrets = fresh()
+    assert keys(secrets, "set", "changelly.private_key", stdin=pem.decode())[0] == 0
+    stored = secrets.get("changelly.private_key")
+    assert stored is not None
+    assert stored.get_secret_value() == pem.decode().strip()  # surrounding whitespace goes
+
+
+async def test_any2any_test_without_side_effects(make_sim: MakeSim) -> None:
+    server = make_sim()
+    cases = [
+        (GUIDE_KEY, 0, "ok  ", "key accepted"),
+        ("wrong-key-0000000000", 1, "FAIL", "key rejected by"),
+        ("a2a_demo_suspended_0000000000001", 1, "FAIL", "integrator disabled (HTTP 403)"),
+        (None, 1, "FAIL", "no integrator API key for this host"),
+    ]
+    for key, status, mark, text in cases:
+        secrets = fresh()
+        if key:
+            secrets.set("any2any.api_key", SecretStr(key), server.base_url)
+        code, out, _ = await _in_thread(secrets, server.base_url)
+        assert (code, out[:4]) == (status, mark), out
+        assert text in out
+        assert (key or "") == "" or key not in out
+    async with httpx.AsyncClient(base_url=server.base_url) as raw:
+        assert await sim_get(raw, "/sim/orders") == []  # nothing was created
+
+
+async def _in_thread(secrets: SecretStore, host: str) -> tuple[int, str, str]:
+    """`keys test` runs its own event loop, as on the command line."""
+    import asyncio
+
+    return await asyncio.to_thread(keys, secrets, "test", "any2any", host=host)
+
+
+def test_swapscanner_test_shows_the_signer_address_only() -> None:
+    secrets = fresh()
+    secrets.set("swapscanner.signer_key", SecretStr(COW_KEY))
+    code, out, _ = keys(secrets, "test", "swapscanner")
+    assert code == 0
+    assert f"signs as {COW_ADDRESS}" in out
+    assert COW_KEY[2:10] not in out
+    secrets.set("swapscanner.signer_key", SecretStr("0x1234"))
+    assert "not a valid private key" in keys(secrets, "test", "swapscanner")[1]
+
+
+def test_changelly_test_derives_the_api_key_and_checks_the_pair() -> None:
+    pem = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()  # fmt: skip
+    secrets = fresh()
+    secrets.set("changelly.private_key", SecretStr(pem))
+    derived = changelly_api_key(SecretStr(pem))
+    code, out, _ = keys(secrets, "test", "changelly")
+    assert code == 0
+    assert f"x-api-key {derived[:8]}…" in out
+    secrets.set("changelly.api_key", SecretStr("not-the-matching-key"))
+    assert "does not belong to this RSA key" in keys(secrets, "test", "changelly")[1]
+
+
+def test_local_checks_for_okx_and_swapkit_say_they_are_local() -> None:
+    secrets = fresh()
+    assert "missing: API key, Secret key, Passphrase" in keys(secrets, "test", "okx dex")[1]
+    for name in ("okx.api_key", "okx.secret_key", "okx.passphrase", "swapkit.api_key"):
+        secrets.set(name, SecretStr("value-for-" + name))
+    _, out, _ = keys(secrets, "test")
+    assert "checked locally: this version has no OKX client yet" in out
+    assert "checked locally: this version has no SwapKit client yet" in out
+    assert "value-for-" not in out
+    assert keys(secrets, "test", "kraken")[0] == 2
+
+
+def test_config_show_and_path(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[quote]\ndefault_slippage = "0.5%"\n', encoding="utf-8")
+    loaded = load_settings({"A2A_TUI_CONFIG": str(path), "A2A_TUI_UI__THEME": "textual-light"})
+    out = io.StringIO()
+    assert run_config(build_parser().parse_args(["config", "show"]), loaded, out) == 0
+    text = out.getvalue()
+    assert f"# config file: {path}" in text
+    assert "# from the environment: ui.theme" in text
+    assert 'default_slippage = "0.5%"' in text
+    assert 'theme = "textual-light"' in text
+    out = io.StringIO()
+    run_config(build_parser().parse_args(["config", "path"]), loaded, out)
+    assert out.getvalue() == f"{path}\n"
+
+
+def test_the_command_line_end_to_end(tmp_path: Path) -> None:
+    """A real process: the config from $A2A_TUI_CONFIG, the keyring chosen by keyring's
+    own variable (an in-memory one, so nothing of this machine's is touched)."""
+    env = os.environ | {
+        "A2A_TUI_CONFIG": str(tmp_path / "config.toml"),
+        "PYTHON_KEYRING_BACKEND": "a2a_tui.secrets.MemoryKeyring",
+        "A2A_TUI_OKX_PASSPHRASE": "env-passphrase-99",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "a2a_tui", "keys", "set", "okx.api_key"],
+        input="piped-okx-key-000", capture_output=True, text=True, env=env, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "piped-okx-key" not in result.stdout + result.stderr
+    listing = subprocess.run(
+        [sys.executable, "-m", "a2a_tui", "keys", "list"],
+        capture_output=True, text=True, env=env, timeout=60,
+    )  # fmt: skip
+    assert "okx.passphrase" in listing.stdout
+    assert "from environment" in listing.stdout
+    assert "env-passphrase" not in listing.stdout
+    shown = subprocess.run(
+        [sys.executable, "-m", "a2a_tui", "config", "path"],
+        capture_output=True, text=True, env=env, timeout=60,
+    )  # fmt: skip
+    assert shown.stdout.strip() == str(tmp_path / "config.toml")
+    assert SERVICE == "a2a-tui"

@@ -28,6 +28,7 @@ async def shoot(
     theme: str | None = None,
     keys: tuple[str, ...] = (),
     quote: QuoteArgs = DEMO_QUOTE,
+    settle: float = 0.1,
 ) -> None:
     with demo_app(quote, CONFIG) as app:
         if theme:
@@ -42,7 +43,7 @@ async def shoot(
                 if status and (status.complete or (streaming and status.answered >= 3)):
                     break
             await pilot.press(*keys)
-            await pilot.pause(0.1)
+            await pilot.pause(settle)
             app.save_screenshot(f"{name}.svg", str(OUT))
     print(f"screenshots/{name}.svg")
 
@@ -55,6 +56,7 @@ async def main() -> None:
     await shoot("quote-details-80x24", (80, 24), keys=("down", "d"))
     await shoot("quote-light-200x60", (200, 60), theme="textual-light",
                 quote=QuoteArgs("USDT@ethereum", "BTC", "25000", "0.5%", "WELCOME"))  # fmt: skip
+    await shoot("settings-80x24", (80, 24), keys=("f2",), settle=0.5)
 
 
 if __name__ == "__main__":

@@ -111,7 +111,11 @@ class SettingsScreen(Screen[None]):
     def on_mount(self) -> None:
         check = self.store.check
         banner = self.query_one("#keyring-banner", Static)
-        if check.usable:
+        if check.name == "a2a_tui.secrets.MemoryKeyring":
+            banner.update(
+                "Keyring: in memory only. Nothing here is saved or read from this machine."
+            )
+        elif check.usable:
             banner.update(f"Keyring: {check.name} (secrets are stored there, service a2a-tui)")
         else:
             banner.update(f"⚠ Secrets cannot be stored: {check.reason}.\nInstead, {ALTERNATIVES}.")

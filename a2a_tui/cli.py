@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -262,9 +263,16 @@ def run_headless_quote(args: argparse.Namespace) -> int:
         finally:
             await backend.close()
 
-    with contextlib.suppress(KeyboardInterrupt):
+    try:
         return asyncio.run(go())
-    return 130
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, as Unix tools do. The
+        # quote's streams were closed on the way out; point stdout at devnull
+        # so the interpreter's final flush does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 def run_tui(args: argparse.Namespace) -> int:

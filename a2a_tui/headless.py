@@ -8,6 +8,7 @@ host failed), 2 for bad input.
 
 from __future__ import annotations
 
+import gc
 import json
 from typing import Any, TextIO
 
@@ -48,6 +49,7 @@ async def run_quote(
         print(f"a2a-tui quote: cannot load tokens from {backend.base_url}: {describe(exc)}",
               file=err)  # fmt: skip
         return EXIT_NO_QUOTE
+    gc.freeze()  # what lives now lives to the end: keep it out of the collector's passes
     labels = {source.id: source.label for source in backend.sources}
     async with QuoteRun(backend.sources, spec) as run:
         board = QuoteBoard(spec, labels, run.started_at)

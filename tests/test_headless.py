@@ -148,3 +148,21 @@ def test_the_command_line_and_its_environment_variable(make_sim: MakeSim) -> Non
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.splitlines()[-1])["complete"] is True
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(make_sim: MakeSim) -> None:
+    """`a2a-tui quote --json | head -1`: no traceback, and a stopped stream."""
+    server = make_sim(latency_scale=0.2)
+    env = os.environ | {"A2A_TUI_BASE_URL": server.base_url}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "a2a_tui", "quote", "--src", "ETH", "--dst", "USDT@tron",
+         "--amount", "1.5", "--json"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+    )  # fmt: skip
+    assert process.stdout is not None
+    first = process.stdout.readline()
+    process.stdout.close()  # the reader goes away
+    _, err = process.communicate(timeout=60)
+    assert json.loads(first)["event"] in {"expecting", "channel"}
+    assert process.returncode == 141
+    assert b"Traceback" not in err

@@ -165,13 +165,12 @@ class CreateOrderRequest(_Wire):
         return self.model_dump(mode="json", exclude_none=True)
 
 
-class OrderCreated(_Wire):
-    """Guide 2.4. An idempotent repeat may carry only the first four fields."""
+class _FeeSnapshot(_Wire):
+    """Guide 2.4's fee snapshot: amounts in source smallest units, rates in percent.
 
-    order_id: int
-    order_no: str
-    deposit_address: str
-    expire_at: datetime
+    Optional everywhere: an idempotent repeat of an order omits it.
+    """
+
     fee_platform: Units | None = None
     fee_partner: Units | None = None
     fee_integrator: Units | None = None
@@ -179,6 +178,15 @@ class OrderCreated(_Wire):
     platform_fee_rate: Decimal | None = None
     partner_fee_rate: Decimal | None = None
     integrator_fee_rate: Decimal | None = None
+
+
+class OrderCreated(_FeeSnapshot):
+    """Guide 2.4. An idempotent repeat may carry only these four fields."""
+
+    order_id: int
+    order_no: str
+    deposit_address: str
+    expire_at: datetime
 
 
 class RefundRequest(_Wire):
@@ -241,7 +249,7 @@ class RefundRecord(_Wire):
     tx_hash: str | None = None
 
 
-class OrderDetail(_Wire):
+class OrderDetail(_FeeSnapshot):
     """``GET /api/v1/orders/{order_no}`` (a project assumption).
 
     ``status`` stays a string: a state this client has never heard of must
@@ -267,13 +275,6 @@ class OrderDetail(_Wire):
     created_at: datetime | None = None
     expire_at: datetime
     auto_cancel_at: datetime | None = None
-    fee_platform: Units | None = None
-    fee_partner: Units | None = None
-    fee_integrator: Units | None = None
-    fee_platform_original: Units | None = None
-    platform_fee_rate: Decimal | None = None
-    partner_fee_rate: Decimal | None = None
-    integrator_fee_rate: Decimal | None = None
     deposit: DepositRecord | None = None
     out_amount: Units | None = None
     out_tx_hash: str | None = None

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Iterable
 from functools import partial
 
-from textual import on
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -73,7 +73,9 @@ class A2AApp(App[None]):
         if settings.keymap:
             self.set_keymap(settings.keymap)
         for problem in self.loaded.problems:
-            self.notify(problem, title="Settings", severity="warning", timeout=12, markup=False)
+            self.notify(inert(problem, limit=400), title="Settings", severity="warning",
+                        timeout=12, markup=False)  # fmt: skip
+        self.reload_api_key()
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         screen = QuoteScreen(
             self.backend,
@@ -105,6 +107,11 @@ class A2AApp(App[None]):
 
     @on(SettingsScreen.ApiKeyChanged)
     def _api_key_changed(self) -> None:
+        self.reload_api_key()
+
+    @work(thread=True, exclusive=True, group="api-key")
+    def reload_api_key(self) -> None:
+        """Off the UI thread: a keyring lookup may wait on D-Bus or an unlock prompt."""
         self.backend.set_api_key(self.secrets.get("any2any.api_key", self.backend.base_url))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:

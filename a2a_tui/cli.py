@@ -225,16 +225,17 @@ def _base_url(args: argparse.Namespace, loaded: LoadedSettings) -> str:
     return str(args.base_url or loaded.settings.base_url)
 
 
-def _backend(args: argparse.Namespace, loaded: LoadedSettings, store: SecretStore) -> Backend:
+def _backend(args: argparse.Namespace, loaded: LoadedSettings) -> Backend:
+    """Without the integrator key: quotes need none, and the app loads it from
+    the keyring in a worker once its screen is up (see A2AApp)."""
     from a2a_tui.backend import Backend
     from a2a_tui.providers.any2any.client import Timeouts
 
-    base_url = _base_url(args, loaded)
     t = loaded.settings.timeouts
     timeouts = Timeouts(
         connect=t.connect, read=t.read, write=t.write, stream_budget=t.stream_budget
     )
-    return Backend.any2any(base_url, store.get("any2any.api_key", base_url), timeouts)
+    return Backend.any2any(_base_url(args, loaded), timeouts=timeouts)
 
 
 def _quote_args(args: argparse.Namespace, default_slippage: str) -> QuoteArgs | None:
@@ -255,7 +256,7 @@ def run_headless_quote(args: argparse.Namespace) -> int:
     assert quote is not None
 
     async def go() -> int:
-        backend = _backend(args, loaded, _store(loaded))
+        backend = _backend(args, loaded)
         try:
             return await run_quote(
                 backend, quote, as_json=args.json, out=sys.stdout, err=sys.stderr
@@ -281,7 +282,7 @@ def run_tui(args: argparse.Namespace) -> int:
     loaded = _settings(quiet=True)  # the app shows the problems itself
     store = _store(loaded)
     quote = _quote_args(args, loaded.settings.quote.default_slippage)
-    app = A2AApp(_backend(args, loaded, store), settings=loaded, secrets=store, initial=quote)
+    app = A2AApp(_backend(args, loaded), settings=loaded, secrets=store, initial=quote)
     app.run()
     return app.return_code or 0
 

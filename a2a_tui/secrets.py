@@ -200,20 +200,42 @@ class SecretStore:
         chosen: str | None = None,
         allow_plaintext: bool = False,
     ) -> None:
+        """The keyring is found on first use, not here: finding it imports its
+        backends and may talk to D-Bus, which start-up should not wait for."""
         self._env = os.environ if env is None else env
-        if backend is None and chosen:
-            try:
-                backend = _load_backend(chosen)
-            except SecretStoreError as exc:  # said, not raised: the app must still start
-                from keyring.backends.fail import Keyring as NoKeyring
+        self._given = backend
+        self._chosen = chosen
+        self._allow_plaintext = allow_plaintext
+        self._resolved: tuple[KeyringBackend, BackendCheck] | None = None
 
-                self._backend: KeyringBackend = NoKeyring()  # type: ignore[no-untyped-call]
-                self.check = BackendCheck(False, chosen, str(exc))
-                return
-        self._backend = backend if backend is not None else keyring.get_keyring()
-        self.check = check_backend(self._backend, chosen=chosen, allow_plaintext=allow_plaintext)
+    def _resolve(self) -> tuple[KeyringBackend, BackendCheck]:
+        if self._resolved is None:
+            backend, chosen = self._given, self._chosen
+            if backend is None and chosen:
+                try:
+                    backend = _load_backend(chosen)
+                except SecretStoreError as exc:  # said, not raised: the app must still start
+                    from keyring.backends.fail import Keyring as NoKeyring
+
+                    none: KeyringBackend = NoKeyring()  # type: ignore[no-untyped-call]
+                    self._resolved = (none, BackendCheck(False, chosen, str(exc)))
+                    return self._resolved
+            backend = backend if backend is not None else keyring.get_keyring()
+            check = check_backend(backend, chosen=chosen, allow_plaintext=self._allow_plaintext)
+            self._resolved = (backend, check)
+        return self._resolved
+
+    @property
+    def _backend(self) -> KeyringBackend:
+        return self._resolve()[0]
+
+    @property
+    def check(self) -> BackendCheck:
+        return self._resolve()[1]
 
     def __repr__(self) -> str:
+        if self._resolved is None:
+            return "SecretStore(backend=<not looked up yet>)"
         return f"SecretStore(backend={self.check.name!r}, usable={self.check.usable})"
 
     @staticmethod

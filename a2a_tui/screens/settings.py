@@ -26,7 +26,15 @@ from a2a_tui.domain.amounts import SlippageError, parse_slippage
 from a2a_tui.domain.text import inert
 from a2a_tui.providers.any2any.client import Timeouts
 from a2a_tui.screens.secret_prompt import SecretPrompt
-from a2a_tui.secrets import ALTERNATIVES, SECRETS, SecretState, SecretStore, SecretStoreError, mask
+from a2a_tui.secrets import (
+    ALTERNATIVES,
+    SECRETS,
+    BackendCheck,
+    SecretState,
+    SecretStore,
+    SecretStoreError,
+    mask,
+)
 from a2a_tui.widgets.secret_row import SecretRow
 
 __all__ = ["SettingsScreen"]
@@ -43,9 +51,10 @@ class RowView:
 
 
 class StatesRead(Message):
-    def __init__(self, views: dict[str, RowView]) -> None:
+    def __init__(self, views: dict[str, RowView], check: BackendCheck) -> None:
         super().__init__()
         self.views = views
+        self.check = check
 
 
 class StoreDone(Message):
@@ -109,7 +118,10 @@ class SettingsScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        check = self.store.check
+        self.query_one("#keyring-banner", Static).update("Keyring: looking…")
+        self.read_states()
+
+    def _show_keyring(self, check: BackendCheck) -> None:
         banner = self.query_one("#keyring-banner", Static)
         if check.name == "a2a_tui.secrets.MemoryKeyring":
             banner.update(
@@ -120,7 +132,6 @@ class SettingsScreen(Screen[None]):
         else:
             banner.update(f"⚠ Secrets cannot be stored: {check.reason}.\nInstead, {ALTERNATIVES}.")
             banner.add_class("-warning")
-        self.read_states()
 
     # -- secrets ----------------------------------------------------------------
 
@@ -135,7 +146,7 @@ class SettingsScreen(Screen[None]):
                 secret = self.store.get(spec.name, self.host)
                 detail = self._detail(spec.name, secret)
             views[spec.name] = RowView(state, detail)
-        self.post_message(StatesRead(views))
+        self.post_message(StatesRead(views, self.store.check))
 
     @staticmethod
     def _detail(name: str, secret: SecretStr | None) -> str:
@@ -152,6 +163,7 @@ class SettingsScreen(Screen[None]):
 
     @on(StatesRead)
     def _states_read(self, message: StatesRead) -> None:
+        self._show_keyring(message.check)
         for row in self.query(SecretRow):
             view = message.views.get(row.spec.name)
             if view is not None:

@@ -40,16 +40,16 @@ from typing import Any
 import httpx
 import httpx_sse
 
-from a2a_tui.app import A2AApp
-from a2a_tui.backend import Backend
 from a2a_tui.domain.quote_input import QuoteArgs, resolve_args
 from a2a_tui.domain.quotes import Quote
 from a2a_tui.engine.board import QuoteBoard
 from a2a_tui.engine.merger import QuoteRun
-from a2a_tui.providers.sse import SSEDecoder
-from a2a_tui.screens.quote import QuoteScreen
-from a2a_tui.widgets.quote_form import QuoteForm
-from a2a_tui.widgets.quote_table import QuoteTable
+from a2a_tui.providers.http.sse import SSEDecoder
+from a2a_tui.services.backend import Backend
+from a2a_tui.ui.app import A2AApp
+from a2a_tui.ui.screens.quote import QuoteScreen
+from a2a_tui.ui.widgets.quote_form import QuoteForm
+from a2a_tui.ui.widgets.quote_table import QuoteTable
 
 ARGS = QuoteArgs("USDT@ethereum", "USDC@ethereum", "1000")
 QUERY = {"src_token_id": "1", "dst_token_id": "2", "amount_in": "1000000000", "slippage": "0.01"}
@@ -246,8 +246,8 @@ def _pct(values: list[float], percent: int) -> float:
 FIRST_PAINT = textwrap.dedent(
     """
     import asyncio, sys, time
-    from a2a_tui.demo import demo_app
-    from a2a_tui.widgets.quote_table import QuoteTable
+    from a2a_tui.cli.demo import demo_app
+    from a2a_tui.ui.widgets.quote_table import QuoteTable
     def peak_rss_kib():
         # VmHWM resets at exec; ru_maxrss would still hold the parent's peak
         try:

@@ -10,10 +10,10 @@ import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
-from a2a_tui.demo import DEMO_QUOTE, demo_app
+from a2a_tui.cli.demo import DEMO_QUOTE, demo_app
 from a2a_tui.domain.quote_input import QuoteArgs
-from a2a_tui.screens.quote import QuoteScreen
 from a2a_tui.sim.simulator import SimConfig
+from a2a_tui.ui.screens.quote import QuoteScreen
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
 CONFIG = SimConfig(seed=4, start=datetime(2026, 11, 2, 9, 30, tzinfo=UTC), frozen_clock=True,

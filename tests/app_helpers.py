@@ -11,13 +11,15 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input
 
-from a2a_tui.app import A2AApp
-from a2a_tui.backend import Backend
-from a2a_tui.config import LoadedSettings
 from a2a_tui.domain.quote_input import QuoteArgs
 from a2a_tui.domain.tokens import Token
-from a2a_tui.screens.quote import QuoteScreen
-from a2a_tui.secrets import SecretStore
+from a2a_tui.infra.config import LoadedSettings
+from a2a_tui.infra.keystore import SecretStore
+from a2a_tui.services.backend import Backend
+from a2a_tui.services.credentials import CredentialService
+from a2a_tui.services.preferences import Preferences
+from a2a_tui.ui.app import A2AApp
+from a2a_tui.ui.screens.quote import QuoteScreen
 
 
 async def until(screen: Screen[object], predicate: Callable[[], bool], within: float = 5) -> None:
@@ -64,8 +66,8 @@ def fake_app(
         subtitle="fake backend",
         clock=clock or Ticker(),
         present_interval=0,
-        secrets=secrets,
-        settings=settings,
+        credentials=None if secrets is None else CredentialService(secrets),
+        preferences=None if settings is None else Preferences(settings),
     )
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from a2a_tui.config import DEFAULT_BASE_URL, config_path, load_settings, save_setting
+from a2a_tui.infra.config import DEFAULT_BASE_URL, config_path, load_settings, save_setting
 
 CONFIG = """\
 # my a2a-tui settings

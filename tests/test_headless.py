@@ -15,9 +15,9 @@ import pytest
 from conftest import MakeSim
 from helpers import sim_post
 
-from a2a_tui.backend import Backend
+from a2a_tui.cli.quote import run_quote
 from a2a_tui.domain.quote_input import QuoteArgs
-from a2a_tui.headless import run_quote
+from a2a_tui.services.backend import Backend
 from a2a_tui.sim.catalog import CHANNELS, SimChannel
 
 HOSTILE_NAME = "[bold red]Evil[/] [@click=app.quit]x[/] \x1b]52;c;SGVsbG8=\x07\x1b[2J\u202eok"

@@ -8,17 +8,15 @@ from keyring.backends.chainer import ChainerBackend
 from keyring.backends.fail import Keyring as FailKeyring
 from pydantic import SecretStr
 
-from a2a_tui.credentials import pem_from_paste
-from a2a_tui.secrets import (
-    SECRETS,
+from a2a_tui.domain.credentials import SECRETS, SecretState, mask
+from a2a_tui.infra.keystore import (
     SERVICE,
     MemoryKeyring,
-    SecretState,
     SecretStore,
     SecretStoreError,
     check_backend,
-    mask,
 )
+from a2a_tui.providers.registry import pem_from_paste
 
 HOST = "http://127.0.0.1:8787"
 OTHER_HOST = "https://api.any2any.example"

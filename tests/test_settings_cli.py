@@ -16,11 +16,11 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from helpers import sim_get
 from pydantic import SecretStr
 
-from a2a_tui.cli import build_parser
-from a2a_tui.config import load_settings
-from a2a_tui.credentials import changelly_api_key
-from a2a_tui.secrets import SERVICE, MemoryKeyring, SecretStore
-from a2a_tui.settings_cli import run_config, run_keys
+from a2a_tui.cli.keys import run_config, run_keys
+from a2a_tui.cli.main import build_parser
+from a2a_tui.infra.config import load_settings
+from a2a_tui.infra.keystore import SERVICE, MemoryKeyring, SecretStore
+from a2a_tui.providers.registry import changelly_api_key
 
 #: The EIP-712 "Mail" example's key, keccak256("cow"), and its address.
 COW_KEY = "0xc85ef7d79691fe79573b1a7064c19c1a9819ebdbd1faaab1a8ec92344438aaf4"
@@ -44,7 +44,7 @@ def test_list_shows_names_states_and_variables_never_values() -> None:
     secrets.set("okx.api_key", SecretStr("okx-key-value-123456"))
     code, out, _ = keys(secrets, "list")
     assert code == 0
-    assert "keyring: a2a_tui.secrets.MemoryKeyring" in out
+    assert "keyring: a2a_tui.infra.keystore.MemoryKeyring" in out
     lines = {line.split()[0]: line for line in out.splitlines()[2:]}
     assert "any2any.api_key@127.0.0.1:8787" in lines
     assert " set " in lines["okx.api_key"]
@@ -59,7 +59,7 @@ def test_set_reads_stdin_and_never_echoes() -> None:
     secrets = fresh()
     code, out, err = keys(secrets, "set", "okx.secret_key", stdin="s3cr3t-okx-secret\n")
     assert code == 0
-    assert out == "stored okx.secret_key in a2a_tui.secrets.MemoryKeyring\n"
+    assert out == "stored okx.secret_key in a2a_tui.infra.keystore.MemoryKeyring\n"
     assert "s3cr3t" not in out + err
     value = secrets.get("okx.secret_key")
     assert value is not None
@@ -189,7 +189,7 @@ def test_the_command_line_end_to_end(tmp_path: Path) -> None:
     own variable (an in-memory one, so nothing of this machine's is touched)."""
     env = os.environ | {
         "A2A_TUI_CONFIG": str(tmp_path / "config.toml"),
-        "PYTHON_KEYRING_BACKEND": "a2a_tui.secrets.MemoryKeyring",
+        "PYTHON_KEYRING_BACKEND": "a2a_tui.infra.keystore.MemoryKeyring",
         "A2A_TUI_OKX_PASSPHRASE": "env-passphrase-99",
     }
     result = subprocess.run(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from app_helpers import complete, until
 
-from a2a_tui.demo import DEMO_QUOTE, demo_app
-from a2a_tui.screens.quote import QuoteScreen
+from a2a_tui.cli.demo import DEMO_QUOTE, demo_app
 from a2a_tui.sim.simulator import SimConfig
+from a2a_tui.ui.screens.quote import QuoteScreen
 
 
 async def test_demo_opens_on_a_streaming_quote() -> None:

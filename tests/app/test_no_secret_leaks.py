@@ -18,11 +18,12 @@ from fakes import ScriptedSource, quote
 from pydantic import SecretStr
 from textual.widgets import Button, Label
 
+from a2a_tui.domain.credentials import SECRETS
 from a2a_tui.domain.quote_input import QuoteArgs
-from a2a_tui.screens.secret_prompt import SecretPrompt
-from a2a_tui.screens.settings import SettingsScreen
-from a2a_tui.secrets import SECRETS, MemoryKeyring, SecretStore
-from a2a_tui.widgets.secret_row import SecretRow
+from a2a_tui.infra.keystore import MemoryKeyring, SecretStore
+from a2a_tui.ui.screens.secret_prompt import SecretPrompt
+from a2a_tui.ui.screens.settings import SettingsScreen
+from a2a_tui.ui.widgets.secret_row import SecretRow
 
 HOST = "http://127.0.0.1:9"
 #: One distinctive value per secret; the cow key so Swapscanner derives an address.
@@ -66,7 +67,7 @@ async def test_no_secret_reaches_screens_logs_or_notifications(
         assert isinstance(screen, SettingsScreen)
         await until(screen, lambda: "signs as" in _state(screen, "swapscanner.signer_key"))
         shoot("settings")
-        for provider in ("any2any", "okx-dex", "swapscanner", "swapkit", "changelly"):
+        for provider in ("any2any", "okx", "swapscanner", "swapkit", "changelly"):
             screen.query_one(f"#test-{provider}", Button).press()
             result = screen.query_one("#test-result", Label)
             await until(screen, lambda r=result: str(r.render())[:1] in "✓✗")  # type: ignore[misc]
@@ -89,7 +90,7 @@ async def test_no_secret_reaches_screens_logs_or_notifications(
         "stdout": captured.out,
         "stderr": captured.err,
         "notifications": notifications,
-        "reprs": repr(store) + repr(app.secrets) + repr(store.get("okx.api_key", HOST)),
+        "reprs": repr(store) + repr(app.credentials.store) + repr(store.get("okx.api_key", HOST)),
     }
     assert saved == 9
     for where, text in everything.items():

@@ -12,17 +12,17 @@ from conftest import MakeSim
 from fakes import SPEC, Gate, ScriptedSource, Ticker, quote
 from helpers import sim_get, sim_post
 
-from a2a_tui.app import A2AApp
-from a2a_tui.backend import Backend
 from a2a_tui.domain.quote_input import QuoteArgs
 from a2a_tui.domain.quotes import ChannelFailed
 from a2a_tui.engine.board import RowState
-from a2a_tui.screens.quote import QuoteScreen
+from a2a_tui.services.backend import Backend
 from a2a_tui.sim.catalog import SimChannel
-from a2a_tui.widgets.quote_form import QuoteForm
-from a2a_tui.widgets.quote_status import QuoteStatus
-from a2a_tui.widgets.quote_table import QuoteTable
-from a2a_tui.widgets.token_field import TokenField
+from a2a_tui.ui.app import A2AApp
+from a2a_tui.ui.screens.quote import QuoteScreen
+from a2a_tui.ui.widgets.quote_form import QuoteForm
+from a2a_tui.ui.widgets.quote_status import QuoteStatus
+from a2a_tui.ui.widgets.quote_table import QuoteTable
+from a2a_tui.ui.widgets.token_field import TokenField
 
 #: Fast but worse, then slow but better: the ranking must change under the user.
 FAST = SimChannel(301, "Fast Lane", "", Decimal("0.40"), 20, 10, 150, 0.0, 0.0, 0.0)

@@ -13,13 +13,14 @@ from pydantic import SecretStr
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, Label, Static
 
-from a2a_tui.app import A2AApp
-from a2a_tui.backend import Backend
-from a2a_tui.config import load_settings
-from a2a_tui.screens.secret_prompt import SecretPrompt
-from a2a_tui.screens.settings import SettingsScreen
-from a2a_tui.secrets import MemoryKeyring, SecretStore
-from a2a_tui.widgets.secret_row import SecretRow
+from a2a_tui.infra.config import load_settings
+from a2a_tui.infra.keystore import MemoryKeyring, SecretStore
+from a2a_tui.services.backend import Backend
+from a2a_tui.services.credentials import CredentialService
+from a2a_tui.ui.app import A2AApp
+from a2a_tui.ui.screens.secret_prompt import SecretPrompt
+from a2a_tui.ui.screens.settings import SettingsScreen
+from a2a_tui.ui.widgets.secret_row import SecretRow
 
 
 def state_of(screen: SettingsScreen, name: str) -> str:
@@ -89,7 +90,7 @@ async def test_the_any2any_test_asks_the_host_and_reloads_the_client(make_sim: M
     server = make_sim()
     store = SecretStore(MemoryKeyring(), env={})
     backend = Backend.any2any(server.base_url)
-    app = A2AApp(backend, secrets=store)
+    app = A2AApp(backend, credentials=CredentialService(store))
     async with app.run_test(size=(100, 40)) as pilot:
         screen = await open_settings(pilot)
         result = screen.query_one("#test-result", Label)
@@ -101,8 +102,8 @@ async def test_the_any2any_test_asks_the_host_and_reloads_the_client(make_sim: M
         await type_into(pilot, GUIDE_KEY)
         await pilot.press("enter")
         await until(screen, lambda: state_of(screen, "any2any.api_key").startswith("set"))
-        assert backend.client is not None
-        assert backend.client.api_key == SecretStr(GUIDE_KEY)  # the client uses it now
+        assert backend.host is not None
+        assert backend.host.api_key == SecretStr(GUIDE_KEY)  # the client uses it now
         screen.query_one("#test-any2any", Button).press()
         await until(screen, lambda: "✓" in str(result.render()))
         assert "key accepted" in str(result.render())
@@ -147,3 +148,28 @@ async def test_the_demo_never_writes_a_config() -> None:
         screen = await open_settings(pilot)
         await pilot.press("ctrl+s")
         assert "never writes your config" in str(screen.query_one("#save-result", Label).render())
+
+
+async def test_an_invalid_host_is_refused_not_reported_saved(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[quote]\ndefault_slippage = "1%"\n', encoding="utf-8")
+    loaded = load_settings({"A2A_TUI_CONFIG": str(path)})
+    app = fake_app(ScriptedSource(), settings=loaded)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_settings(pilot)
+        screen.query_one("#base-url", Input).value = "ftp://nope here"
+        screen.query_one("#default-slippage", Input).value = "0.3%"
+        await pilot.press("ctrl+s")
+        result = str(screen.query_one("#save-result", Label).render())
+        assert "saved" not in result.replace("not saved", "")
+        assert "base_url" in result
+        assert "http:// or https://" in result
+        assert path.read_text(encoding="utf-8") == '[quote]\ndefault_slippage = "1%"\n'
+        # and the next start reads what was saved, without a problem
+        screen.query_one("#base-url", Input).value = "https://api.any2any.example"
+        await pilot.press("ctrl+s")
+        assert "saved to" in str(screen.query_one("#save-result", Label).render())
+    again = load_settings({"A2A_TUI_CONFIG": str(path)})
+    assert again.problems == []
+    assert again.settings.base_url == "https://api.any2any.example"
+    assert again.settings.quote.default_slippage == "0.3%"

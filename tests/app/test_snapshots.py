@@ -17,8 +17,8 @@ from textual.pilot import Pilot
 
 from a2a_tui.domain.quote_input import QuoteArgs
 from a2a_tui.domain.quotes import ChannelFailed, ChannelRef, ChannelsExpected
-from a2a_tui.screens.quote import QuoteScreen
-from a2a_tui.widgets.quote_form import QuoteForm
+from a2a_tui.ui.screens.quote import QuoteScreen
+from a2a_tui.ui.widgets.quote_form import QuoteForm
 
 SnapCompare = Callable[..., bool]
 ARGS = QuoteArgs("ETH", "USDT@tron", "1.5")
@@ -120,7 +120,7 @@ def _settings_app(backend: object = None) -> Any:
     from keyring.backends.fail import Keyring as FailKeyring
     from pydantic import SecretStr
 
-    from a2a_tui.secrets import MemoryKeyring, SecretStore
+    from a2a_tui.infra.keystore import MemoryKeyring, SecretStore
 
     if backend == "fail":
         store = SecretStore(FailKeyring(), env={"A2A_TUI_SWAPKIT_API_KEY": "from-the-env-0000"})

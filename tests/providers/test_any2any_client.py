@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
-from a2a_tui.providers.any2any.client import Any2AnyClient, InvalidChannelEvent, Timeouts
+from a2a_tui.providers.any2any.client import Any2AnyClient, InvalidChannelEvent
 from a2a_tui.providers.any2any.errors import (
     ApiError,
     ProtocolError,
@@ -23,6 +23,7 @@ from a2a_tui.providers.any2any.errors import (
     TransportFailure,
 )
 from a2a_tui.providers.any2any.models import ChannelError, ChannelQuote, Done
+from a2a_tui.providers.http.timeouts import Timeouts
 from a2a_tui.sim.catalog import SimChannel
 from a2a_tui.sim.server import ServerThread
 

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from httpx_sse import ServerSentEvent
 
-from a2a_tui.providers.sse import (
+from a2a_tui.providers.http.sse import (
     EventTooLarge,
     LineTooLong,
     NotAnEventStream,

@@ -41,7 +41,8 @@ from a2a_tui.providers.any2any.models import (
     QuoteRequest,
     TokenInfo,
 )
-from a2a_tui.providers.sse import SSEDecoder, SSEProtocolError, check_content_type
+from a2a_tui.providers.http.sse import SSEDecoder, SSEProtocolError, check_content_type
+from a2a_tui.providers.http.timeouts import Timeouts
 
 __all__ = ["Any2AnyClient", "InvalidChannelEvent", "StreamEvent", "Timeouts"]
 
@@ -52,19 +53,6 @@ _MAX_ERROR_BODY = 64 * 1024
 PROBE_ORDER_NO = "OD0000000000000000"
 PROBE_REFUND_ADDRESS = "0x0000000000000000000000000000000000000000"
 _CHANNEL_ID = re.compile(rb'"channel_id"\s*:\s*(\d{1,18})')
-
-
-@dataclass(frozen=True, slots=True)
-class Timeouts:
-    """Seconds. ``stream_budget`` bounds a whole quote stream: the guide's
-    upstream timeout is 60 s, after which the server must send ``done``;
-    five more seconds cover the network before we call it incomplete."""
-
-    connect: float = 5.0
-    read: float = 15.0
-    write: float = 10.0
-    pool: float = 5.0
-    stream_budget: float = 65.0
 
 
 @dataclass(frozen=True, slots=True)

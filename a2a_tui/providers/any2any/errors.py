@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from a2a_tui.providers.http.errors import ProviderError
+
 __all__ = [
     "Any2AnyError",
     "ApiError",
@@ -11,8 +13,8 @@ __all__ = [
 ]
 
 
-class Any2AnyError(Exception):
-    """Base of every client error; ``str()`` is fit for a status line."""
+class Any2AnyError(ProviderError):
+    """Base of every Any2Any client error; ``str()`` is fit for a status line."""
 
 
 class ApiError(Any2AnyError):

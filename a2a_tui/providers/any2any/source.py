@@ -23,7 +23,7 @@ from a2a_tui.domain.quotes import (
 from a2a_tui.domain.text import inert
 from a2a_tui.domain.tokens import Chain, Token
 from a2a_tui.providers.any2any.client import Any2AnyClient, InvalidChannelEvent
-from a2a_tui.providers.any2any.errors import Any2AnyError, ApiError
+from a2a_tui.providers.any2any.errors import Any2AnyError
 from a2a_tui.providers.any2any.models import (
     ChainInfo,
     ChannelError,
@@ -33,20 +33,11 @@ from a2a_tui.providers.any2any.models import (
     TokenInfo,
 )
 
-__all__ = ["Any2AnySource", "describe", "to_quote", "to_tokens"]
+__all__ = ["Any2AnySource", "to_quote", "to_tokens"]
 
 StreamItem = ChannelQuote | ChannelError | InvalidChannelEvent | Done | ChannelsExpected
 
 SOURCE_ID = "any2any"
-
-
-def describe(error: BaseException) -> str:
-    """A client error as one inert line for a status bar or stderr."""
-    if isinstance(error, ApiError):
-        return inert(f"{error.msg} (HTTP {error.status})")
-    if isinstance(error, Any2AnyError):
-        return inert(str(error))
-    return inert(f"{type(error).__name__}: {error}")
 
 
 def to_tokens(tokens: Iterable[TokenInfo], chains: Iterable[ChainInfo]) -> list[Token]:

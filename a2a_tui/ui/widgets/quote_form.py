@@ -21,7 +21,7 @@ from a2a_tui.domain import display
 from a2a_tui.domain.quote_input import QuoteArgs, QuoteInputError, build_spec, resolve_args
 from a2a_tui.domain.quotes import QuoteSpec
 from a2a_tui.domain.tokens import Token
-from a2a_tui.widgets.token_field import TokenField
+from a2a_tui.ui.widgets.token_field import TokenField
 
 __all__ = ["QuoteForm"]
 

@@ -9,8 +9,6 @@ a notification; what is shown is its state and at most its last 4 characters.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from pydantic import SecretStr
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,38 +18,21 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static, Switch
 
-from a2a_tui.config import LoadedSettings, save_setting
-from a2a_tui.credentials import PROVIDERS, check_provider, pem_from_paste, signer_address
 from a2a_tui.domain.amounts import SlippageError, parse_slippage
+from a2a_tui.domain.credentials import BackendCheck, SecretState
 from a2a_tui.domain.text import inert
-from a2a_tui.providers.any2any.client import Timeouts
-from a2a_tui.screens.secret_prompt import SecretPrompt
-from a2a_tui.secrets import (
-    ALTERNATIVES,
-    SECRETS,
-    BackendCheck,
-    SecretState,
-    SecretStore,
-    SecretStoreError,
-    mask,
-)
-from a2a_tui.widgets.secret_row import SecretRow
+from a2a_tui.services.credentials import CredentialError, CredentialService
+from a2a_tui.services.preferences import PreferenceError, Preferences
+from a2a_tui.ui.screens.secret_prompt import SecretPrompt
+from a2a_tui.ui.widgets.secret_row import SecretRow
+
+ALTERNATIVES_HINT = CredentialService.ALTERNATIVES
 
 __all__ = ["SettingsScreen"]
 
 
-def _slug(provider: str) -> str:
-    return provider.lower().replace(" ", "-")
-
-
-@dataclass(frozen=True, slots=True)
-class RowView:
-    state: SecretState
-    detail: str  # a mask, an address or an environment variable: never a secret
-
-
 class StatesRead(Message):
-    def __init__(self, views: dict[str, RowView], check: BackendCheck) -> None:
+    def __init__(self, views: dict[str, tuple[SecretState, str]], check: BackendCheck) -> None:
         super().__init__()
         self.views = views
         self.check = check
@@ -79,29 +60,29 @@ class SettingsScreen(Screen[None]):
     class ApiKeyChanged(Message):
         """The Any2Any key for this host was set or deleted: clients should reload it."""
 
-    def __init__(self, store: SecretStore, loaded: LoadedSettings, host: str) -> None:
+    def __init__(self, credentials: CredentialService, preferences: Preferences, host: str) -> None:
         super().__init__()
-        self.store = store
-        self.loaded = loaded
+        self.credentials = credentials
+        self.preferences = preferences
         self.host = host
 
     def compose(self) -> ComposeResult:
         yield Header(icon="⇄")
         with VerticalScroll(id="settings-body"):
             yield Static(id="keyring-banner", markup=False)
-            config = str(self.loaded.path) if self.loaded.path else "none (demo)"
+            path = self.preferences.path
+            config = str(path) if path else "none (demo)"
             yield Static(f"Host {self.host} · config {config}", id="where", markup=False)
-            for provider in PROVIDERS:
+            for provider in self.credentials.providers:
                 with Horizontal(classes="provider-head"):
-                    yield Label(provider, classes="provider-name", markup=False)
-                    yield Button("Test", id=f"test-{_slug(provider)}", compact=True)
-                for spec in SECRETS:
-                    if spec.provider == provider:
-                        yield SecretRow(spec)
+                    yield Label(provider.label, classes="provider-name", markup=False)
+                    yield Button("Test", id=f"test-{provider.id}", compact=True)
+                for name in provider.secrets:
+                    yield SecretRow(self.credentials.spec(name))
             yield Label("", id="test-result", markup=False)
             with Vertical(id="defaults"):
                 yield Label("Settings (written to the config file)", classes="provider-name")
-                settings = self.loaded.settings
+                settings = self.preferences.settings
                 with Horizontal(classes="setting"):
                     yield Label("Any2Any host", classes="setting-label")
                     yield Input(settings.base_url, id="base-url", compact=True)
@@ -123,43 +104,24 @@ class SettingsScreen(Screen[None]):
 
     def _show_keyring(self, check: BackendCheck) -> None:
         banner = self.query_one("#keyring-banner", Static)
-        if check.name == "a2a_tui.secrets.MemoryKeyring":
+        if check.name == "a2a_tui.infra.keystore.MemoryKeyring":
             banner.update(
                 "Keyring: in memory only. Nothing here is saved or read from this machine."
             )
         elif check.usable:
             banner.update(f"Keyring: {check.name} (secrets are stored there, service a2a-tui)")
         else:
-            banner.update(f"⚠ Secrets cannot be stored: {check.reason}.\nInstead, {ALTERNATIVES}.")
+            banner.update(
+                f"⚠ Secrets cannot be stored: {check.reason}.\nInstead, {ALTERNATIVES_HINT}."
+            )
             banner.add_class("-warning")
 
     # -- secrets ----------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="secret-states")
     def read_states(self) -> None:
-        views = {}
-        for spec, state in self.store.rows(self.host):
-            detail = ""
-            if state is SecretState.FROM_ENV:
-                detail = f"${spec.env}"
-            elif state is SecretState.SET:
-                secret = self.store.get(spec.name, self.host)
-                detail = self._detail(spec.name, secret)
-            views[spec.name] = RowView(state, detail)
-        self.post_message(StatesRead(views, self.store.check))
-
-    @staticmethod
-    def _detail(name: str, secret: SecretStr | None) -> str:
-        if secret is None:
-            return ""
-        if name == "swapscanner.signer_key":
-            try:
-                return f"signs as {signer_address(secret)}"
-            except (ValueError, TypeError):
-                return "not a valid private key"
-        if name == "changelly.private_key":
-            return "PEM"
-        return mask(secret)
+        views = {v.spec.name: (v.state, v.detail) for v in self.credentials.views(self.host)}
+        self.post_message(StatesRead(views, self.credentials.check))
 
     @on(StatesRead)
     def _states_read(self, message: StatesRead) -> None:
@@ -167,7 +129,7 @@ class SettingsScreen(Screen[None]):
         for row in self.query(SecretRow):
             view = message.views.get(row.spec.name)
             if view is not None:
-                row.show_state(view.state, view.detail)
+                row.show_state(*view)
 
     @on(SecretRow.Requested)
     def _requested(self, event: SecretRow.Requested) -> None:
@@ -178,8 +140,7 @@ class SettingsScreen(Screen[None]):
 
         def stored(value: str | None) -> None:
             if value:
-                text = pem_from_paste(value) if spec.multiline else value
-                self.store_secret(spec.name, SecretStr(text))
+                self.store_secret(spec.name, SecretStr(value))
             event.row.query_one(".set", Button).focus()
 
         self.app.push_screen(SecretPrompt(spec, self.host), stored)
@@ -187,20 +148,21 @@ class SettingsScreen(Screen[None]):
     @work(thread=True, group="secret-write")
     def store_secret(self, name: str, value: SecretStr) -> None:
         try:
-            self.store.set(name, value, self.host)
-        except SecretStoreError as exc:
+            self.credentials.set(name, value, self.host)
+        except CredentialError as exc:
             self.post_message(StoreDone(name, False, str(exc)))
         else:
-            self.post_message(StoreDone(name, True, f"{self.store.spec(name).label} stored"))
+            label = self.credentials.spec(name).label
+            self.post_message(StoreDone(name, True, f"{label} stored"))
 
     @work(thread=True, group="secret-write")
     def delete_secret(self, name: str) -> None:
         try:
-            deleted = self.store.delete(name, self.host)
-        except SecretStoreError as exc:
+            deleted = self.credentials.delete(name, self.host)
+        except CredentialError as exc:
             self.post_message(StoreDone(name, False, str(exc)))
         else:
-            label = self.store.spec(name).label
+            label = self.credentials.spec(name).label
             self.post_message(
                 StoreDone(name, True, f"{label} {'deleted' if deleted else 'was not set'}")
             )
@@ -216,15 +178,13 @@ class SettingsScreen(Screen[None]):
 
     @on(Button.Pressed, ".provider-head Button")
     def _test_pressed(self, event: Button.Pressed) -> None:
-        provider = next(p for p in PROVIDERS if f"test-{_slug(p)}" == event.button.id)
-        self.query_one("#test-result", Label).update(f"{provider}: testing…")
-        self.test_provider(provider)
+        provider = next(p for p in self.credentials.providers if f"test-{p.id}" == event.button.id)
+        self.query_one("#test-result", Label).update(f"{provider.label}: testing…")
+        self.test_provider(provider.label)
 
     @work(group="secret-test", exit_on_error=False)
     async def test_provider(self, provider: str) -> None:
-        settings = self.loaded.settings.timeouts
-        timeouts = Timeouts(connect=settings.connect, read=settings.read, write=settings.write)
-        result = await check_provider(provider, self.store, self.host, timeouts)
+        result = await self.credentials.test(provider, self.host)
         self.post_message(TestDone(provider, result.ok, result.message))
 
     @on(TestDone)
@@ -240,23 +200,24 @@ class SettingsScreen(Screen[None]):
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         result = self.query_one("#save-result", Label)
-        path = self.loaded.path
-        if path is None:
-            result.update("not saved: the demo never writes your config")
-            return
-        base_url = self.query_one("#base-url", Input).value.strip()
         slippage = self.query_one("#default-slippage", Input).value.strip()
         try:
             parse_slippage(slippage)
         except SlippageError as exc:
             result.update(f"⚠ default slippage: {exc}")
             return
-        profile = self.loaded.settings.profile
+        profile = self.preferences.settings.profile
         try:
-            save_setting(path, f"profiles.{profile}.base_url", base_url)
-            save_setting(path, "quote.default_slippage", slippage)
-            save_setting(path, "quote.auto_refresh", self.query_one("#auto-refresh", Switch).value)
-        except (OSError, ValueError) as exc:
-            result.update(f"⚠ not saved: {inert(exc)}")
+            path = self.preferences.save(
+                {
+                    f"profiles.{profile}.base_url": self.query_one(
+                        "#base-url", Input
+                    ).value.strip(),
+                    "quote.default_slippage": slippage,
+                    "quote.auto_refresh": self.query_one("#auto-refresh", Switch).value,
+                }
+            )
+        except PreferenceError as exc:
+            result.update(f"⚠ {inert(exc)}")
             return
         result.update(f"saved to {path}; a new host applies at the next start")

@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
-from a2a_tui.secrets import SecretSpec
+from a2a_tui.domain.credentials import SecretSpec
 
 __all__ = ["SecretPrompt"]
 

@@ -12,7 +12,6 @@ import gc
 import json
 from typing import Any, TextIO
 
-from a2a_tui.backend import Backend
 from a2a_tui.domain import display
 from a2a_tui.domain.quote_input import QuoteArgs, QuoteInputError, resolve_args
 from a2a_tui.domain.quotes import (
@@ -25,8 +24,8 @@ from a2a_tui.domain.quotes import (
 )
 from a2a_tui.engine.board import QuoteBoard, Ranked, RowState
 from a2a_tui.engine.merger import QuoteRun
-from a2a_tui.providers.any2any.errors import Any2AnyError
-from a2a_tui.providers.any2any.source import describe
+from a2a_tui.providers.http.errors import ProviderError, describe
+from a2a_tui.services.backend import Backend
 
 __all__ = ["run_quote"]
 
@@ -45,7 +44,7 @@ async def run_quote(
     except QuoteInputError as exc:
         print(f"a2a-tui quote: {exc}", file=err)
         return EXIT_USAGE
-    except Any2AnyError as exc:
+    except ProviderError as exc:
         print(f"a2a-tui quote: cannot load tokens from {backend.base_url}: {describe(exc)}",
               file=err)  # fmt: skip
         return EXIT_NO_QUOTE

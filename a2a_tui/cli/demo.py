@@ -13,13 +13,13 @@ from contextlib import contextmanager
 
 from pydantic import SecretStr
 
-from a2a_tui.app import A2AApp
-from a2a_tui.backend import Backend
 from a2a_tui.domain.quote_input import QuoteArgs
-from a2a_tui.secrets import MemoryKeyring, SecretStore
+from a2a_tui.services.backend import Backend
+from a2a_tui.services.credentials import CredentialService
 from a2a_tui.sim.catalog import API_KEYS
 from a2a_tui.sim.server import SimServer
 from a2a_tui.sim.simulator import SimConfig, Simulator
+from a2a_tui.ui.app import A2AApp
 
 __all__ = ["DEMO_QUOTE", "demo_app"]
 
@@ -33,11 +33,11 @@ DEMO_UPSTREAM_TIMEOUT = 8.0
 def demo_app(initial: QuoteArgs | None = None, config: SimConfig | None = None) -> Iterator[A2AApp]:
     config = config or SimConfig(upstream_timeout=DEMO_UPSTREAM_TIMEOUT)
     with SimServer(Simulator(config)) as server:
-        store = SecretStore(MemoryKeyring(), env={})  # never the user's keyring or env
-        store.set("any2any.api_key", SecretStr(API_KEYS[0].key), server.base_url)
+        credentials = CredentialService.in_memory()  # never the user's keyring or env
+        credentials.set("any2any.api_key", SecretStr(API_KEYS[0].key), server.base_url)
         yield A2AApp(
-            Backend.any2any(server.base_url, store.get("any2any.api_key", server.base_url)),
-            secrets=store,
+            Backend.any2any(server.base_url, credentials.get("any2any.api_key", server.base_url)),
+            credentials=credentials,
             initial=initial or DEMO_QUOTE,
             subtitle=f"demo · simulator on {server.base_url}",
         )

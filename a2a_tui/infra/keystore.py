@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,65 +25,23 @@ import keyring.errors
 from keyring.backend import KeyringBackend
 from pydantic import SecretStr
 
+from a2a_tui.domain.credentials import (
+    SECRETS,
+    BackendCheck,
+    SecretSpec,
+    SecretState,
+    secret_spec,
+)
+
 __all__ = [
-    "SECRETS",
     "SERVICE",
-    "BackendCheck",
     "MemoryKeyring",
-    "SecretSpec",
-    "SecretState",
     "SecretStore",
     "SecretStoreError",
     "check_backend",
-    "mask",
 ]
 
 SERVICE = "a2a-tui"
-
-
-@dataclass(frozen=True, slots=True)
-class SecretSpec:
-    name: str  # stable keyring entry name (``@host`` appended when per host)
-    provider: str
-    label: str
-    env: str  # read-only override, takes precedence over the keyring
-    per_host: bool = False
-    multiline: bool = False
-    help: str = ""
-
-
-SECRETS: tuple[SecretSpec, ...] = (
-    SecretSpec("any2any.api_key", "Any2Any", "Integrator API key", "A2A_TUI_ANY2ANY_API_KEY",
-               per_host=True,
-               help="X-Integrator-Api-Key; one per host, so staging and production coexist"),
-    SecretSpec("okx.api_key", "OKX DEX", "API key", "A2A_TUI_OKX_API_KEY",
-               help="OK-ACCESS-KEY"),
-    SecretSpec("okx.secret_key", "OKX DEX", "Secret key", "A2A_TUI_OKX_SECRET_KEY",
-               help="signs requests (OK-ACCESS-SIGN, HMAC-SHA256); never sent"),
-    SecretSpec("okx.passphrase", "OKX DEX", "Passphrase", "A2A_TUI_OKX_PASSPHRASE",
-               help="OK-ACCESS-PASSPHRASE"),
-    SecretSpec("okx.project_id", "OKX DEX", "Project id (optional)", "A2A_TUI_OKX_PROJECT_ID",
-               help="OK-ACCESS-PROJECT, sent only when set (older v5 keys)"),
-    SecretSpec("swapscanner.signer_key", "Swapscanner", "Referrer signing key",
-               "A2A_TUI_SWAPSCANNER_SIGNER_KEY",
-               help="signs QuoteRequestV2 (EIP-712); only its address is ever shown"),
-    SecretSpec("swapkit.api_key", "SwapKit", "API key", "A2A_TUI_SWAPKIT_API_KEY",
-               help="x-api-key"),
-    SecretSpec("changelly.api_key", "Changelly", "API key", "A2A_TUI_CHANGELLY_API_KEY",
-               help="x-api-key (affiliates may need only this)"),
-    SecretSpec("changelly.private_key", "Changelly", "RSA private key (PEM)",
-               "A2A_TUI_CHANGELLY_PRIVATE_KEY", multiline=True,
-               help="signs requests (x-api-signature, RSA-SHA256)"),
-)  # fmt: skip
-
-_BY_NAME = {spec.name: spec for spec in SECRETS}
-
-
-class SecretState(StrEnum):
-    SET = "set"
-    NOT_SET = "not set"
-    FROM_ENV = "from environment"
-    UNAVAILABLE = "keyring unavailable"
 
 
 class SecretStoreError(Exception):
@@ -100,7 +56,7 @@ _TRUSTED = {
     "keyring.backends.kwallet.DBusKeyringKWallet4",
     "keyring.backends.macOS.Keyring",
     "keyring.backends.Windows.WinVaultKeyring",
-    "a2a_tui.secrets.MemoryKeyring",
+    "a2a_tui.infra.keystore.MemoryKeyring",
 }
 _PLAINTEXT = {"keyrings.alt.file.PlaintextKeyring", "keyrings.alt.Windows.RegistryKeyring"}
 ALTERNATIVES = (
@@ -113,13 +69,6 @@ ALTERNATIVES = (
 
 def _path(backend: KeyringBackend) -> str:
     return f"{type(backend).__module__}.{type(backend).__qualname__}"
-
-
-@dataclass(frozen=True, slots=True)
-class BackendCheck:
-    usable: bool
-    name: str
-    reason: str
 
 
 def _members(backend: KeyringBackend) -> list[KeyringBackend]:
@@ -153,14 +102,6 @@ def check_backend(
                 f"{path} is not a keyring a2a-tui knows; name it in the config to use it",
             )
     return BackendCheck(True, name, "ok")
-
-
-def mask(secret: SecretStr | None) -> str:
-    """At most the last 4 characters, and none of a short secret."""
-    if secret is None:
-        return ""
-    value = secret.get_secret_value()
-    return f"••••{value[-4:]}" if len(value) >= 12 else "••••"
 
 
 def host_key(base_url: str) -> str:
@@ -240,11 +181,11 @@ class SecretStore:
 
     @staticmethod
     def spec(name: str) -> SecretSpec:
-        try:
-            return _BY_NAME[name]
-        except KeyError:
-            known = ", ".join(_BY_NAME)
-            raise SecretStoreError(f"unknown secret {name!r}; known: {known}") from None
+        spec = secret_spec(name)
+        if spec is None:
+            known = ", ".join(s.name for s in SECRETS)
+            raise SecretStoreError(f"unknown secret {name!r}; known: {known}")
+        return spec
 
     def entry(self, name: str, host: str | None = None) -> str:
         spec = self.spec(name)

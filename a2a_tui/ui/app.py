@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable, Iterable
-from functools import partial
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -13,13 +12,14 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
 
-from a2a_tui.backend import Backend
-from a2a_tui.config import LoadedSettings, Settings, save_setting
 from a2a_tui.domain.quote_input import QuoteArgs
 from a2a_tui.domain.text import inert
-from a2a_tui.screens.quote import QuoteScreen
-from a2a_tui.screens.settings import SettingsScreen
-from a2a_tui.secrets import MemoryKeyring, SecretStore
+from a2a_tui.services.backend import Backend
+from a2a_tui.services.credentials import CredentialService
+from a2a_tui.services.preferences import PreferenceError, Preferences
+from a2a_tui.ui.commands import binding_commands
+from a2a_tui.ui.screens.quote import QuoteScreen
+from a2a_tui.ui.screens.settings import SettingsScreen
 
 __all__ = ["A2AApp"]
 
@@ -36,20 +36,20 @@ class A2AApp(App[None]):
         self,
         backend: Backend,
         *,
-        settings: LoadedSettings | None = None,
-        secrets: SecretStore | None = None,
+        preferences: Preferences | None = None,
+        credentials: CredentialService | None = None,
         initial: QuoteArgs | None = None,
         subtitle: str | None = None,
         clock: Callable[[], float] = time.monotonic,
         present_interval: float | None = None,
     ) -> None:
-        """Without ``settings`` and ``secrets`` the app uses defaults and a keyring
-        in memory: nothing of the user's is read or written (demo, tests).
+        """Without ``preferences`` and ``credentials`` the app uses defaults and a
+        keyring in memory: nothing of the user's is read or written (demo, tests).
         ``present_interval`` 0 repaints on every batch (deterministic tests)."""
         super().__init__()
         self.backend = backend
-        self.loaded = settings or LoadedSettings(Settings(), None)
-        self.secrets = secrets or SecretStore(MemoryKeyring(), env={})
+        self.preferences = preferences or Preferences.defaults()
+        self.credentials = credentials or CredentialService.in_memory()
         self.initial = initial
         self.clock = clock
         self.present_interval = present_interval
@@ -63,16 +63,16 @@ class A2AApp(App[None]):
         gc.freeze()
 
     def on_mount(self) -> None:
-        settings = self.loaded.settings
+        settings = self.preferences.settings
         if settings.ui.theme in self.available_themes:
             self.theme = settings.ui.theme
         else:
-            self.loaded.problems.append(
+            self.preferences.problems.append(
                 f"ui.theme: no theme {settings.ui.theme!r}; using the default"
             )
         if settings.keymap:
             self.set_keymap(settings.keymap)
-        for problem in self.loaded.problems:
+        for problem in self.preferences.problems:
             self.notify(inert(problem, limit=400), title="Settings", severity="warning",
                         timeout=12, markup=False)  # fmt: skip
         self.reload_api_key()
@@ -92,18 +92,18 @@ class A2AApp(App[None]):
 
     def _theme_changed(self, theme: Theme) -> None:
         """Remember the user's theme (never in the demo, which has no config file)."""
-        path = self.loaded.path
-        if path is None or theme.name == self.loaded.settings.ui.theme:
+        if self.preferences.path is None or theme.name == self.preferences.settings.ui.theme:
             return
-        self.loaded.settings.ui.theme = theme.name
         try:
-            save_setting(path, "ui.theme", theme.name)
-        except OSError as exc:
-            self.notify(f"theme not saved: {exc}", severity="warning", markup=False)
+            self.preferences.save({"ui.theme": theme.name})
+        except PreferenceError as exc:
+            self.notify(f"theme not saved: {inert(exc)}", severity="warning", markup=False)
 
     def action_settings(self) -> None:
         if not isinstance(self.screen, SettingsScreen):
-            self.push_screen(SettingsScreen(self.secrets, self.loaded, self.backend.base_url))
+            self.push_screen(
+                SettingsScreen(self.credentials, self.preferences, self.backend.base_url)
+            )
 
     @on(SettingsScreen.ApiKeyChanged)
     def _api_key_changed(self) -> None:
@@ -112,27 +112,12 @@ class A2AApp(App[None]):
     @work(thread=True, exclusive=True, group="api-key")
     def reload_api_key(self) -> None:
         """Off the UI thread: a keyring lookup may wait on D-Bus or an unlock prompt."""
-        self.backend.set_api_key(self.secrets.get("any2any.api_key", self.backend.base_url))
+        self.backend.set_api_key(self.credentials.get("any2any.api_key", self.backend.base_url))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette offers every action the app and the current screen bind."""
         yield from super().get_system_commands(screen)
-        seen: set[str] = set()
-        for owner, bindings in ((screen, screen.BINDINGS), (self, self.BINDINGS)):
-            for binding in bindings:
-                if not isinstance(binding, Binding) or not binding.description:
-                    continue
-                if binding.description in seen or binding.action == "quit":
-                    continue
-                if owner is screen and screen.check_action(binding.action, ()) is False:
-                    continue
-                seen.add(binding.description)
-                key = binding.key_display or binding.key.split(",")[0]
-                yield SystemCommand(
-                    binding.description,
-                    f"{binding.tooltip or binding.description} ({key})",
-                    partial(owner.run_action, binding.action),
-                )
+        yield from binding_commands(self, screen, self.preferences.settings.keymap)
 
     async def on_unmount(self) -> None:
         await self.backend.close()

@@ -24,20 +24,20 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 from textual.worker import Worker, WorkerState
 
-from a2a_tui.backend import Backend
 from a2a_tui.domain.quote_input import QuoteArgs
 from a2a_tui.domain.quotes import QuoteSpec
 from a2a_tui.domain.text import inert
 from a2a_tui.domain.tokens import Token
 from a2a_tui.engine.board import QuoteBoard
 from a2a_tui.engine.merger import Arrival, QuoteRun
-from a2a_tui.providers.any2any.source import describe
-from a2a_tui.screens.token_picker import TokenPicker
-from a2a_tui.widgets.quote_detail import QuoteDetail
-from a2a_tui.widgets.quote_form import QuoteForm
-from a2a_tui.widgets.quote_status import QuoteStatus, StatusView
-from a2a_tui.widgets.quote_table import QuoteTable
-from a2a_tui.widgets.token_field import TokenField
+from a2a_tui.providers.http.errors import describe
+from a2a_tui.services.backend import Backend
+from a2a_tui.ui.screens.token_picker import TokenPicker
+from a2a_tui.ui.widgets.quote_detail import QuoteDetail
+from a2a_tui.ui.widgets.quote_form import QuoteForm
+from a2a_tui.ui.widgets.quote_status import QuoteStatus, StatusView
+from a2a_tui.ui.widgets.quote_table import QuoteTable
+from a2a_tui.ui.widgets.token_field import TokenField
 
 __all__ = ["QuoteScreen"]
 

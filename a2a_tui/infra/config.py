@@ -11,7 +11,7 @@ and the file is ignored; a bad value names its line and key and only that
 key falls back to its default. Writes go through tomlkit so the user's
 comments and ordering survive, and land atomically.
 
-Secrets never live here: see `a2a_tui.secrets`.
+Secrets never live here: see `a2a_tui.infra.keystore`.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ __all__ = [
     "ENV_PREFIX",
     "LoadedSettings",
     "Settings",
+    "check_setting",
     "config_path",
     "load_settings",
     "save_setting",
@@ -278,3 +279,15 @@ def save_setting(path: Path, key: str, value: str | bool | float) -> None:
     temporary = path.with_suffix(path.suffix + ".tmp")
     temporary.write_text(tomlkit.dumps(document), encoding="utf-8")
     os.replace(temporary, path)
+
+
+def check_setting(settings: Settings, key: str, value: str | bool | float) -> Settings:
+    """``settings`` with one dotted key changed, validated as the next start would
+    read it; raises ValueError with a sentence naming the key."""
+    data = settings.model_dump()
+    _set_path(data, tuple(key.split(".")), value)
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ValueError(f"{key}: {first['msg']}") from None

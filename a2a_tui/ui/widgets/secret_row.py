@@ -9,7 +9,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Button, Label
 
-from a2a_tui.secrets import SecretSpec, SecretState
+from a2a_tui.domain.credentials import SecretSpec, SecretState
 
 __all__ = ["SecretRow"]
 

@@ -14,9 +14,9 @@ from typing import TextIO
 
 from pydantic import SecretStr
 
-from a2a_tui.config import LoadedSettings
-from a2a_tui.credentials import PROVIDERS, check_provider, pem_from_paste
-from a2a_tui.secrets import ALTERNATIVES, SecretStore, SecretStoreError
+from a2a_tui.infra.config import LoadedSettings
+from a2a_tui.infra.keystore import ALTERNATIVES, SecretStore, SecretStoreError
+from a2a_tui.services.credentials import PROVIDERS, CredentialService
 
 __all__ = ["run_config", "run_keys"]
 
@@ -79,8 +79,7 @@ def _set(name: str, store: SecretStore, host: str, stdin: TextIO, out: TextIO, e
     try:
         spec = store.spec(name.partition("@")[0])
         raw = _read_secret(spec.name, spec.multiline, stdin, err)
-        value = pem_from_paste(raw) if spec.multiline else raw.strip()
-        store.set(spec.name, SecretStr(value), host)
+        CredentialService(store).set(spec.name, SecretStr(raw.strip()), host)
     except SecretStoreError as exc:
         err.write(f"a2a-tui keys set: {exc}\n")
         return EXIT_FAILED
@@ -104,16 +103,20 @@ def _delete(name: str, store: SecretStore, host: str, out: TextIO, err: TextIO) 
 
 
 def _test(provider: str | None, store: SecretStore, host: str, out: TextIO, err: TextIO) -> int:
-    chosen = [p for p in PROVIDERS if provider is None or p.lower() == provider.lower()]
+    chosen = [
+        p for p in PROVIDERS if provider is None or provider.lower() in (p.id, p.label.lower())
+    ]
     if not chosen:
-        err.write(f"a2a-tui keys test: unknown provider; one of: {', '.join(PROVIDERS)}\n")
+        names = ", ".join(p.id for p in PROVIDERS)
+        err.write(f"a2a-tui keys test: unknown provider; one of: {names}\n")
         return EXIT_USAGE
+    service = CredentialService(store)
 
     async def run() -> bool:
         all_ok = True
-        for name in chosen:
-            result = await check_provider(name, store, host)
-            out.write(f"{'ok  ' if result.ok else 'FAIL'}  {name}: {result.message}\n")
+        for spec in chosen:
+            result = await service.test(spec.id, host)
+            out.write(f"{'ok  ' if result.ok else 'FAIL'}  {spec.label}: {result.message}\n")
             all_ok = all_ok and result.ok
         return all_ok
 

@@ -9,22 +9,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import json
 import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from a2a_tui import __version__
-from a2a_tui.config import DEFAULT_BASE_URL
 from a2a_tui.domain.quote_input import QuoteArgs
+from a2a_tui.infra.config import DEFAULT_BASE_URL
 
 if TYPE_CHECKING:
-    from a2a_tui.backend import Backend
-    from a2a_tui.config import LoadedSettings
-    from a2a_tui.secrets import SecretStore
-    from a2a_tui.sim.simulator import SimConfig
+    from a2a_tui.infra.config import LoadedSettings
+    from a2a_tui.infra.keystore import SecretStore
+    from a2a_tui.services.backend import Backend
 
 
 __all__ = ["main"]
@@ -152,7 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
         if action == "test":
             sub.add_argument(
                 "provider", nargs="?", metavar="PROVIDER",
-                help="Any2Any, OKX DEX, Swapscanner, SwapKit or Changelly",
+                help="any2any, okx, swapscanner, swapkit or changelly (id or name)",
             )  # fmt: skip
         _add_host_option(sub)
 
@@ -163,49 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _sim_config_from(args: argparse.Namespace) -> SimConfig:
-    from a2a_tui.sim.simulator import SimConfig
-
-    return SimConfig(
-        seed=args.seed,
-        latency_scale=args.latency_scale,
-        upstream_timeout=args.upstream_timeout,
-        extra_channels=args.channels,
-        failures=not args.no_failures,
-        stamp_events=args.stamp_events,
-    )
-
-
-def run_sim(args: argparse.Namespace) -> int:
-    from a2a_tui.sim.server import bind_socket, serve_forever
-    from a2a_tui.sim.simulator import Simulator
-
-    config = _sim_config_from(args)
-    sim = Simulator(config)
-    try:
-        sock = bind_socket(args.host, args.port)
-    except OSError as exc:
-        print(f"a2a-tui sim: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
-        return 2
-    host, port = sock.getsockname()[:2]
-    base_url = f"http://{f'[{host}]' if ':' in host else host}:{port}"
-    print(json.dumps({"base_url": base_url, **sim.credentials()}), flush=True)
-    print(
-        f"a2a-tui simulator on {base_url} (seed {config.seed}, latency x{config.latency_scale:g},"
-        f" upstream timeout {config.upstream_timeout:g}s). Ctrl+C stops it.",
-        flush=True,
-    )
-    if host not in ("127.0.0.1", "::1", "localhost"):
-        print("warning: listening beyond loopback; the simulator has no real security",
-              file=sys.stderr)  # fmt: skip
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve_forever(sim, sock))
-    return 0
-
-
 def _settings(*, quiet: bool = False) -> LoadedSettings:
     """The config; its problems go to stderr for commands (the app shows them)."""
-    from a2a_tui.config import load_settings
+    from a2a_tui.infra.config import load_settings
 
     loaded = load_settings()
     if not quiet:
@@ -215,7 +172,7 @@ def _settings(*, quiet: bool = False) -> LoadedSettings:
 
 
 def _store(loaded: LoadedSettings) -> SecretStore:
-    from a2a_tui.secrets import SecretStore
+    from a2a_tui.infra.keystore import SecretStore
 
     secrets = loaded.settings.secrets
     return SecretStore(chosen=secrets.backend, allow_plaintext=secrets.allow_plaintext)
@@ -228,14 +185,9 @@ def _base_url(args: argparse.Namespace, loaded: LoadedSettings) -> str:
 def _backend(args: argparse.Namespace, loaded: LoadedSettings) -> Backend:
     """Without the integrator key: quotes need none, and the app loads it from
     the keyring in a worker once its screen is up (see A2AApp)."""
-    from a2a_tui.backend import Backend
-    from a2a_tui.providers.any2any.client import Timeouts
+    from a2a_tui.services.backend import Backend, timeouts_from
 
-    t = loaded.settings.timeouts
-    timeouts = Timeouts(
-        connect=t.connect, read=t.read, write=t.write, stream_budget=t.stream_budget
-    )
-    return Backend.any2any(_base_url(args, loaded), timeouts=timeouts)
+    return Backend.any2any(_base_url(args, loaded), timeouts=timeouts_from(loaded.settings))
 
 
 def _quote_args(args: argparse.Namespace, default_slippage: str) -> QuoteArgs | None:
@@ -249,7 +201,7 @@ def _quote_args(args: argparse.Namespace, default_slippage: str) -> QuoteArgs | 
 
 
 def run_headless_quote(args: argparse.Namespace) -> int:
-    from a2a_tui.headless import run_quote
+    from a2a_tui.cli.quote import run_quote
 
     loaded = _settings()
     quote = _quote_args(args, loaded.settings.quote.default_slippage)
@@ -277,18 +229,21 @@ def run_headless_quote(args: argparse.Namespace) -> int:
 
 
 def run_tui(args: argparse.Namespace) -> int:
-    from a2a_tui.app import A2AApp
+    from a2a_tui.services.credentials import CredentialService
+    from a2a_tui.services.preferences import Preferences
+    from a2a_tui.ui.app import A2AApp
 
     loaded = _settings(quiet=True)  # the app shows the problems itself
-    store = _store(loaded)
+    backend = _backend(args, loaded)
+    credentials = CredentialService(_store(loaded), backend.timeouts)
     quote = _quote_args(args, loaded.settings.quote.default_slippage)
-    app = A2AApp(_backend(args, loaded), settings=loaded, secrets=store, initial=quote)
+    app = A2AApp(backend, preferences=Preferences(loaded), credentials=credentials, initial=quote)
     app.run()
     return app.return_code or 0
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from a2a_tui.demo import demo_app
+    from a2a_tui.cli.demo import demo_app
 
     with demo_app(_quote_args(args, "1%")) as app:
         app.run()
@@ -299,18 +254,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     match args.command:
         case "sim":
+            from a2a_tui.cli.sim import run_sim
+
             return run_sim(args)
         case "quote":
             return run_headless_quote(args)
         case "demo":
             return run_demo(args)
         case "keys":
-            from a2a_tui.settings_cli import run_keys
+            from a2a_tui.cli.keys import run_keys
 
             loaded = _settings()
             return run_keys(args, _store(loaded), _base_url(args, loaded))
         case "config":
-            from a2a_tui.settings_cli import run_config
+            from a2a_tui.cli.keys import run_config
 
             return run_config(args, _settings(quiet=True))
         case _:

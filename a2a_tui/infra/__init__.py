@@ -1,0 +1,1 @@
+"""Persistence: the config file, the key store (and the order journal)."""

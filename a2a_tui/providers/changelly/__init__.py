@@ -1,0 +1,1 @@
+"""Changelly DeFi quotes: RSA-signed requests, or an affiliate x-api-key."""

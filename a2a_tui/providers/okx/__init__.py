@@ -1,0 +1,1 @@
+"""OKX DEX aggregator v6: signed quote requests."""

@@ -1,0 +1,1 @@
+"""SwapKit v3: routes across many providers."""

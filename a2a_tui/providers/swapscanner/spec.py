@@ -1,0 +1,26 @@
+"""Swapscanner in the provider registry."""
+
+from __future__ import annotations
+
+from a2a_tui.domain.credentials import CheckResult
+from a2a_tui.providers.http.timeouts import Timeouts
+from a2a_tui.providers.spec import ProviderSpec, SecretGetter
+from a2a_tui.providers.swapscanner.signing import signer_address
+
+__all__ = ["SPEC"]
+
+
+async def check(get: SecretGetter, host: str, timeouts: Timeouts) -> CheckResult:
+    key = get("swapscanner.signer_key")
+    if key is None:
+        return CheckResult(False, "missing: Referrer signing key")
+    try:
+        address = signer_address(key)
+    except (ValueError, TypeError):
+        return CheckResult(False, "not a valid private key (64 hex digits, 0x optional)")
+    return CheckResult(
+        True, f"signs as {address}; checked locally: this version has no Swapscanner client yet"
+    )
+
+
+SPEC = ProviderSpec("swapscanner", "Swapscanner", ("swapscanner.signer_key",), check)

@@ -1,0 +1,1 @@
+"""What the UI and the CLI both call: the quote backend, credentials, preferences."""

@@ -1,0 +1,120 @@
+"""Credentials as the screens and commands use them: states, set, delete, Test.
+
+A thin layer over the key store and the provider registry, so the UI never
+touches the keyring or a provider package. Every call may block on the
+keyring (D-Bus, an unlock prompt): call it from a thread worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from pydantic import SecretStr
+
+from a2a_tui.domain.credentials import (
+    BackendCheck,
+    CheckResult,
+    SecretSpec,
+    SecretState,
+    mask,
+)
+from a2a_tui.domain.text import inert
+from a2a_tui.infra.keystore import ALTERNATIVES, MemoryKeyring, SecretStore, SecretStoreError
+from a2a_tui.providers.http.timeouts import Timeouts
+from a2a_tui.providers.registry import (
+    PROVIDERS,
+    ProviderSpec,
+    find_provider,
+    pem_from_paste,
+    signer_address,
+)
+
+__all__ = [
+    "PROVIDERS",
+    "CredentialError",
+    "CredentialService",
+    "CredentialView",
+    "check_provider",
+]
+
+#: Raised by set and delete; the message says why and what to do instead.
+CredentialError = SecretStoreError
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialView:
+    spec: SecretSpec
+    state: SecretState
+    detail: str  # a mask, an address or an environment variable: never a secret
+
+
+async def check_provider(
+    provider: str, store: SecretStore, host: str, timeouts: Timeouts | None = None
+) -> CheckResult:
+    spec = find_provider(provider)
+    if spec is None:
+        return CheckResult(False, f"unknown provider {inert(provider)}")
+    return await spec.check(lambda name: store.get(name, host), host, timeouts or Timeouts())
+
+
+class CredentialService:
+    #: What to do when no keyring can hold secrets.
+    ALTERNATIVES = ALTERNATIVES
+
+    def __init__(self, store: SecretStore, timeouts: Timeouts | None = None) -> None:
+        self.store = store
+        self.timeouts = timeouts or Timeouts()
+
+    @classmethod
+    def in_memory(cls) -> CredentialService:
+        """A store that forgets: nothing of the user's is read or written (demo, tests)."""
+        return cls(SecretStore(MemoryKeyring(), env={}))
+
+    @property
+    def providers(self) -> tuple[ProviderSpec, ...]:
+        return PROVIDERS
+
+    @property
+    def check(self) -> BackendCheck:
+        return self.store.check
+
+    def spec(self, name: str) -> SecretSpec:
+        return self.store.spec(name)
+
+    def get(self, name: str, host: str | None = None) -> SecretStr | None:
+        return self.store.get(name, host)
+
+    def views(self, host: str) -> Iterator[CredentialView]:
+        for spec, state in self.store.rows(host):
+            detail = ""
+            if state is SecretState.FROM_ENV:
+                detail = f"${spec.env}"
+            elif state is SecretState.SET:
+                detail = _detail(spec.name, self.store.get(spec.name, host))
+            yield CredentialView(spec, state, detail)
+
+    def set(self, name: str, value: SecretStr, host: str | None = None) -> None:
+        spec = self.store.spec(name)
+        if spec.multiline:
+            value = SecretStr(pem_from_paste(value.get_secret_value()))
+        self.store.set(name, value, host)
+
+    def delete(self, name: str, host: str | None = None) -> bool:
+        return self.store.delete(name, host)
+
+    async def test(self, provider: str, host: str) -> CheckResult:
+        return await check_provider(provider, self.store, host, self.timeouts)
+
+
+def _detail(name: str, secret: SecretStr | None) -> str:
+    if secret is None:
+        return ""
+    if name == "swapscanner.signer_key":
+        try:
+            return f"signs as {signer_address(secret)}"
+        except (ValueError, TypeError):
+            return "not a valid private key"
+    if name == "changelly.private_key":
+        return "PEM"
+    return mask(secret)

@@ -1,5 +1,12 @@
 """The ranking board: every channel of one quote, ranked with integer math.
 
+One model of a quote's life: the board is *streaming* until every source has
+finished (then *complete*, or *incomplete* when a source ended without its
+end marker) or until it is *stopped* (esc; what answered stays, what had not
+answered is marked stopped). Each quoted row ages on its own, from the
+moment its price arrived, and is stale past the guide's 10 seconds; the
+board's age is its best row's.
+
 Rows are keyed by (source, channel) and never move under a key, so a UI can
 keep its cursor on a row while the ranking changes around it. The ranking is
 an index kept sorted as events arrive (bisect), counters are kept as they
@@ -11,6 +18,7 @@ work per repaint, and an event costs O(log n) however long the board is.
 from __future__ import annotations
 
 from bisect import bisect_left, insort
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -30,6 +38,7 @@ from a2a_tui.engine.merger import Arrival
 
 __all__ = [
     "STALE_AFTER",
+    "BoardPhase",
     "BoardStatus",
     "QuoteBoard",
     "Ranked",
@@ -39,7 +48,8 @@ __all__ = [
     "Tag",
 ]
 
-#: Guide FAQ Q4: keep quote-to-order under 10 seconds.
+#: Guide FAQ Q4: keep quote-to-order under 10 seconds. A price older than
+#: this (counted from its own arrival) is stale.
 STALE_AFTER = 10.0
 
 RowKey = tuple[str, int | None]
@@ -49,6 +59,14 @@ class RowState(StrEnum):
     PENDING = "pending"
     QUOTED = "quoted"
     FAILED = "failed"
+    STOPPED = "stopped"  # was pending when the quote was stopped: it never answered
+
+
+class BoardPhase(StrEnum):
+    STREAMING = "streaming"  # some source has not finished
+    COMPLETE = "complete"  # every source finished with its end marker
+    INCOMPLETE = "incomplete"  # every source finished, some without it (see problems)
+    STOPPED = "stopped"  # stopped before every source finished; nothing more is taken
 
 
 class Tag(StrEnum):
@@ -65,7 +83,8 @@ class Row:
     state: RowState = RowState.PENDING
     quote: Quote | None = None
     error: str | None = None
-    arrived_at: float | None = None
+    arrived_at: float | None = None  # first answer: latency
+    quoted_at: float | None = None  # the current price's arrival: age and staleness
     seq: int = 0  # arrival order, for tie-breaks and FASTEST
 
     def rank_key(self) -> tuple[int, Decimal, int]:
@@ -93,9 +112,13 @@ class BoardStatus:
     failed: int
     pending: int
     expected: int | None  # None until every source said how many channels it asks
-    complete: bool
+    complete: bool  # every source finished (see phase for how)
     finished_at: float | None
     problems: tuple[str, ...]  # why a source is incomplete
+    phase: BoardPhase = BoardPhase.STREAMING
+    stopped: int = 0  # rows that had not answered when the quote was stopped
+    stopped_by: str | None = None  # who or what stopped it ("you")
+    ended_at: float | None = None  # finished or stopped: the elapsed clock stops here
 
 
 class QuoteBoard:
@@ -117,14 +140,32 @@ class QuoteBoard:
         self._announced: set[str] = set()
         self._finished: dict[str, SourceFinished] = {}
         self._finished_at: float | None = None
+        self._stopped_at: float | None = None
+        self._stopped_by: str | None = None
+        self._errors: Counter[str] = Counter()  # failed rows by message
+        self._priced: list[float] = []  # every price's arrival time, in order
         self._seq = 0
 
     # -- recording --------------------------------------------------------------
 
     def apply(self, batch: Iterable[Arrival]) -> None:
+        """Take a batch of arrivals; a stopped board takes nothing more."""
+        if self._stopped_at is not None:
+            return
         for at, event in batch:
             self._apply(at, event)
         self.version += 1
+
+    def stop(self, at: float, by: str) -> bool:
+        """Stop a streaming board: what answered stays as it is, rows still
+        waiting become `RowState.STOPPED`. False if it was not streaming."""
+        if self._stopped_at is not None or self._finished_at is not None:
+            return False
+        self._stopped_at, self._stopped_by = at, by
+        for *_, key in self._pending:  # once, on a user's action: O(pending) is fine
+            self._rows[key].state = RowState.STOPPED
+        self.version += 1
+        return True
 
     def _apply(self, at: float, event: QuoteEvent) -> None:
         match event:
@@ -132,6 +173,8 @@ class QuoteBoard:
                 row = self._take((event.source, event.channel_id), event.name)
                 row.name, row.quote, row.error = event.name, event, None
                 self._arrive(row, at)
+                row.quoted_at = at
+                insort(self._priced, at)  # in arrival order: an append
                 self._enter_quoted(row)
             case ChannelFailed():
                 name = "(whole provider)" if event.channel_id is None else ""
@@ -165,6 +208,7 @@ class QuoteBoard:
                 self._cheapest = self._fastest = None
                 self._recompute_tags(exclude=row)
         else:  # failed before, answering now: rare, so the O(n) repair is fine
+            self._errors[row.error or ""] -= 1
             self._failed.remove(key)
             self._failed_at = {k: i for i, k in enumerate(self._failed)}
         return row
@@ -181,6 +225,8 @@ class QuoteBoard:
 
     def _enter_failed(self, row: Row) -> None:
         row.state = RowState.FAILED
+        row.quoted_at = None
+        self._errors[row.error or ""] += 1
         self._failed_at[row.key] = len(self._failed)
         self._failed.append(row.key)
 
@@ -264,10 +310,13 @@ class QuoteBoard:
             return None
         if row.state is RowState.QUOTED:
             return bisect_left(self._quoted, (*row.rank_key(), key))
-        if row.state is RowState.PENDING:
+        if row.state in (RowState.PENDING, RowState.STOPPED):  # stopped rows stay in place
             found = bisect_left(self._pending, (*row.pending_key(), key))
             return len(self._quoted) + found
         return len(self._quoted) + len(self._pending) + self._failed_at[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._rows
 
     def find(self, key: RowKey) -> Ranked | None:
         index = self.index_of(key)
@@ -280,12 +329,23 @@ class QuoteBoard:
     def best(self) -> Ranked | None:
         return self.row_at(0) if self._quoted else None
 
+    @property
+    def phase(self) -> BoardPhase:
+        if self._stopped_at is not None:
+            return BoardPhase.STOPPED
+        if self._finished_at is None:
+            return BoardPhase.STREAMING
+        if any(not f.complete for f in self._finished.values()):
+            return BoardPhase.INCOMPLETE
+        return BoardPhase.COMPLETE
+
     def status(self) -> BoardStatus:
         known = all(s in self._announced or s in self._finished for s in self._labels)
+        stopped = self._stopped_at is not None
         return BoardStatus(
             answered=len(self._quoted),
             failed=len(self._failed),
-            pending=len(self._pending),
+            pending=0 if stopped else len(self._pending),
             expected=len(self) if known else None,
             complete=self._finished_at is not None,
             finished_at=self._finished_at,
@@ -294,12 +354,37 @@ class QuoteBoard:
                 for f in self._finished.values()
                 if not f.complete
             ),
+            phase=self.phase,
+            stopped=len(self._pending) if stopped else 0,
+            stopped_by=self._stopped_by,
+            ended_at=self._stopped_at if stopped else self._finished_at,
         )
 
+    def errors(self) -> list[tuple[str, int]]:
+        """Failed rows' messages with their counts, most frequent first."""
+        return [(message, n) for message, n in self._errors.most_common() if n > 0]
+
+    # -- freshness ----------------------------------------------------------------
+
+    @staticmethod
+    def row_age(row: Row, now: float) -> float | None:
+        """Seconds since this row's price arrived; None for a row without one."""
+        return None if row.quoted_at is None else now - row.quoted_at
+
+    @staticmethod
+    def is_row_stale(row: Row, now: float) -> bool:
+        return row.quoted_at is not None and now - row.quoted_at > STALE_AFTER
+
     def age(self, now: float) -> float | None:
-        """Seconds since the quote completed; None while it is still running."""
-        return None if self._finished_at is None else now - self._finished_at
+        """The best row's age: what the board is worth now. None without a quote."""
+        return None if not self._quoted else self.row_age(self._rows[self._quoted[0][-1]], now)
 
     def is_stale(self, now: float) -> bool:
+        """The best price is older than the guide allows (whatever the phase)."""
         age = self.age(now)
         return age is not None and age > STALE_AFTER
+
+    def stale_edge(self, now: float) -> int:
+        """How many prices have turned stale by ``now`` (O(log n)): when this
+        moves, some row changed from fresh to stale and needs a repaint."""
+        return bisect_left(self._priced, now - STALE_AFTER)

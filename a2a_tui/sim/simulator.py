@@ -44,6 +44,7 @@ class SimConfig:
     upstream_timeout: float = 60.0
     extra_channels: int = 0
     failures: bool = True  # random upstream errors and timeouts at each channel's rate
+    failure_free_quotes: int = 0  # the first N quotes have no random failures (the demo's)
     frozen_clock: bool = False
     start: datetime | None = None
     ping_interval: float = 15.0
@@ -211,9 +212,10 @@ class Simulator:
         delay = channel.latency_ms / 1000 * rng.lognormvariate(0, channel.jitter)
         roll, error = rng.random(), rng.choice(_UPSTREAM_ERRORS)
         mode: ChannelMode = "ok"
-        if self.config.failures and roll < channel.timeout_rate:
+        failures = self.config.failures and seq > self.config.failure_free_quotes
+        if failures and roll < channel.timeout_rate:
             mode = "timeout"
-        elif self.config.failures and roll < channel.timeout_rate + channel.error_rate:
+        elif failures and roll < channel.timeout_rate + channel.error_rate:
             mode = "error"
         mode = self.faults.channels.get(channel.channel_id, mode)
         return ChannelPlan(channel, delay * self.config.latency_scale, mode, error)

@@ -148,3 +148,33 @@ def test_settings(snap_compare: SnapCompare) -> None:
 
 def test_settings_without_a_keyring(snap_compare: SnapCompare) -> None:
     assert snap_compare(_settings_app("fail"), terminal_size=(80, 24), run_before=_settings_ready)
+
+
+def test_stopped_then_stale(snap_compare: SnapCompare) -> None:
+    """esc while channels are still out, then the prices age past 10 s: the
+    unanswered rows say stopped, every priced row says STALE (no colour needed)."""
+    clock, gate = Ticker(), Gate()
+    app = fake_app(ScriptedSource(script(clock, gate=gate)), initial=ARGS, clock=clock)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await waits_for(lambda s: gate.reached.is_set)(pilot)
+        await pilot.press("escape")
+        screen = pilot.app.screen
+        assert isinstance(screen, QuoteScreen)
+        clock.advance(10)  # the first answer is now 10.4 s old, the second 10.3 s
+        screen.refresh_clock()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_previous_request(snap_compare: SnapCompare) -> None:
+    """Swapped while streaming: the board is marked as the previous request."""
+    app, gate = board_app(gated=True)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await waits_for(lambda s: gate.reached.is_set)(pilot)
+        await pilot.press("s")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

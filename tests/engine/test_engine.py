@@ -9,7 +9,7 @@ import pytest
 from fakes import SPEC, Gate, ScriptedSource, Ticker, quote
 
 from a2a_tui.domain.quotes import ChannelFailed, ChannelRef, ChannelsExpected, SourceFinished
-from a2a_tui.engine.board import QuoteBoard, RowState, Tag
+from a2a_tui.engine.board import BoardPhase, QuoteBoard, RowState, Tag
 from a2a_tui.engine.merger import Arrival, QuoteRun
 
 
@@ -195,12 +195,72 @@ def test_an_incomplete_source_says_why_on_its_rows() -> None:
     assert (failed.row.state, failed.row.error) == (RowState.FAILED, "HTTP 502")
 
 
-def test_staleness_follows_the_guides_ten_seconds() -> None:
-    board = board_for(ScriptedSource())
-    board.apply([(5.0, quote(1, 1)), (6.0, SourceFinished("fake", True))])
-    assert not board.is_stale(16.0)
-    assert board.is_stale(16.01)
-    assert board.age(7.5) == 1.5
+def test_each_row_ages_from_its_own_arrival_not_from_the_end_of_the_stream() -> None:
+    """A channel that answered at 47 ms is stale 10 s later, even though a slow
+    channel kept the stream open until 8 s (issue 7, item 4)."""
+    board = board_for(ScriptedSource(), started_at=0.0)
+    board.apply([(0.047, quote(1, 100)), (5.0, quote(2, 90))])
+    board.apply([(8.0, ChannelFailed("fake", 3, "upstream timeout"))])
+    board.apply([(8.0, SourceFinished("fake", True))])
+    assert board.age(8.0) == pytest.approx(7.953)  # the best row's age
+    assert not board.is_stale(10.047)
+    assert board.is_stale(10.05)  # 10 s after the best row arrived, not 18 s
+    best, second, failed = board.ranked()
+    assert board.is_row_stale(best.row, 10.05)
+    assert not board.is_row_stale(second.row, 10.05)  # arrived at 5 s: fresh until 15 s
+    assert board.row_age(failed.row, 10.05) is None  # a failure has no price to age
+    assert [board.stale_edge(t) for t in (10.0, 10.05, 15.01)] == [0, 1, 2]
+
+
+def test_a_streaming_board_goes_stale_too() -> None:
+    board = board_for(ScriptedSource(), started_at=0.0)
+    board.apply([(0.1, quote(1, 100))])
+    assert board.phase is BoardPhase.STREAMING
+    assert board.age(3.1) == pytest.approx(3.0)
+    assert board.is_stale(10.2)  # a minute-long stream never makes a price look new
+
+
+def test_stopping_keeps_what_answered_and_marks_the_rest_stopped() -> None:
+    board = board_for(ScriptedSource(), started_at=0.0)
+    refs = tuple(ChannelRef("fake", i, f"Channel {i}") for i in (1, 2, 3))
+    board.apply([(0.1, ChannelsExpected("fake", refs)), (0.2, quote(1, 100))])
+    assert board.stop(0.4, "you")
+    status = board.status()
+    assert status.phase is BoardPhase.STOPPED
+    assert (status.answered, status.pending, status.stopped, status.failed) == (1, 0, 2, 0)
+    assert (status.stopped_by, status.ended_at, status.complete) == ("you", 0.4, False)
+    assert [r.row.state for r in board.ranked()] == [
+        RowState.QUOTED,
+        RowState.STOPPED,
+        RowState.STOPPED,
+    ]
+    assert board.index_of(("fake", 3)) == 2
+    board.apply([(0.5, quote(2, 200)), (0.6, SourceFinished("fake", True))])  # late: ignored
+    assert board.status().answered == 1
+    assert board.phase is BoardPhase.STOPPED
+    assert board.is_stale(10.3)  # ages keep counting after a stop
+    assert not board.stop(0.7, "you")
+
+
+def test_phases_and_errors_by_message() -> None:
+    a, b = ScriptedSource(id="a", label="A"), ScriptedSource(id="b", label="B")
+    complete = board_for(a)
+    complete.apply([(0.1, quote(1, 5, source="a")), (0.2, SourceFinished("a", True))])
+    assert complete.phase is BoardPhase.COMPLETE
+    assert not complete.stop(0.3, "you")  # nothing left to stop
+    board = board_for(a, b)
+    board.apply([(0.1, ChannelFailed("a", 1, "upstream timeout"))])
+    board.apply([(0.2, ChannelFailed("a", 2, "no route found"))])
+    board.apply([(0.3, ChannelFailed("a", 3, "upstream timeout"))])
+    board.apply([(0.4, SourceFinished("a", True))])
+    assert board.phase is BoardPhase.STREAMING  # b has not finished
+    board.apply([(0.5, SourceFinished("b", False, "HTTP 502"))])
+    assert board.phase is BoardPhase.INCOMPLETE
+    assert board.errors() == [("upstream timeout", 2), ("no route found", 1), ("HTTP 502", 1)]
+    retried = board_for(a)
+    retried.apply([(0.1, ChannelFailed("a", 1, "upstream timeout"))])
+    retried.apply([(0.2, quote(1, 7, source="a"))])
+    assert retried.errors() == []  # answered after failing: no longer an error
 
 
 def test_rows_keep_their_key_while_ranks_move() -> None:

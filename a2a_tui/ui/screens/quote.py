@@ -6,6 +6,13 @@ another cancels it, and the new one waits on a lock until the old run has
 closed its connections (guide 1.7, "close the old connection first").
 Arrivals come in batches from the engine, so a burst is one message, one
 board update and one repaint.
+
+The board's state is one model (see `engine.board`): streaming, complete,
+incomplete or stopped, each row stale on its own clock. The screen adds one
+thing the board cannot know: whether the form still holds the board's
+request. When it does not, the board is marked as the previous request (its
+amounts dim, auto-refresh pauses, Enter quotes the form) until a new quote
+starts; nothing is stopped by editing.
 """
 
 from __future__ import annotations
@@ -24,11 +31,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 from textual.worker import Worker, WorkerState
 
-from a2a_tui.domain.quote_input import QuoteArgs
+from a2a_tui.domain import display
+from a2a_tui.domain.quote_input import QuoteArgs, QuoteInputError
 from a2a_tui.domain.quotes import QuoteSpec
 from a2a_tui.domain.text import inert
 from a2a_tui.domain.tokens import Token
-from a2a_tui.engine.board import QuoteBoard
+from a2a_tui.engine.board import STALE_AFTER, BoardPhase, QuoteBoard, RowState
 from a2a_tui.engine.merger import Arrival, QuoteRun
 from a2a_tui.providers.http.errors import describe
 from a2a_tui.services.backend import Backend
@@ -45,6 +53,10 @@ __all__ = ["QuoteScreen"]
 PRESENT_INTERVAL = 1 / 30
 #: Seconds between detail-panel updates while quotes stream in.
 DETAIL_INTERVAL = 0.2
+#: Seconds between status-line clock ticks (the best row's turning stale is timed exactly).
+CLOCK_INTERVAL = 0.5
+#: Seconds a hint (a refused choice, a row gone from a re-quote) stays on the status line.
+HINT_SECONDS = 8.0
 #: Keys that would type into an input: hidden from the footer while typing.
 _LETTER_ACTIONS = {"swap", "toggle_detail", "toggle_auto", "edit", "requote_key"}
 
@@ -110,11 +122,12 @@ class QuoteScreen(Screen[None]):
         self.auto_requote = auto_requote
         self.default_slippage = default_slippage
         self.board: QuoteBoard | None = None
-        self._spec: QuoteSpec | None = None
         self._run_id = 0
-        self._streaming = False
         self._tokens_loaded = False
         self._notice: str | None = None
+        self._hint: tuple[str, float] | None = None  # (text, shown at)
+        self._auto_fired_for: QuoteBoard | None = None  # auto-refresh fires once per board
+        self._stale_timer_armed = False
         self._quote_lock = asyncio.Lock()
         self._detail_due = False
         self.present_interval = present_interval
@@ -132,8 +145,14 @@ class QuoteScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.load_tokens()
-        self.set_interval(0.5, self.refresh_clock, name="status clock")
+        self.set_interval(CLOCK_INTERVAL, self.refresh_clock, name="status clock")
+        for field in self.query(TokenField):
+            self.watch(field, "token", self._form_changed, init=False)
         self.refresh_clock()
+
+    @property
+    def _streaming(self) -> bool:
+        return self.board is not None and self.board.phase is BoardPhase.STREAMING
 
     # -- tokens -----------------------------------------------------------------
 
@@ -173,11 +192,19 @@ class QuoteScreen(Screen[None]):
     # -- quoting ----------------------------------------------------------------
 
     def start_quote(self, spec: QuoteSpec) -> None:
+        """A new board at once (so the old one is never shown as this request's),
+        then the worker; the board's start moves to the request's when it is sent."""
         self._run_id += 1
-        self._spec = spec
-        self._streaming = True
+        labels = {source.id: source.label for source in self.backend.sources}
+        self.board = QuoteBoard(spec, labels, self.clock())
+        self._hint = None
+        self._notice = None  # a previous run's failure is not this one's
         self.run_quote(spec, self._run_id)
-        self.query_one(QuoteTable).focus()
+        table = self.query_one(QuoteTable)
+        table.show(self.board)
+        table.focus()
+        self._refresh_detail()
+        self.refresh_clock()
 
     @work(exclusive=True, group="quote", exit_on_error=False)
     async def run_quote(self, spec: QuoteSpec, run_id: int) -> None:
@@ -192,21 +219,15 @@ class QuoteScreen(Screen[None]):
 
     @on(QuoteStarted)
     def _quote_started(self, message: QuoteStarted) -> None:
-        if message.run_id != self._run_id:
-            return
-        labels = {source.id: source.label for source in self.backend.sources}
-        self.board = QuoteBoard(message.spec, labels, message.started_at)
-        self.query_one(QuoteTable).show(self.board)
-        self._refresh_detail()
-        self.refresh_clock()
+        if message.run_id == self._run_id and self.board is not None and self._streaming:
+            self.board.started_at = message.started_at  # latencies count from the request
 
     @on(QuoteBatch)
     def _quote_batch(self, message: QuoteBatch) -> None:
         if message.run_id != self._run_id or self.board is None:
             return
         self.board.apply(message.arrivals)
-        if self.board.status().complete:
-            self._streaming = False  # the worker may still be closing connections
+        if not self._streaming:  # complete: shown at once (the worker may still be closing)
             self._present()
         else:
             self._schedule_present()
@@ -234,32 +255,97 @@ class QuoteScreen(Screen[None]):
     @on(QuoteEnded)
     def _quote_ended(self, message: QuoteEnded) -> None:
         if message.run_id == self._run_id:
-            self._streaming = False
+            self._stop("an error")  # a run that ends while streaming did not finish
             self.refresh_clock()
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.group == "quote":
-            self._streaming = False
+            self._stop("an error")
             self._notice = f"the quote failed: {describe(event.worker.error or Exception())}"
             self.refresh_clock()
 
+    def _stop(self, by: str) -> bool:
+        """Stop the board (not the worker): what answered stays, the rest says stopped."""
+        if self.board is None or not self.board.stop(self.clock(), by):
+            return False
+        self._present()
+        return True
+
     def refresh_clock(self) -> None:
-        """Redraw the time-dependent parts: elapsed, age, staleness, auto-refresh."""
+        """Redraw the time-dependent parts: elapsed, ages, staleness, whether the
+        form still holds the board's request; fire auto-refresh."""
         now = self.clock()
         board = self.board
-        stale = board is not None and not self._streaming and board.is_stale(now)
-        self.query_one(QuoteTable).stale = stale
-        self.query_one(QuoteStatus).view = StatusView(
-            status=None if board is None else board.status(),
-            elapsed=0.0 if board is None else now - board.started_at,
-            age=None if board is None else board.age(now),
-            running=self._streaming,
-            auto_refresh=self.auto_requote,
-            notice=self._notice,
-        )
-        if stale and self.auto_requote and self._spec is not None:
-            self.start_quote(self._spec)
+        table = self.query_one(QuoteTable)
+        previous = self._previous_request()
+        table.previous = previous is not None
+        table.refresh_ages()
+        if self._hint is not None and now - self._hint[1] > HINT_SECONDS:
+            self._hint = None
+        status = None if board is None else board.status()
+        view = StatusView(auto_refresh=self.auto_requote, notice=self._notice)
+        if board is not None and status is not None:
+            end = now if status.ended_at is None else status.ended_at
+            view = StatusView(
+                status=status,
+                elapsed=end - board.started_at,
+                age=board.age(now),
+                errors=tuple(board.errors()) if not status.answered and not self._streaming else (),
+                previous=previous,
+                auto_refresh=self.auto_requote,
+                hint=None if self._hint is None else self._hint[0],
+                notice=self._notice,
+            )
+        self.query_one(QuoteStatus).view = view
+        if board is None:
+            return
+        self._arm_stale_timer(board, now)
+        if (
+            self.auto_requote
+            and previous is None  # paused while the form holds another request
+            and board.is_stale(now)
+            and self._auto_fired_for is not board  # once per board: a failing re-quote
+        ):  # has no best row to go stale, so it cannot loop
+            self._auto_fired_for = board
+            self.start_quote(board.spec)
+
+    def _arm_stale_timer(self, board: QuoteBoard, now: float) -> None:
+        """The best row's turning stale is shown when it happens, not at the next tick."""
+        age = board.age(now)
+        if self._stale_timer_armed or age is None or age > STALE_AFTER:
+            return
+        due = STALE_AFTER - age
+        if due < CLOCK_INTERVAL:
+            self._stale_timer_armed = True
+            self.set_timer(due + 0.001, self._stale_due)
+
+    def _stale_due(self) -> None:
+        self._stale_timer_armed = False
+        self.refresh_clock()
+
+    def _previous_request(self) -> str | None:
+        """The board's request as text, if the form no longer holds it."""
+        board = self.board
+        if board is None:
+            return None
+        try:
+            spec: QuoteSpec | None = self.query_one(QuoteForm).spec()
+        except QuoteInputError:
+            spec = None  # half-typed: not the board's request either
+        if spec == board.spec:
+            return None
+        old = board.spec
+        amount = display.amount(old.amount_in, old.src.decimals)
+        return f"{amount} {old.src.label} → {old.dst.label}"
+
+    def _form_changed(self) -> None:
+        self._hint = None
+        self.refresh_clock()
+
+    def _set_hint(self, text: str) -> None:
+        self._hint = (text, self.clock())
+        self.refresh_clock()
 
     # -- the table and the detail -------------------------------------------------
 
@@ -283,7 +369,41 @@ class QuoteScreen(Screen[None]):
 
     @on(QuoteTable.Highlighted)
     def _highlighted(self, event: QuoteTable.Highlighted) -> None:
+        if event.by_user and self._hint is not None:
+            self._hint = None
+            self.refresh_clock()
         self._refresh_detail(now=event.by_user)
+
+    @on(QuoteTable.Selected)
+    def _selected(self, event: QuoteTable.Selected) -> None:
+        """Refuse, saying why, a choice that must not become an order; on a board
+        for a previous request, Enter quotes what the form holds."""
+        if event.previous:
+            self.action_requote()
+            return
+        name = event.name or "this row"
+        reason = None
+        if event.state is RowState.PENDING:
+            reason = f"not chosen: {name} has not answered yet"
+        elif event.state is RowState.STOPPED:
+            reason = f"not chosen: {name} never answered (stopped) · r to re-quote"
+        elif event.state is RowState.FAILED:
+            reason = f"not chosen: {name} failed, there is no price"
+        elif event.stale:
+            reason = (
+                f"not chosen: {name} is {display.duration(event.age)} old"
+                f" (over {STALE_AFTER:g} s) · r to re-quote"
+            )
+        if reason is not None:
+            self._set_hint(reason)
+
+    @on(QuoteTable.ChoiceLost)
+    def _choice_lost(self, event: QuoteTable.ChoiceLost) -> None:
+        self._set_hint(f"{event.name or 'your row'} is not in this quote: back on the best")
+
+    @on(Input.Changed)
+    def _input_changed(self) -> None:
+        self._form_changed()
 
     @on(TokenField.PickRequested)
     def _pick(self, event: TokenField.PickRequested) -> None:
@@ -315,7 +435,8 @@ class QuoteScreen(Screen[None]):
         self.action_requote()
 
     def action_stop(self) -> None:
-        if self._streaming:
+        """Stop streaming: the board says so at once; the worker closes the streams."""
+        if self._stop("you"):
             self.workers.cancel_group(self, "quote")
 
     def action_swap(self) -> None:

@@ -32,7 +32,10 @@ def describe_row(ranked: Ranked | None, spec: QuoteSpec | None, width: int = 80)
         (f"\n{row.source_label} · {channel}\n", "$text-muted"),
     ]
     if row.state is not RowState.QUOTED or quote is None:
-        state = "waiting for an answer" if row.state is RowState.PENDING else "failed"
+        state = {
+            RowState.PENDING: "waiting for an answer",
+            RowState.STOPPED: "stopped before it answered",
+        }.get(row.state, "failed")
         parts += [f"\n{state}", f"\n{row.error}" if row.error else ""]
         if ranked.latency is not None:
             parts.append(f"\nafter {display.duration(ranked.latency)}")

@@ -1,4 +1,10 @@
-"""One line that says where the quote stands: progress, errors, age, staleness."""
+"""One line that says where the quote stands: progress, errors, age, staleness.
+
+What matters most comes first, behind a mark that reads without colour:
+``≠`` the board is for a previous request, ``⚠`` stale or incomplete, ``✗``
+nothing answered, ``■`` stopped, ``✓`` done. The age shown is the best
+row's, counted from its own arrival, so a price never looks newer than it is.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +16,12 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from a2a_tui.domain import display
-from a2a_tui.engine.board import STALE_AFTER, BoardStatus
+from a2a_tui.engine.board import STALE_AFTER, BoardPhase, BoardStatus
 
 __all__ = ["QuoteStatus", "StatusView"]
+
+#: How many distinct error messages a "nothing answered" line spells out.
+_ERRORS_SHOWN = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,20 +29,34 @@ class StatusView:
     """Everything the line shows; the screen builds it, the widget only draws."""
 
     status: BoardStatus | None = None
-    elapsed: float = 0.0  # since the request, while running
-    age: float | None = None  # since completion
-    running: bool = False
+    elapsed: float = 0.0  # since the request, until it ended
+    age: float | None = None  # the best row's, since its price arrived; None: no quote
+    errors: tuple[tuple[str, int], ...] = ()  # failures by message (read when none answered)
+    previous: str | None = None  # the board's request, when the form no longer matches it
     auto_refresh: bool = False
+    hint: str | None = None  # a refused choice, a row that is gone; already inert
     notice: str | None = None  # e.g. tokens failed to load; already inert
 
     @property
+    def running(self) -> bool:
+        return self.status is not None and self.status.phase is BoardPhase.STREAMING
+
+    @property
     def stale(self) -> bool:
-        return not self.running and self.age is not None and self.age > STALE_AFTER
+        return self.age is not None and self.age > STALE_AFTER
+
+    @property
+    def nothing_answered(self) -> bool:
+        status = self.status
+        return status is not None and not self.running and status.answered == 0
 
     @property
     def problem(self) -> bool:
+        status = self.status
         return bool(self.notice) or (
-            not self.running and self.status is not None and bool(self.status.problems)
+            status is not None
+            and not self.stale
+            and (status.phase is BoardPhase.INCOMPLETE or self.nothing_answered)
         )
 
 
@@ -44,30 +67,75 @@ class QuoteStatus(Widget):
 
     def watch_view(self, view: StatusView) -> None:
         self.set_class(view.problem, "-problem")
-        self.set_class(view.stale and not view.problem, "-stale")
+        self.set_class(not view.problem and (view.stale or bool(view.previous)), "-stale")
+        stopped = view.status is not None and view.status.phase is BoardPhase.STOPPED
+        self.set_class(stopped and not view.problem and not view.stale, "-stopped")
 
     def render(self) -> Content:
-        view = self.view
+        return Content(status_line(self.view))
+
+
+def status_line(view: StatusView) -> str:
+    """The line as plain text (server text in it is inert already)."""
+    if view.notice:
+        return f"⚠ {view.notice}"
+    status = view.status
+    if status is None:
         auto = " · auto-refresh on" if view.auto_refresh else ""
-        if view.notice:
-            return Content(f"⚠ {view.notice}")
-        status = view.status
-        if status is None:
-            return Content(f"Pick a pair and an amount, then press Enter.{auto}")
-        answered = (
-            f"{status.answered} of {status.expected} channels answered"
-            if status.expected is not None
-            else f"{status.answered} answered"
-        )
-        errors = f" · {status.failed} error{'s' if status.failed != 1 else ''}"
-        if view.running:
-            return Content(f"{answered}{errors} · {display.duration(view.elapsed)}{auto}")
-        if status.problems:
-            return Content(f"⚠ incomplete · {answered}{errors} · {'; '.join(status.problems)}")
-        age = view.age or 0.0
-        if view.stale:
-            return Content(
-                f"⚠ stale: quoted {display.duration(age)} ago, past the {STALE_AFTER:g} s the"
-                f" guide allows · r to re-quote{auto}"
-            )
-        return Content(f"✓ {answered}{errors} · quote age {int(age)} s{auto}")
+        return f"Pick a pair and an amount, then press Enter.{auto}"
+    mark, parts = _board_parts(view, status)
+    if view.stale:
+        assert view.age is not None
+        mark = "⚠"
+        parts = [
+            f"stale: best quoted {display.duration(view.age)} ago (over the guide's"
+            f" {STALE_AFTER:g} s) · r to re-quote",
+            *parts,
+        ]
+    if view.previous:
+        mark = "≠"
+        parts = [f"previous request: {view.previous} · Enter to quote the new one", *parts]
+    if view.hint:
+        mark = "⚠"
+        parts = [view.hint, *parts]
+    if view.auto_refresh:
+        parts.append("auto-refresh paused" if view.previous else "auto-refresh on")
+    text = " · ".join(parts)
+    return f"{mark} {text}" if mark else text
+
+
+def _board_parts(view: StatusView, status: BoardStatus) -> tuple[str, list[str]]:
+    """The board's own state: (mark, parts), before staleness and the form are considered."""
+    answered = (
+        f"{status.answered} of {status.expected} channels answered"
+        if status.expected is not None
+        else f"{status.answered} answered"
+    )
+    errors = f"{status.failed} error{'s' if status.failed != 1 else ''}"
+    fresh = view.age is not None and not view.stale  # a stale age is said up front instead
+    age = [f"best quote {int(view.age or 0)} s old"] if fresh else []
+    match status.phase:
+        case BoardPhase.STREAMING:
+            return "", [answered, errors, display.duration(view.elapsed), *age]
+        case BoardPhase.STOPPED:  # short: it must fit 80 columns with the age
+            by = f"stopped by {status.stopped_by}"
+            if not status.answered:
+                return "■", [by, "no channel answered", "r to re-quote"]
+            of = f" of {status.expected}" if status.expected is not None else ""
+            unanswered = f", {status.stopped} unanswered" if status.stopped else ""
+            failed = [errors] if status.failed else []
+            return "■", [by, f"{status.answered}{of} answered{unanswered}", *failed, *age]
+        case _ if not status.answered:
+            return "✗", ["no channel answered", "r to retry", f"{errors}{_error_list(view.errors)}"]
+        case BoardPhase.INCOMPLETE:
+            return "⚠", ["incomplete", answered, errors, "; ".join(status.problems), *age]
+        case _:
+            return "✓", [answered, errors, *age]
+
+
+def _error_list(errors: tuple[tuple[str, int], ...]) -> str:
+    if not errors:
+        return ""
+    shown = [f"{message} ×{n}" if n > 1 else message for message, n in errors[:_ERRORS_SHOWN]]
+    more = ", …" if len(errors) > _ERRORS_SHOWN else ""
+    return f": {', '.join(shown)}{more}"

@@ -5,7 +5,11 @@ renders only the visible lines straight from the ranking board, so a
 thousand channels re-ranking cost what twenty visible rows cost, and a
 burst of updates is one repaint. The cursor belongs to a row key, not an
 index: when ranks move, the highlight moves with its row. Until the user
-moves it, it rides on the best quote.
+moves it, it rides on the best quote; a row the user chose stays chosen
+across a re-quote of the same pair, as long as the new quote has it.
+
+Each quoted row turns stale on its own, 10 s after its price arrived: its
+amounts dim and its tags start with STALE (readable without colour).
 
 All text comes from the board already made inert; it is emitted as plain
 segments, never parsed as markup.
@@ -30,11 +34,13 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from a2a_tui.domain import display
-from a2a_tui.engine.board import QuoteBoard, Ranked, RowKey, RowState, Tag
+from a2a_tui.engine.board import BoardPhase, QuoteBoard, Ranked, RowKey, RowState, Tag
 
 __all__ = ["QuoteTable"]
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+STALE_TAG = "STALE"
+_FAINT = Style(dim=True, bold=False)
 _TAG_LABELS = {Tag.BEST: "BEST", Tag.CHEAPEST: "CHEAP", Tag.FASTEST: "FAST"}
 
 
@@ -88,8 +94,8 @@ class QuoteTable(ScrollView, can_focus=True):
         Binding("enter", "select", "Choose", id="quote_table.select", show=False),
     ]
 
-    stale: reactive[bool] = reactive(False)
-    """Dim the amounts: the quote is older than the guide's 10 seconds."""
+    previous: reactive[bool] = reactive(False)
+    """Dim every amount: the board answers a request the form no longer holds."""
 
     class Highlighted(Message):
         """The cursor is on another row (or on none); ``by_user`` is False when
@@ -101,11 +107,33 @@ class QuoteTable(ScrollView, can_focus=True):
             self.by_user = by_user
 
     class Selected(Message):
-        """The user chose a row (Enter or a second click)."""
+        """The user chose a row (Enter or a second click). It says what the
+        screen needs to refuse a choice that must not become an order: a row
+        without a price, a stale price, a stopped quote, or a board that no
+        longer matches the form (``previous``)."""
 
-        def __init__(self, key: RowKey) -> None:
+        def __init__(
+            self,
+            key: RowKey,
+            *,
+            name: str,
+            state: RowState,
+            age: float | None,
+            stale: bool,
+            phase: BoardPhase,
+            previous: bool,
+        ) -> None:
             super().__init__()
-            self.key = key
+            self.key, self.name, self.state, self.age = key, name, state, age
+            self.stale, self.phase, self.previous = stale, phase, previous
+
+    class ChoiceLost(Message):
+        """The row the user had chosen is not in the new quote: the cursor is
+        back on the best row."""
+
+        def __init__(self, key: RowKey, name: str) -> None:
+            super().__init__()
+            self.key, self.name = key, name
 
     def __init__(
         self,
@@ -122,6 +150,9 @@ class QuoteTable(ScrollView, can_focus=True):
         self._styles: dict[str, Style] = {}
         self._cursor: RowKey | None = None
         self._follow_best = True
+        self._wanted: tuple[RowKey, str] | None = None  # the user's row, awaited in a re-quote
+        self._stale_edge = 0
+        self._paint_now = 0.0
         self._spinning = False
         self.paints = 0  # render passes, for the coalescing test and the benchmark
         self.updates = 0  # board changes taken in
@@ -133,10 +164,24 @@ class QuoteTable(ScrollView, can_focus=True):
         return self._cursor
 
     def show(self, board: QuoteBoard | None) -> None:
-        """Display another board (a new quote); the cursor starts on its best row."""
+        """Display another board (a new quote). The cursor starts on its best
+        row, unless the user had chosen a row and this is a re-quote of the
+        same pair: then it goes back to that row as soon as the new quote has it."""
+        old = self._board
+        same_pair = (
+            old is not None
+            and board is not None
+            and (old.spec.src, old.spec.dst) == (board.spec.src, board.spec.dst)
+        )
+        wanted = self._wanted if same_pair else None
+        if same_pair and old is not None and not self._follow_best and self._cursor is not None:
+            found = old.find(self._cursor)
+            wanted = (self._cursor, "" if found is None else found.row.name)
         self._board = board
+        self._wanted = wanted
         self._follow_best = True
         self._cursor = None
+        self._stale_edge = 0
         self.scroll_to(y=0, animate=False)
         self.refresh_rows()
 
@@ -148,6 +193,8 @@ class QuoteTable(ScrollView, can_focus=True):
         height = count + 1
         if self.virtual_size.height != height:  # a layout pass only when the row count moves
             self.virtual_size = Size(self.size.width, height)
+        if board is not None and self._wanted is not None:
+            self._find_wanted(board)
         if count and (self._follow_best or self._cursor is None):
             self._move_to(0, follow=self._follow_best)
         elif not count:
@@ -161,6 +208,45 @@ class QuoteTable(ScrollView, can_focus=True):
             self._spinner.stop()
         self._spinning = spinning
         self.refresh()
+
+    def refresh_ages(self) -> None:
+        """Time passed: repaint only if some row has turned stale since the last look."""
+        board = self._board
+        edge = 0 if board is None else board.stale_edge(self._now())
+        if edge != self._stale_edge:
+            self._stale_edge = edge
+            self.refresh()
+
+    def _find_wanted(self, board: QuoteBoard) -> None:
+        """Back on the user's row once the re-quote has it; once the quote says
+        it will not come (every channel announced, or the quote ended), say so."""
+        assert self._wanted is not None
+        key, name = self._wanted
+        if key in board:
+            self._wanted = None
+            self._follow_best = False
+            self._set_cursor(key)
+            self._ensure_visible(self._cursor_index())
+        elif board.status().expected is not None or board.phase is not BoardPhase.STREAMING:
+            self._wanted = None
+            self.post_message(self.ChoiceLost(key, name))
+
+    def selection(self) -> Selected | None:
+        """What choosing the cursor's row would say, as of now."""
+        board, key = self._board, self._cursor
+        ranked = None if board is None or key is None else board.find(key)
+        if board is None or ranked is None:
+            return None
+        row, now = ranked.row, self._now()
+        return self.Selected(
+            row.key,
+            name=row.name,
+            state=row.state,
+            age=board.row_age(row, now),
+            stale=board.is_row_stale(row, now),
+            phase=board.phase,
+            previous=self.previous,
+        )
 
     # -- cursor -----------------------------------------------------------------
 
@@ -198,17 +284,21 @@ class QuoteTable(ScrollView, can_focus=True):
             self.scroll_to(y=index - visible + 1, animate=False)
 
     def action_cursor(self, step: int) -> None:
+        self._wanted = None  # the user moved: their new row wins over the awaited one
         self._move_to(self._cursor_index() + step)
 
     def action_page(self, direction: int) -> None:
+        self._wanted = None
         self._move_to(self._cursor_index() + direction * max(1, self.size.height - 2))
 
     def action_edge(self, direction: int) -> None:
+        self._wanted = None
         self._move_to(0 if direction < 0 else self._row_count() - 1, follow=direction < 0)
 
     def action_select(self) -> None:
-        if self._cursor is not None:
-            self.post_message(self.Selected(self._cursor))
+        selected = self.selection()
+        if selected is not None:
+            self.post_message(selected)
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
@@ -218,32 +308,40 @@ class QuoteTable(ScrollView, can_focus=True):
         if self._board is None or index >= len(self._board):
             return
         key = self._board.row_at(index).row.key
+        self._wanted = None
         if key == self._cursor and event.chain >= 1 and not self._follow_best:
-            self.post_message(self.Selected(key))
+            self.action_select()
         self._move_to(index)
 
     # -- rendering --------------------------------------------------------------
 
-    def watch_stale(self) -> None:
+    def watch_previous(self) -> None:
         self.refresh()
 
     def _prepare(self) -> None:
         """Columns and component styles, once per paint rather than once per line.
 
-        Overlays are partial styles, so the cursor's background shows through.
+        Overlays are partial styles, so the cursor's background shows through,
+        with the colour as resolved against the table's background: a partial
+        style keeps ``$text-disabled`` (``auto 38%``) unresolved, and it painted
+        stale amounts brighter than fresh ones instead of dimmer.
         """
         board = self._board
+        self._paint_now = self._now()  # one "now" per paint: rows age consistently
         self._columns = layout(self.size.width, board.spec.dst.symbol if board else "")
         base = self.rich_style
         self._styles = {
             "base": base,
             "header": base + self.get_component_rich_style("quote-table--header"),
             "cursor": base + self.get_component_rich_style("quote-table--cursor"),
-            **{
-                name: self.get_component_rich_style(f"quote-table--{name}", partial=True)
-                for name in ("best", "stale", "tag", "pending", "failed")
-            },
+            **{name: self._overlay(name) for name in ("best", "stale", "tag", "pending", "failed")},
         }
+
+    def _overlay(self, name: str) -> Style:
+        partial = self.get_component_rich_style(f"quote-table--{name}", partial=True)
+        if partial.color is None:
+            return partial
+        return partial + Style(color=self.get_component_rich_style(f"quote-table--{name}").color)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self.paints += 1
@@ -289,8 +387,10 @@ class QuoteTable(ScrollView, can_focus=True):
             amount_style = base
             if ranked.rank == 1:
                 amount_style = base + self._styles["best"]
-            if self.stale:
-                amount_style = base + self._styles["stale"]
+            stale = board.is_row_stale(row, self._paint_now)
+            if stale or self.previous:  # on the cursor's colours grey would be unreadable
+                cursor = base is self._styles["cursor"]
+                amount_style = base + (_FAINT if cursor else self._styles["stale"])
             fee = display.percent(quote.fee_pct)
             if quote.promo_applied:
                 wide = next(c.width for c in columns if c.key == "fee") > 6
@@ -306,13 +406,16 @@ class QuoteTable(ScrollView, can_focus=True):
                 "fee": (fee, base),
                 "delta": (display.bps(ranked.shortfall_bps), base),
                 "time": (display.duration(ranked.latency), base),
-                "tags": (" ".join(_TAG_LABELS[t] for t in Tag if t in ranked.tags), tag_style),
+                "tags": (_tags(ranked, stale, columns), tag_style),
             }
             return [(*values.get(c.key, ("", base)), c.width, c.right) for c in columns]
-        if row.state is RowState.PENDING:
+        if row.state in (RowState.PENDING, RowState.STOPPED):
             style = base + self._styles["pending"]
-            frame = SPINNER[int(self._now() * 10) % len(SPINNER)]
-            values |= {"rank": (frame, style), "out": ("waiting…", style)}
+            if row.state is RowState.STOPPED:  # still, and says why it has no price
+                values |= {"rank": ("■", style), "out": ("stopped", style)}
+            else:
+                frame = SPINNER[int(self._now() * 10) % len(SPINNER)]
+                values |= {"rank": (frame, style), "out": ("waiting…", style)}
             return [(*values.get(c.key, ("", style)), c.width, c.right) for c in columns]
         # failed: the message spans from the amount column up to the time column
         style = base + self._styles["failed"]
@@ -329,6 +432,17 @@ class QuoteTable(ScrollView, can_focus=True):
 
 #: (text, style, width, right-aligned)
 Cell = tuple[str, Style, int, bool]
+
+
+def _tags(ranked: Ranked, stale: bool, columns: list[Column]) -> str:
+    """The row's tags, STALE first; whole words are dropped from the end
+    rather than one cut in half."""
+    words = [STALE_TAG] if stale else []
+    words += [_TAG_LABELS[t] for t in Tag if t in ranked.tags]
+    width = next((c.width for c in columns if c.key == "tags"), 0)
+    while len(words) > 1 and cell_len(" ".join(words)) > width:
+        words.pop()
+    return " ".join(words)
 
 
 def _strip(cells: list[Cell], fill: Style, width: int) -> Strip:

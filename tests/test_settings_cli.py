@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +12,7 @@ import pytest
 from conftest import GUIDE_KEY, MakeSim
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from helpers import sim_get
+from helpers import machine, sim_get
 from pydantic import SecretStr
 
 from a2a_tui.cli.keys import run_config, run_keys
@@ -185,23 +184,14 @@ def test_config_show_and_path(tmp_path: Path) -> None:
 
 
 def test_the_command_line_end_to_end(tmp_path: Path) -> None:
-    """A real process: the config from $A2A_TUI_CONFIG, the keyring chosen by keyring's
-    own variable (an in-memory one, so nothing of this machine's is touched)."""
-    env = os.environ | {
-        "A2A_TUI_CONFIG": str(tmp_path / "config.toml"),
-        "PYTHON_KEYRING_BACKEND": "a2a_tui.infra.keystore.MemoryKeyring",
-        "A2A_TUI_OKX_PASSPHRASE": "env-passphrase-99",
-    }
-    result = subprocess.run(
-        [sys.executable, "-m", "a2a_tui", "keys", "set", "okx.api_key"],
-        input="piped-okx-key-000", capture_output=True, text=True, env=env, timeout=60,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    assert "piped-okx-key" not in result.stdout + result.stderr
+    """A real process: the config from $A2A_TUI_CONFIG, a secret from the environment
+    listed by name only. (Keyrings on real machines: tests/test_keyring_machines.py.)"""
+    env = machine(tmp_path, A2A_TUI_OKX_PASSPHRASE="env-passphrase-99")
     listing = subprocess.run(
         [sys.executable, "-m", "a2a_tui", "keys", "list"],
         capture_output=True, text=True, env=env, timeout=60,
     )  # fmt: skip
+    assert listing.returncode == 0, listing.stderr
     assert "okx.passphrase" in listing.stdout
     assert "from environment" in listing.stdout
     assert "env-passphrase" not in listing.stdout

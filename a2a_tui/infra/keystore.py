@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 import keyring
 import keyring.errors
 from keyring.backend import KeyringBackend
+from keyring.compat.properties import classproperty
 from pydantic import SecretStr
 
 from a2a_tui.domain.credentials import (
@@ -111,9 +112,25 @@ def host_key(base_url: str) -> str:
 
 
 class MemoryKeyring(KeyringBackend):
-    """A keyring that forgets: the demo's and the tests', never the user's."""
+    """A keyring that forgets: the demo's and the tests', never the user's.
 
-    priority = 0
+    keyring registers every subclass of `KeyringBackend` as a candidate for every
+    process that imports it; at priority 0 this one tied with the fail backend, so
+    on a machine without a keyring `keys set` said "stored" (into a store that died
+    with the process) or "no keyring", by chance. A priority that raises makes it
+    not viable: keyring never picks it, nor loads it from ``PYTHON_KEYRING_BACKEND``.
+    The demo and the tests hand an instance to `SecretStore` themselves.
+    """
+
+    @classproperty
+    def priority(cls) -> float:
+        raise RuntimeError(
+            "a2a-tui's in-memory keyring forgets everything when the process ends; "
+            "it serves the demo and the tests only"
+        )
+
+    def __str__(self) -> str:  # keyring's own __str__ asks for the priority
+        return _path(self)
 
     def __init__(self, entries: Mapping[tuple[str, str], str] | None = None) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
@@ -156,12 +173,14 @@ class SecretStore:
                 try:
                     backend = _load_backend(chosen)
                 except SecretStoreError as exc:  # said, not raised: the app must still start
-                    from keyring.backends.fail import Keyring as NoKeyring
-
-                    none: KeyringBackend = NoKeyring()  # type: ignore[no-untyped-call]
-                    self._resolved = (none, BackendCheck(False, chosen, str(exc)))
+                    self._resolved = _unusable(BackendCheck(False, chosen, str(exc)))
                     return self._resolved
-            backend = backend if backend is not None else keyring.get_keyring()
+            if backend is None:
+                try:
+                    backend = keyring.get_keyring()
+                except Exception as exc:  # a bad PYTHON_KEYRING_BACKEND or keyringrc.cfg
+                    self._resolved = _unusable(_keyring_failure(exc))
+                    return self._resolved
             check = check_backend(backend, chosen=chosen, allow_plaintext=self._allow_plaintext)
             self._resolved = (backend, check)
         return self._resolved
@@ -246,6 +265,21 @@ class SecretStore:
     def rows(self, host: str | None) -> Iterator[tuple[SecretSpec, SecretState]]:
         for spec in SECRETS:
             yield spec, self.state(spec.name, host)
+
+
+def _unusable(check: BackendCheck) -> tuple[KeyringBackend, BackendCheck]:
+    from keyring.backends.fail import Keyring as NoKeyring
+
+    none: KeyringBackend = NoKeyring()  # type: ignore[no-untyped-call]
+    return none, check
+
+
+def _keyring_failure(exc: Exception) -> BackendCheck:
+    """keyring could not pick a backend at all; say which setting made it fail."""
+    chosen = os.environ.get("PYTHON_KEYRING_BACKEND")
+    where = f"PYTHON_KEYRING_BACKEND={chosen}" if chosen else "keyring's configuration"
+    name = chosen or "keyring"
+    return BackendCheck(False, name, f"{where} does not give a usable keyring: {exc}")
 
 
 def _load_backend(dotted: str) -> KeyringBackend:

@@ -12,6 +12,7 @@ import pytest
 from conftest import GUIDE_KEY, MakeSim
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from fakes import secret_service_chain
 from helpers import machine, sim_get
 from pydantic import SecretStr
 
@@ -201,3 +202,21 @@ def test_the_command_line_end_to_end(tmp_path: Path) -> None:
     )  # fmt: skip
     assert shown.stdout.strip() == str(tmp_path / "config.toml")
     assert SERVICE == "a2a-tui"
+
+
+def test_keys_names_the_member_of_keyrings_chain_in_use() -> None:
+    """Issue 7.2: with keyrings.alt beside a Secret Service, the chain was refused whole."""
+    chain, os_keyring = secret_service_chain()
+    store = SecretStore(chain, env={})
+    code, out, err = keys(store, "set", "okx.api_key", stdin="okx-key-value-123456")
+    assert (code, err) == (0, "")
+    assert out == "stored okx.api_key in keyring.backends.SecretService.Keyring\n"
+    assert os_keyring.get_password(SERVICE, "okx.api_key") == "okx-key-value-123456"
+    code, out, _ = keys(store, "list")
+    lines = out.splitlines()
+    assert lines[0] == "keyring: keyring.backends.SecretService.Keyring (service a2a-tui)"
+    assert lines[1] == (
+        "  not used (also in keyring's chain): "
+        "keyrings.alt.file.EncryptedKeyring, keyrings.alt.file.PlaintextKeyring"
+    )
+    assert " set " in next(line for line in lines if line.startswith("okx.api_key"))

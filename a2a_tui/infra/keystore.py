@@ -11,6 +11,8 @@ keyrings.alt happens to be installed it may be ``PlaintextKeyring`` (base64
 in a file). So the backend is checked by class before any secret is stored:
 known OS keyrings are trusted, plaintext and unknown ones are refused unless
 the user names them in the config (``[secrets] backend``, ``allow_plaintext``).
+When keyring offers a chain of backends, its trusted member is used directly
+(`select_backend`).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ __all__ = [
     "SecretStore",
     "SecretStoreError",
     "check_backend",
+    "select_backend",
 ]
 
 SERVICE = "a2a-tui"
@@ -72,37 +75,60 @@ def _path(backend: KeyringBackend) -> str:
     return f"{type(backend).__module__}.{type(backend).__qualname__}"
 
 
-def _members(backend: KeyringBackend) -> list[KeyringBackend]:
+def _check_one(backend: KeyringBackend, chosen: str | None, allow_plaintext: bool) -> BackendCheck:
+    name = _path(backend)
+    if name == "keyring.backends.fail.Keyring":
+        return BackendCheck(False, name, "no keyring is available on this machine")
+    if name in _PLAINTEXT and not (allow_plaintext and chosen == name):
+        return BackendCheck(
+            False, name, f"{name} stores secrets unencrypted; a2a-tui will not use it"
+        )
+    if name not in _TRUSTED and name != chosen and name not in _PLAINTEXT:
+        return BackendCheck(
+            False, name, f"{name} is not a keyring a2a-tui knows; name it in the config to use it"
+        )
+    return BackendCheck(True, name, "ok")
+
+
+def select_backend(
+    backend: KeyringBackend, *, chosen: str | None = None, allow_plaintext: bool = False
+) -> tuple[KeyringBackend, BackendCheck]:
+    """The backend to read and write, and whether it may hold secrets.
+
+    With keyrings.alt beside an OS keyring, keyring's default is a chain
+    (SecretService, EncryptedKeyring, PlaintextKeyring) that writes to the first
+    member that accepts. Refusing the chain whole left nowhere to store a key, and
+    using it whole would read plaintext leftovers; so the first member a2a-tui
+    trusts (in keyring's priority order) is used directly and the others ignored.
+    """
     from keyring.backends.chainer import ChainerBackend
 
-    if isinstance(backend, ChainerBackend):
-        return list(backend.backends)
-    return [backend]
+    if not isinstance(backend, ChainerBackend):
+        return backend, _check_one(backend, chosen, allow_plaintext)
+    members: list[KeyringBackend] = list(backend.backends)
+    if not members:
+        return backend, BackendCheck(
+            False, _path(backend), "no keyring is available on this machine"
+        )
+    refused = []
+    for member in members:
+        check = _check_one(member, chosen, allow_plaintext)
+        if check.usable:
+            ignored = tuple(_path(other) for other in members if other is not member)
+            return member, BackendCheck(True, check.name, check.reason, ignored)
+        refused.append(check.reason)
+    return backend, BackendCheck(
+        False,
+        _path(backend),
+        "none of the backends keyring offers is one a2a-tui trusts: " + "; ".join(refused),
+    )
 
 
 def check_backend(
     backend: KeyringBackend, *, chosen: str | None = None, allow_plaintext: bool = False
 ) -> BackendCheck:
-    """Whether a backend may hold secrets, and a sentence saying why (not)."""
-    name = _path(backend)
-    members = _members(backend)
-    if not members or name == "keyring.backends.fail.Keyring":
-        return BackendCheck(False, name, "no keyring is available on this machine")
-    for member in members:
-        path = _path(member)
-        if path == "keyring.backends.fail.Keyring":
-            return BackendCheck(False, name, "no keyring is available on this machine")
-        if path in _PLAINTEXT and not (allow_plaintext and chosen == path):
-            return BackendCheck(
-                False, name, f"{path} stores secrets unencrypted; a2a-tui will not use it"
-            )
-        if path not in _TRUSTED and path != chosen and path not in _PLAINTEXT:
-            return BackendCheck(
-                False,
-                name,
-                f"{path} is not a keyring a2a-tui knows; name it in the config to use it",
-            )
-    return BackendCheck(True, name, "ok")
+    """Whether a backend (or a member of keyring's chain) may hold secrets, and why (not)."""
+    return select_backend(backend, chosen=chosen, allow_plaintext=allow_plaintext)[1]
 
 
 def host_key(base_url: str) -> str:
@@ -181,8 +207,9 @@ class SecretStore:
                 except Exception as exc:  # a bad PYTHON_KEYRING_BACKEND or keyringrc.cfg
                     self._resolved = _unusable(_keyring_failure(exc))
                     return self._resolved
-            check = check_backend(backend, chosen=chosen, allow_plaintext=self._allow_plaintext)
-            self._resolved = (backend, check)
+            self._resolved = select_backend(
+                backend, chosen=chosen, allow_plaintext=self._allow_plaintext
+            )
         return self._resolved
 
     @property

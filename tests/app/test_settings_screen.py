@@ -7,7 +7,7 @@ from typing import Any
 
 from app_helpers import fake_app, type_into, until
 from conftest import GUIDE_KEY, MakeSim
-from fakes import ScriptedSource
+from fakes import ScriptedSource, secret_service_chain
 from keyring.backends.fail import Keyring as FailKeyring
 from pydantic import SecretStr
 from textual.pilot import Pilot
@@ -121,6 +121,17 @@ async def test_without_a_keyring_it_explains_and_still_works() -> None:
         assert state_of(screen, "okx.secret_key") == "keyring unavailable"
         assert state_of(screen, "okx.api_key") == "from $A2A_TUI_OKX_API_KEY"
         assert screen.query_one("#secret-okx-secret_key .set", Button).disabled
+
+
+async def test_the_banner_names_the_member_of_keyrings_chain_in_use() -> None:
+    chain, _ = secret_service_chain()
+    app = fake_app(ScriptedSource(), secrets=SecretStore(chain, env={}))
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_settings(pilot)
+        banner = str(screen.query_one("#keyring-banner", Static).render())
+        assert banner.startswith("Keyring: keyring.backends.SecretService.Keyring")
+        assert "Not used (also in keyring's chain): keyrings.alt.file.EncryptedKeyring" in banner
+        assert not screen.query_one("#secret-okx-api_key .set", Button).disabled
 
 
 async def test_saving_settings_keeps_the_users_comments(tmp_path: Path) -> None:

@@ -109,7 +109,11 @@ class SettingsScreen(Screen[None]):
                 "Keyring: in memory only. Nothing here is saved or read from this machine."
             )
         elif check.usable:
-            banner.update(f"Keyring: {check.name} (secrets are stored there, service a2a-tui)")
+            ignored = f"\nNot used (also in keyring's chain): {', '.join(check.ignored)}"
+            banner.update(
+                f"Keyring: {check.name} (secrets are stored there, service a2a-tui)"
+                + (ignored if check.ignored else "")
+            )
         else:
             banner.update(
                 f"⚠ Secrets cannot be stored: {check.reason}.\nInstead, {ALTERNATIVES_HINT}."

@@ -18,6 +18,7 @@ from a2a_tui.infra.keystore import MemoryKeyring, SecretStore
 from a2a_tui.services.backend import Backend
 from a2a_tui.services.credentials import CredentialService
 from a2a_tui.ui.app import A2AApp
+from a2a_tui.ui.screens.confirm_delete import ConfirmDelete
 from a2a_tui.ui.screens.secret_prompt import SecretPrompt
 from a2a_tui.ui.screens.settings import SettingsScreen
 from a2a_tui.ui.widgets.secret_row import SecretRow
@@ -68,9 +69,34 @@ async def test_set_replace_and_delete_through_the_masked_prompt() -> None:
         assert stored is not None
         assert stored.get_secret_value() == "okx-secret-value-9876"
         row.query_one(".delete", Button).focus()
-        await pilot.press("enter")
+        await pilot.press("enter", "y")
         await until(screen, lambda: state_of(screen, "okx.secret_key") == "not set")
         assert store.get("okx.secret_key") is None
+
+
+async def test_delete_asks_first_naming_the_entry_and_keeps_by_default() -> None:
+    """Issue 7.3: one Enter on the wrong button removed the integrator key."""
+    store = SecretStore(MemoryKeyring(), env={})
+    store.set("any2any.api_key", SecretStr(GUIDE_KEY), "http://127.0.0.1:9")
+    app = fake_app(ScriptedSource(), secrets=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_settings(pilot)
+        delete = screen.query_one("#secret-any2any-api_key .delete", Button)
+        for keep in ("enter", "n", "escape"):
+            delete.focus()
+            await pilot.press("enter")
+            assert isinstance(app.screen, ConfirmDelete)
+            question = str(app.screen.query_one("#confirm-question", Label).render())
+            assert question == (
+                "Delete any2any.api_key@127.0.0.1:9 from the in-memory keyring (demo)?"
+            )
+            await pilot.press(keep)  # Enter presses Keep, the button that has the focus
+            assert app.screen is screen
+            assert screen.focused is delete
+            assert store.get("any2any.api_key", "http://127.0.0.1:9") is not None
+        await pilot.press("enter", "y")
+        await until(screen, lambda: state_of(screen, "any2any.api_key") == "not set")
+        assert store.get("any2any.api_key", "http://127.0.0.1:9") is None
 
 
 async def test_escape_in_the_prompt_stores_nothing() -> None:

@@ -23,10 +23,12 @@ from a2a_tui.domain.credentials import BackendCheck, SecretState
 from a2a_tui.domain.text import inert
 from a2a_tui.services.credentials import CredentialError, CredentialService
 from a2a_tui.services.preferences import PreferenceError, Preferences
+from a2a_tui.ui.screens.confirm_delete import ConfirmDelete
 from a2a_tui.ui.screens.secret_prompt import SecretPrompt
 from a2a_tui.ui.widgets.secret_row import SecretRow
 
 ALTERNATIVES_HINT = CredentialService.ALTERNATIVES
+MEMORY_KEYRING = "a2a_tui.infra.keystore.MemoryKeyring"
 
 __all__ = ["SettingsScreen"]
 
@@ -65,6 +67,7 @@ class SettingsScreen(Screen[None]):
         self.credentials = credentials
         self.preferences = preferences
         self.host = host
+        self._check: BackendCheck | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(icon="⇄")
@@ -104,7 +107,7 @@ class SettingsScreen(Screen[None]):
 
     def _show_keyring(self, check: BackendCheck) -> None:
         banner = self.query_one("#keyring-banner", Static)
-        if check.name == "a2a_tui.infra.keystore.MemoryKeyring":
+        if check.name == MEMORY_KEYRING:
             banner.update(
                 "Keyring: in memory only. Nothing here is saved or read from this machine."
             )
@@ -129,6 +132,7 @@ class SettingsScreen(Screen[None]):
 
     @on(StatesRead)
     def _states_read(self, message: StatesRead) -> None:
+        self._check = message.check
         self._show_keyring(message.check)
         for row in self.query(SecretRow):
             view = message.views.get(row.spec.name)
@@ -139,7 +143,7 @@ class SettingsScreen(Screen[None]):
     def _requested(self, event: SecretRow.Requested) -> None:
         spec = event.row.spec
         if event.action == "delete":
-            self.delete_secret(spec.name)
+            self._confirm_delete(event.row)
             return
 
         def stored(value: str | None) -> None:
@@ -148,6 +152,26 @@ class SettingsScreen(Screen[None]):
             event.row.query_one(".set", Button).focus()
 
         self.app.push_screen(SecretPrompt(spec, self.host), stored)
+
+    def _confirm_delete(self, row: SecretRow) -> None:
+        name = row.spec.name
+
+        def answered(delete: bool | None) -> None:
+            if delete:
+                self.delete_secret(name)
+                row.query_one(".set", Button).focus()  # Delete is disabled once it is gone
+            else:
+                row.query_one(".delete", Button).focus()
+
+        entry = self.credentials.entry(name, self.host)
+        self.app.push_screen(ConfirmDelete(entry, self._backend_label()), answered)
+
+    def _backend_label(self) -> str:
+        if self._check is None:
+            return "the keyring"
+        if self._check.name == MEMORY_KEYRING:
+            return "the in-memory keyring (demo)"
+        return self._check.name
 
     @work(thread=True, group="secret-write")
     def store_secret(self, name: str, value: SecretStr) -> None:

@@ -18,6 +18,7 @@ from a2a_tui.services.backend import Backend
 from a2a_tui.services.credentials import CredentialService
 from a2a_tui.services.preferences import PreferenceError, Preferences
 from a2a_tui.ui.commands import binding_commands
+from a2a_tui.ui.screens.keys import KeysScreen
 from a2a_tui.ui.screens.quote import QuoteScreen
 from a2a_tui.ui.screens.settings import SettingsScreen
 
@@ -30,6 +31,7 @@ class A2AApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False),
         Binding("f2", "settings", "Settings", id="app.settings"),
+        Binding("f1", "keys", "Keys", id="app.keys", show=False),
     ]
 
     def __init__(
@@ -105,6 +107,10 @@ class A2AApp(App[None]):
                 SettingsScreen(self.credentials, self.preferences, self.backend.base_url)
             )
 
+    def action_keys(self) -> None:
+        if not isinstance(self.screen, KeysScreen):
+            self.push_screen(KeysScreen(self.screen))
+
     @on(SettingsScreen.ApiKeyChanged)
     def _api_key_changed(self) -> None:
         self.reload_api_key()
@@ -115,8 +121,11 @@ class A2AApp(App[None]):
         self.backend.set_api_key(self.credentials.get("any2any.api_key", self.backend.base_url))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """The palette offers every action the app and the current screen bind."""
-        yield from super().get_system_commands(screen)
+        """The palette offers every action the app and the current screen bind.
+        Textual's "Keys" panel is replaced by `KeysScreen` (see there why)."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Keys":
+                yield command
         yield from binding_commands(self, screen, self.preferences.settings.keymap)
 
     async def on_unmount(self) -> None:

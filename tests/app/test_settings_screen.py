@@ -11,6 +11,7 @@ from fakes import ScriptedSource, secret_service_chain
 from keyring.backends.fail import Keyring as FailKeyring
 from pydantic import SecretStr
 from textual.pilot import Pilot
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
 
 from a2a_tui.infra.config import load_settings
@@ -119,7 +120,7 @@ async def test_the_any2any_test_asks_the_host_and_reloads_the_client(make_sim: M
     app = A2AApp(backend, credentials=CredentialService(store))
     async with app.run_test(size=(100, 40)) as pilot:
         screen = await open_settings(pilot)
-        result = screen.query_one("#test-result", Label)
+        result = screen.query_one("#test-result-any2any", Label)
         screen.query_one("#test-any2any", Button).press()
         await until(screen, lambda: "✗" in str(result.render()))
         assert "no integrator API key for this host" in str(result.render())
@@ -133,6 +134,35 @@ async def test_the_any2any_test_asks_the_host_and_reloads_the_client(make_sim: M
         screen.query_one("#test-any2any", Button).press()
         await until(screen, lambda: "✓" in str(result.render()))
         assert "key accepted" in str(result.render())
+
+
+def on_screen(screen: SettingsScreen, widget: Widget) -> bool:
+    """Inside the part of the settings body the user sees (not below the fold)."""
+    body = screen.query_one("#settings-body").region
+    return widget.display and body.contains_region(widget.region)
+
+
+async def test_a_test_result_appears_where_the_user_is_at_80x24(make_sim: MakeSim) -> None:
+    """Issue 7.18: the result was written at the bottom, below the fold at 80x24."""
+    server = make_sim()
+    store = SecretStore(MemoryKeyring(), env={})
+    store.set("any2any.api_key", SecretStr(GUIDE_KEY), server.base_url)
+    app = A2AApp(Backend.any2any(server.base_url), credentials=CredentialService(store))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_settings(pilot)
+        for provider, expected in (("changelly", "✗"), ("any2any", "✓")):
+            button = screen.query_one(f"#test-{provider}", Button)
+            button.focus()  # by keyboard: the focus scrolls the button into view
+            await pilot.press("enter")
+            result = screen.query_one(f"#test-result-{provider}", Label)
+            await until(screen, lambda r=result: str(r.render())[:1] in "✓✗")  # type: ignore[misc]
+            await pilot.pause()
+            assert str(result.render()).startswith(expected)
+            assert on_screen(screen, result), (provider, result.region)
+            assert on_screen(screen, button)
+        messages = [str(n.message) for n in app._notifications]
+        assert any(m.startswith("✓ key accepted") for m in messages), messages
+        assert any("Changelly" in n.title for n in app._notifications)
 
 
 async def test_without_a_keyring_it_explains_and_still_works() -> None:

@@ -47,9 +47,9 @@ class StoreDone(Message):
 
 
 class TestDone(Message):
-    def __init__(self, provider: str, ok: bool, text: str) -> None:
+    def __init__(self, provider: str, label: str, ok: bool, text: str) -> None:
         super().__init__()
-        self.provider, self.ok, self.text = provider, ok, text
+        self.provider, self.label, self.ok, self.text = provider, label, ok, text
 
 
 class SettingsScreen(Screen[None]):
@@ -73,22 +73,27 @@ class SettingsScreen(Screen[None]):
         yield Header(icon="⇄")
         with VerticalScroll(id="settings-body"):
             yield Static(id="keyring-banner", markup=False)
-            path = self.preferences.path
-            config = str(path) if path else "none (demo)"
-            yield Static(f"Host {self.host} · config {config}", id="where", markup=False)
+            yield Static(self._where(), id="where", markup=False)
             for provider in self.credentials.providers:
                 with Horizontal(classes="provider-head"):
                     yield Label(provider.label, classes="provider-name", markup=False)
                     yield Button("Test", id=f"test-{provider.id}", compact=True)
+                # right under its Test button: where the user is when the answer comes
+                yield Label("", id=f"test-result-{provider.id}", classes="test-result",
+                            markup=False)  # fmt: skip
                 for name in provider.secrets:
                     yield SecretRow(self.credentials.spec(name))
-            yield Label("", id="test-result", markup=False)
             with Vertical(id="defaults"):
-                yield Label("Settings (written to the config file)", classes="provider-name")
+                demo = self.preferences.path is None
+                title = "(the demo saves none)" if demo else "(written to the config file)"
+                yield Label(f"Settings {title}", classes="provider-name")
                 settings = self.preferences.settings
                 with Horizontal(classes="setting"):
                     yield Label("Any2Any host", classes="setting-label")
-                    yield Input(settings.base_url, id="base-url", compact=True)
+                    yield Input(self.host if demo else settings.base_url, id="base-url",
+                                compact=True, disabled=demo)  # fmt: skip
+                if hint := self._host_hint():
+                    yield Label(hint, id="host-hint", classes="setting-hint", markup=False)
                 with Horizontal(classes="setting"):
                     yield Label("Default slippage", classes="setting-label")
                     yield Input(settings.quote.default_slippage, id="default-slippage",
@@ -104,6 +109,20 @@ class SettingsScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#keyring-banner", Static).update("Keyring: looking…")
         self.read_states()
+
+    def _where(self) -> str:
+        """The host the app really talks to, which in the demo is the simulator's own."""
+        path = self.preferences.path
+        if path is None:
+            return f"Host in use: {self.host} (the demo's simulator; not saved)"
+        return f"Host in use: {self.host} · config {path}"
+
+    def _host_hint(self) -> str | None:
+        if self.preferences.path is None:
+            return "the demo's own simulator, on its own port; not saved"
+        if self.host != self.preferences.settings.base_url:
+            return f"in use now: {self.host} (--base-url); the saved host applies without it"
+        return None
 
     def _show_keyring(self, check: BackendCheck) -> None:
         banner = self.query_one("#keyring-banner", Static)
@@ -207,21 +226,30 @@ class SettingsScreen(Screen[None]):
     @on(Button.Pressed, ".provider-head Button")
     def _test_pressed(self, event: Button.Pressed) -> None:
         provider = next(p for p in self.credentials.providers if f"test-{p.id}" == event.button.id)
-        self.query_one("#test-result", Label).update(f"{provider.label}: testing…")
-        self.test_provider(provider.label)
+        result = self.query_one(f"#test-result-{provider.id}", Label)
+        result.update("testing…")
+        result.remove_class("-ok", "-failed")
+        result.add_class("-shown")
+        self.test_provider(provider.id, provider.label)
 
     @work(group="secret-test", exit_on_error=False)
-    async def test_provider(self, provider: str) -> None:
+    async def test_provider(self, provider: str, label: str) -> None:
         result = await self.credentials.test(provider, self.host)
-        self.post_message(TestDone(provider, result.ok, result.message))
+        self.post_message(TestDone(provider, label, result.ok, result.message))
 
     @on(TestDone)
     def _test_done(self, message: TestDone) -> None:
+        """Shown under the provider's Test button, scrolled into view, and notified:
+        at 80x24 a result at the bottom of the screen was below the fold."""
         mark = "✓" if message.ok else "✗"
-        result = self.query_one("#test-result", Label)
-        result.update(f"{mark} {message.provider}: {message.text}")
+        result = self.query_one(f"#test-result-{message.provider}", Label)
+        result.update(f"{mark} {message.text}")
+        result.add_class("-shown")
         result.set_class(message.ok, "-ok")
         result.set_class(not message.ok, "-failed")
+        result.scroll_visible()
+        self.notify(f"{mark} {message.text}", title=f"Test {message.label}",
+                    severity="information" if message.ok else "error", markup=False)  # fmt: skip
 
     # -- settings ---------------------------------------------------------------
 

@@ -148,3 +148,23 @@ def test_settings(snap_compare: SnapCompare) -> None:
 
 def test_settings_without_a_keyring(snap_compare: SnapCompare) -> None:
     assert snap_compare(_settings_app("fail"), terminal_size=(80, 24), run_before=_settings_ready)
+
+
+def test_delete_asks_first(snap_compare: SnapCompare) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await _settings_ready(pilot)
+        pilot.app.screen.query_one("#secret-any2any-api_key .delete").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+
+    assert snap_compare(_settings_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_keys_screen_on_the_board(snap_compare: SnapCompare) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await waits_for(complete)(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+
+    app, _ = board_app(gated=False)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

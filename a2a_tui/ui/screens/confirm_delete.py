@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label
+from textual.widgets import Button, Footer, Label
 
 __all__ = ["ConfirmDelete"]
 
@@ -43,6 +43,7 @@ class ConfirmDelete(ModalScreen[bool]):
             with Horizontal(id="confirm-buttons"):
                 yield Button("Keep", id="keep", compact=True, variant="primary")
                 yield Button("Delete", id="delete", compact=True, variant="error")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#keep", Button).focus()

@@ -151,10 +151,17 @@ def test_settings_without_a_keyring(snap_compare: SnapCompare) -> None:
 
 
 def test_delete_asks_first(snap_compare: SnapCompare) -> None:
+    from a2a_tui.ui.screens.confirm_delete import ConfirmDelete
+    from a2a_tui.ui.widgets.secret_row import SecretRow
+
     async def run_before(pilot: Pilot[Any]) -> None:
+        """The request is posted, not pressed: a pressed button stays highlighted for
+        0.2 s, which a snapshot would catch or not by chance."""
         await _settings_ready(pilot)
-        pilot.app.screen.query_one("#secret-any2any-api_key .delete").focus()
-        await pilot.press("enter")
+        screen = pilot.app.screen
+        row = screen.query_one("#secret-any2any-api_key", SecretRow)
+        row.post_message(SecretRow.Requested(row, "delete"))
+        await until(screen, lambda: isinstance(pilot.app.screen, ConfirmDelete))
         await pilot.pause()
 
     assert snap_compare(_settings_app(), terminal_size=(80, 24), run_before=run_before)

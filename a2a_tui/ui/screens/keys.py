@@ -32,7 +32,7 @@ def _where(node: DOMNode, screen: Screen[object]) -> str:
     if node is screen:
         return "This screen"
     words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", type(node).__name__).capitalize()
-    return f"{words} (has the focus)"
+    return f"{words} ({'has the focus' if node is screen.focused else 'around the focus'})"
 
 
 def key_rows(screen: Screen[object]) -> list[tuple[str, list[tuple[str, str]]]]:

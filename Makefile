@@ -6,10 +6,16 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: demo test lint typecheck unit snapshots-update screenshots bench sim clean
 
+# keyrings.alt goes apart from the venv, in $(VENV)/keyrings-alt: the tests put it on
+# the path of the subprocesses that need keyring's chain (tests/test_keyring_machines.py);
+# everything else runs without it, as most users do (beside the app it changes which
+# backend keyring picks).
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --no-deps --upgrade --target $(VENV)/keyrings-alt \
+		-c constraints.txt keyrings.alt
 	touch $(STAMP)
 
 ## Run the app against the embedded simulator (no network, demo keys in memory only).

@@ -1,4 +1,4 @@
-"""Deterministic stand-ins for providers: scripted quote sources and tokens."""
+"""Deterministic stand-ins: scripted quote sources, tokens, keyring backends."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ import asyncio
 from collections.abc import AsyncIterator, Sequence
 from decimal import Decimal
 from fractions import Fraction
+
+from keyring.backend import KeyringBackend
+from keyring.backends.chainer import ChainerBackend
 
 from a2a_tui.domain.addresses import AddressFormat
 from a2a_tui.domain.quotes import ChannelFailed, ChannelsExpected, Quote, QuoteSpec
@@ -108,3 +111,32 @@ class Ticker:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
+
+
+def fake_backend(module: str, name: str) -> KeyringBackend:
+    """An in-memory keyring posing as another backend by its dotted path (what
+    a2a-tui judges a backend by), so a machine's keyrings need not be installed."""
+    from a2a_tui.infra.keystore import MemoryKeyring
+
+    cls = type(name, (MemoryKeyring,), {})
+    cls.__module__, cls.__qualname__ = module, name
+    backend: KeyringBackend = cls()
+    return backend
+
+
+def keyring_chain(*members: KeyringBackend) -> ChainerBackend:
+    """keyring's default when keyrings.alt sits beside an OS keyring, members given."""
+    cls = type("Chain", (ChainerBackend,), {"backends": list(members)})
+    chain: ChainerBackend = cls()
+    return chain
+
+
+def secret_service_chain() -> tuple[ChainerBackend, KeyringBackend]:
+    """SecretService, EncryptedKeyring, PlaintextKeyring (Debian with keyrings.alt)."""
+    os_keyring = fake_backend("keyring.backends.SecretService", "Keyring")
+    chain = keyring_chain(
+        os_keyring,
+        fake_backend("keyrings.alt.file", "EncryptedKeyring"),
+        fake_backend("keyrings.alt.file", "PlaintextKeyring"),
+    )
+    return chain, os_keyring

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -92,3 +94,27 @@ async def sim_post(raw: httpx.AsyncClient, path: str, body: Any = None) -> Any:
     response = await raw.post(path, json=body if body is not None else {})
     assert response.status_code == 200, response.text
     return response.json()["data"]
+
+
+def machine(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """An environment with nothing of this machine's: its own home, an empty config,
+    no keyring chosen by variable and a D-Bus address where nothing listens."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("A2A_TUI_", "PYTHON_KEYRING", "DBUS_", "XDG_", "KEYRING"))
+    }
+    home = tmp_path / "home"
+    run = tmp_path / "run"
+    for path in (home, run):
+        path.mkdir(exist_ok=True)
+    run.chmod(0o700)
+    env |= {
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_DATA_HOME": str(home / ".local" / "share"),
+        "XDG_RUNTIME_DIR": str(run),
+        "DBUS_SESSION_BUS_ADDRESS": f"unix:path={run / 'no-bus-here'}",
+        "A2A_TUI_CONFIG": str(tmp_path / "config.toml"),
+    }
+    return env | extra

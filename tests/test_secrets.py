@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from fakes import fake_backend, keyring_chain
 from keyring.backend import KeyringBackend
 from keyring.backends.chainer import ChainerBackend
 from keyring.backends.fail import Keyring as FailKeyring
@@ -25,13 +26,6 @@ OTHER_HOST = "https://api.any2any.example"
 def store(**kwargs: object) -> tuple[SecretStore, MemoryKeyring]:
     backend = MemoryKeyring()
     return SecretStore(backend, env=kwargs.pop("env", {}), **kwargs), backend  # type: ignore[arg-type]
-
-
-def _fake(module: str, name: str) -> type[KeyringBackend]:
-    """A stand-in with another backend's dotted path (keyrings.alt is not installed)."""
-    cls = type(name, (MemoryKeyring,), {})
-    cls.__module__, cls.__qualname__ = module, name
-    return cls
 
 
 def test_set_get_replace_delete() -> None:
@@ -104,7 +98,7 @@ def test_an_empty_chainer_is_no_keyring() -> None:
 
 
 def test_plaintext_is_refused_unless_chosen_explicitly() -> None:
-    plaintext = _fake("keyrings.alt.file", "PlaintextKeyring")()
+    plaintext = fake_backend("keyrings.alt.file", "PlaintextKeyring")
     refused = check_backend(plaintext)
     assert not refused.usable
     assert "unencrypted" in refused.reason
@@ -114,7 +108,7 @@ def test_plaintext_is_refused_unless_chosen_explicitly() -> None:
 
 
 def test_unknown_backends_are_refused_unless_named() -> None:
-    unknown = _fake("somebody.keyring", "Cloud")()
+    unknown = fake_backend("somebody.keyring", "Cloud")
     assert not check_backend(unknown).usable
     assert check_backend(unknown, chosen="somebody.keyring.Cloud").usable
 
@@ -153,3 +147,57 @@ def test_a_pasted_pem_gets_its_line_breaks_back() -> None:
         f"-----BEGIN PRIVATE KEY-----\n{body[:64]}\n{body[64:]}\n-----END PRIVATE KEY-----\n"
     )
     assert pem_from_paste("  plain  ") == "plain"
+
+
+SECRET_SERVICE = "keyring.backends.SecretService.Keyring"
+ENCRYPTED = "keyrings.alt.file.EncryptedKeyring"
+PLAINTEXT = "keyrings.alt.file.PlaintextKeyring"
+
+
+def test_the_trusted_member_of_keyrings_chain_is_used_directly() -> None:
+    """Issue 7.2: SecretService + EncryptedKeyring + PlaintextKeyring was refused whole."""
+    os_keyring = fake_backend("keyring.backends.SecretService", "Keyring")
+    encrypted = fake_backend("keyrings.alt.file", "EncryptedKeyring")
+    plaintext = fake_backend("keyrings.alt.file", "PlaintextKeyring")
+    plaintext.set_password(SERVICE, "okx.passphrase", "left-in-a-plain-file")
+    secrets = SecretStore(keyring_chain(os_keyring, encrypted, plaintext), env={})
+    assert secrets.check.usable, secrets.check.reason
+    assert secrets.check.name == SECRET_SERVICE
+    assert secrets.check.ignored == (ENCRYPTED, PLAINTEXT)
+    secrets.set("okx.api_key", SecretStr("okx-key-in-the-os-keyring"))
+    assert os_keyring.get_password(SERVICE, "okx.api_key") == "okx-key-in-the-os-keyring"
+    assert encrypted.get_password(SERVICE, "okx.api_key") is None
+    assert plaintext.get_password(SERVICE, "okx.api_key") is None
+    # reads ignore the untrusted members too: a plaintext leftover is not a secret of ours
+    assert secrets.state("okx.passphrase") is SecretState.NOT_SET
+    assert secrets.get("okx.passphrase") is None
+    assert secrets.delete("okx.api_key") is True
+    assert os_keyring.get_password(SERVICE, "okx.api_key") is None
+
+
+def test_the_trusted_member_is_found_wherever_it_sits_in_the_chain() -> None:
+    cryptfile = fake_backend("keyrings.cryptfile.cryptfile", "CryptFileKeyring")  # prompts: unknown
+    kwallet = fake_backend("keyring.backends.kwallet", "DBusKeyring")
+    check = check_backend(keyring_chain(cryptfile, kwallet))
+    assert (check.usable, check.name) == (True, "keyring.backends.kwallet.DBusKeyring")
+    assert check.ignored == ("keyrings.cryptfile.cryptfile.CryptFileKeyring",)
+
+
+def test_a_member_named_in_the_config_is_trusted() -> None:
+    encrypted = fake_backend("keyrings.alt.file", "EncryptedKeyring")
+    plaintext = fake_backend("keyrings.alt.file", "PlaintextKeyring")
+    check = check_backend(keyring_chain(encrypted, plaintext), chosen=ENCRYPTED)
+    assert (check.usable, check.name, check.ignored) == (True, ENCRYPTED, (PLAINTEXT,))
+
+
+def test_a_chain_without_a_trusted_member_is_refused_with_every_reason() -> None:
+    encrypted = fake_backend("keyrings.alt.file", "EncryptedKeyring")
+    plaintext = fake_backend("keyrings.alt.file", "PlaintextKeyring")
+    secrets = SecretStore(keyring_chain(encrypted, plaintext), env={})
+    check = secrets.check
+    assert not check.usable
+    assert f"{ENCRYPTED} is not a keyring a2a-tui knows" in check.reason
+    assert f"{PLAINTEXT} stores secrets unencrypted" in check.reason
+    with pytest.raises(SecretStoreError, match=r"cannot store okx\.api_key"):
+        secrets.set("okx.api_key", SecretStr("x" * 20))
+    assert encrypted.get_password(SERVICE, "okx.api_key") is None

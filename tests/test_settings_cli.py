@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +12,8 @@ import pytest
 from conftest import GUIDE_KEY, MakeSim
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from helpers import sim_get
+from fakes import secret_service_chain
+from helpers import machine, sim_get
 from pydantic import SecretStr
 
 from a2a_tui.cli.keys import run_config, run_keys
@@ -185,23 +185,14 @@ def test_config_show_and_path(tmp_path: Path) -> None:
 
 
 def test_the_command_line_end_to_end(tmp_path: Path) -> None:
-    """A real process: the config from $A2A_TUI_CONFIG, the keyring chosen by keyring's
-    own variable (an in-memory one, so nothing of this machine's is touched)."""
-    env = os.environ | {
-        "A2A_TUI_CONFIG": str(tmp_path / "config.toml"),
-        "PYTHON_KEYRING_BACKEND": "a2a_tui.infra.keystore.MemoryKeyring",
-        "A2A_TUI_OKX_PASSPHRASE": "env-passphrase-99",
-    }
-    result = subprocess.run(
-        [sys.executable, "-m", "a2a_tui", "keys", "set", "okx.api_key"],
-        input="piped-okx-key-000", capture_output=True, text=True, env=env, timeout=60,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    assert "piped-okx-key" not in result.stdout + result.stderr
+    """A real process: the config from $A2A_TUI_CONFIG, a secret from the environment
+    listed by name only. (Keyrings on real machines: tests/test_keyring_machines.py.)"""
+    env = machine(tmp_path, A2A_TUI_OKX_PASSPHRASE="env-passphrase-99")
     listing = subprocess.run(
         [sys.executable, "-m", "a2a_tui", "keys", "list"],
         capture_output=True, text=True, env=env, timeout=60,
     )  # fmt: skip
+    assert listing.returncode == 0, listing.stderr
     assert "okx.passphrase" in listing.stdout
     assert "from environment" in listing.stdout
     assert "env-passphrase" not in listing.stdout
@@ -211,3 +202,21 @@ def test_the_command_line_end_to_end(tmp_path: Path) -> None:
     )  # fmt: skip
     assert shown.stdout.strip() == str(tmp_path / "config.toml")
     assert SERVICE == "a2a-tui"
+
+
+def test_keys_names_the_member_of_keyrings_chain_in_use() -> None:
+    """Issue 7.2: with keyrings.alt beside a Secret Service, the chain was refused whole."""
+    chain, os_keyring = secret_service_chain()
+    store = SecretStore(chain, env={})
+    code, out, err = keys(store, "set", "okx.api_key", stdin="okx-key-value-123456")
+    assert (code, err) == (0, "")
+    assert out == "stored okx.api_key in keyring.backends.SecretService.Keyring\n"
+    assert os_keyring.get_password(SERVICE, "okx.api_key") == "okx-key-value-123456"
+    code, out, _ = keys(store, "list")
+    lines = out.splitlines()
+    assert lines[0] == "keyring: keyring.backends.SecretService.Keyring (service a2a-tui)"
+    assert lines[1] == (
+        "  not used (also in keyring's chain): "
+        "keyrings.alt.file.EncryptedKeyring, keyrings.alt.file.PlaintextKeyring"
+    )
+    assert " set " in next(line for line in lines if line.startswith("okx.api_key"))

@@ -49,6 +49,8 @@ def _list(store: SecretStore, host: str, out: TextIO) -> int:
     check = store.check
     if check.usable:
         out.write(f"keyring: {check.name} (service a2a-tui)\n")
+        if check.ignored:
+            out.write(f"  not used (also in keyring's chain): {', '.join(check.ignored)}\n")
     else:
         out.write(f"keyring: unavailable: {check.reason}\n  alternatives: {ALTERNATIVES}\n")
     rows = [("NAME", "PROVIDER", "STATE", "ENVIRONMENT VARIABLE")]

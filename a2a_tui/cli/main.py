@@ -11,7 +11,7 @@ import argparse
 import asyncio
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from a2a_tui import __version__
@@ -228,6 +228,16 @@ def run_headless_quote(args: argparse.Namespace) -> int:
         return 141
 
 
+def _until_the_reader_leaves(command: Callable[[], int]) -> int:
+    """`a2a-tui keys list | head -3`: a reader that stops early ends the command
+    quietly (141, as Unix tools do), not with a traceback."""
+    try:
+        return command()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+
+
 def run_tui(args: argparse.Namespace) -> int:
     from a2a_tui.services.credentials import CredentialService
     from a2a_tui.services.preferences import Preferences
@@ -265,11 +275,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             from a2a_tui.cli.keys import run_keys
 
             loaded = _settings()
-            return run_keys(args, _store(loaded), _base_url(args, loaded))
+            return _until_the_reader_leaves(
+                lambda: run_keys(args, _store(loaded), _base_url(args, loaded))
+            )
         case "config":
             from a2a_tui.cli.keys import run_config
 
-            return run_config(args, _settings(quiet=True))
+            return _until_the_reader_leaves(lambda: run_config(args, _settings(quiet=True)))
         case _:
             return run_tui(args)
 

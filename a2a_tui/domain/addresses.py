@@ -19,6 +19,8 @@ import base58
 __all__ = [
     "AddressFormat",
     "address_problem",
+    "bitcoin_script_pubkey",
+    "expected_format",
     "generate_address",
     "is_valid_address",
     "to_checksum_address",
@@ -46,6 +48,18 @@ _BECH32, _BECH32M = 1, 0x2BC830A3
 _BTC_MAINNET = frozenset({0x00, 0x05})  # P2PKH, P2SH
 _BTC_TESTNET = frozenset({0x6F, 0xC4})
 _TRON_PREFIX = 0x41
+_WIF_VERSIONS = frozenset({0x80, 0xEF})  # mainnet, test networks
+#: Human-readable parts of other Bitcoin networks and of silent payments (BIP-352).
+_TEST_HRPS = frozenset({"tb", "bcrt"})
+_SILENT_PAYMENT_HRPS = frozenset({"sp", "tsp", "sprt"})
+
+_EXPECTED = {
+    "evm": "an EVM address: 0x and 40 hex digits, EIP-55 checksummed when mixed case",
+    "bitcoin": "a Bitcoin mainnet address: 1… or 3… (Base58Check), bc1q… (bech32) "
+    "or bc1p… (bech32m)",
+    "solana": "a Solana address: base58 of 32 bytes (32 to 44 characters)",
+    "tron": "a Tron address: T… (Base58Check, 34 characters)",
+}
 
 
 def _keccak_hex(text: str) -> str:
@@ -107,8 +121,9 @@ def _segwit_encode(version: int, program: bytes) -> str:
     return "bc1" + "".join(_BECH32_CHARSET[d] for d in data + checksum)
 
 
-def _check_segwit(address: str) -> None:
-    """BIP-173/BIP-350 rules; the caller has already seen the `bc1` prefix."""
+def _check_segwit(address: str) -> tuple[int, list[int]]:
+    """BIP-173/BIP-350 rules; the caller has already seen the `bc1` prefix.
+    Returns the witness version and program."""
     if address not in (address.lower(), address.upper()):
         raise _Invalid("mixes upper and lower case (bech32 must be all one case)")
     if len(address) > 90:
@@ -133,6 +148,7 @@ def _check_segwit(address: str) -> None:
         raise _Invalid("v0 addresses use a bech32 checksum, this has bech32m")
     if version > 0 and const != _BECH32M:
         raise _Invalid(f"v{version} addresses use a bech32m checksum, this has bech32")
+    return version, program
 
 
 def _b58_decode(address: str, kind: str) -> bytes:
@@ -141,21 +157,30 @@ def _b58_decode(address: str, kind: str) -> bytes:
     return bytes(base58.b58decode(address))
 
 
+def _checksum_ok(raw: bytes) -> bool:
+    return hashlib.sha256(hashlib.sha256(raw[:-4]).digest()).digest()[:4] == raw[-4:]
+
+
 def _b58check_decode(address: str, kind: str, payload_size: int) -> bytes:
     raw = _b58_decode(address, kind)
     if len(raw) != payload_size + 4:
         raise _Invalid(f"not a {kind} address (wrong length)")
-    payload, checksum = raw[:-4], raw[-4:]
-    if hashlib.sha256(hashlib.sha256(payload).digest()).digest()[:4] != checksum:
+    if not _checksum_ok(raw):
         raise _Invalid("Base58Check checksum does not match (check for a typo)")
-    return payload
+    return raw[:-4]
 
 
 def _check_evm(address: str) -> None:
     if _HEX40.fullmatch(address):
         raise _Invalid("missing the 0x prefix")
-    if not (address.startswith("0x") and _HEX40.fullmatch(address, 2)):
-        raise _Invalid("expected 0x followed by 40 hex digits")
+    if address.startswith("0X"):
+        raise _Invalid("starts with 0X; the prefix is a lower-case 0x")
+    if not address.startswith("0x"):
+        raise _Invalid("does not start with 0x")
+    if bad := next((c for c in address[2:] if c not in "0123456789abcdefABCDEF"), None):
+        raise _Invalid(f"contains {bad!r}, which is not a hex digit")
+    if len(address) != 42:
+        raise _Invalid(f"has {len(address) - 2} hex digits after 0x, not 40")
     body = address[2:]
     if body not in (body.lower(), body.upper()) and to_checksum_address(address) != address:
         raise _Invalid("EIP-55 checksum does not match (check for a typo)")
@@ -166,13 +191,23 @@ def _check_bitcoin(address: str) -> None:
     if lowered.startswith("bc1"):
         _check_segwit(address)
         return
-    if re.match(r"[a-z]+1", lowered):  # tb1, bcrt1, ltc1...: mainnet P2PKH/P2SH start 1 or 3
-        raise _Invalid("not a Bitcoin mainnet address")
+    # another network's bech32 (tb1…): a prefix, a 1, then bech32 characters only. (Just
+    # "letters then 1" also caught Base58 strings such as a WIF key, cUtwbyxoL1owPx….)
+    if prefix := re.fullmatch(rf"([a-z]+)1[{_BECH32_CHARSET}]+", lowered):
+        hrp = prefix.group(1)
+        if hrp in _TEST_HRPS:
+            raise _Invalid(f"not a Bitcoin mainnet address ({hrp}1… is a test network's)")
+        if hrp in _SILENT_PAYMENT_HRPS:
+            raise _Invalid(f"a silent payment address ({hrp}1…), which orders cannot pay to")
+        raise _Invalid(f"not a Bitcoin mainnet address ({hrp}1… is another network's prefix)")
+    raw = _b58_decode(address, "Bitcoin")
+    if len(raw) in (37, 38) and raw[0] in _WIF_VERSIONS and _checksum_ok(raw):
+        raise _Invalid("a private key (WIF), not an address: never paste it anywhere")
     version = _b58check_decode(address, "Bitcoin", 21)[0]
     if version in _BTC_TESTNET:
-        raise _Invalid("not a Bitcoin mainnet address")
+        raise _Invalid("not a Bitcoin mainnet address (m…, n… and 2… are a test network's)")
     if version not in _BTC_MAINNET:
-        raise _Invalid("not a Bitcoin address (expected 1..., 3... or bc1...)")
+        raise _Invalid(f"not a Bitcoin address (version byte 0x{version:02x})")
 
 
 def _check_solana(address: str) -> None:
@@ -198,11 +233,15 @@ _CHECKS: dict[AddressFormat, Callable[[str], None]] = {
 }
 
 
-def address_problem(fmt: AddressFormat, address: str) -> str | None:
-    """Why `address` is unsafe to send to, or None; phrased for the screen, never raises."""
-    check = _CHECKS[AddressFormat(fmt)]
+def expected_format(fmt: AddressFormat) -> str:
+    """What an address of ``fmt`` looks like, for a hint beside the field."""
+    return _EXPECTED[AddressFormat(fmt).value]
+
+
+def _reason(fmt: AddressFormat, address: str) -> str | None:
     if not address:
         return "empty"
+    # before any decoding: base58.b58decode silently strips trailing whitespace
     if any(c.isspace() for c in address):
         return "contains whitespace"
     if not address.isprintable():
@@ -213,10 +252,35 @@ def address_problem(fmt: AddressFormat, address: str) -> str | None:
     if len(address) > _MAX_LEN:
         return "too long to be an address"
     try:
-        check(address)
+        _CHECKS[fmt](address)
     except _Invalid as exc:
         return str(exc)
     return None
+
+
+def address_problem(fmt: AddressFormat, address: str) -> str | None:
+    """Why `address` is unsafe to send to, or None; phrased for the screen, never raises.
+    Every reason ends by naming the expected format (``…; expected a Tron address: T…``)."""
+    fmt = AddressFormat(fmt)
+    reason = _reason(fmt, address)
+    return None if reason is None else f"{reason}; expected {expected_format(fmt)}"
+
+
+def bitcoin_script_pubkey(address: str) -> bytes:
+    """The output script a valid mainnet address pays to (BIP-141/BIP-350 for segwit,
+    P2PKH/P2SH for Base58Check); ValueError with the reason for anything else."""
+    problem = address_problem(AddressFormat.BITCOIN, address)
+    if problem is not None:
+        raise ValueError(problem)
+    if address.lower().startswith("bc1"):
+        version, program = _check_segwit(address)
+        opcode = 0x50 + version if version else 0
+        return bytes([opcode, len(program), *program])
+    payload = _b58check_decode(address, "Bitcoin", 21)
+    version, hash160 = payload[0], payload[1:]
+    if version == 0x00:
+        return b"\x76\xa9\x14" + hash160 + b"\x88\xac"  # DUP HASH160 <20> EQUALVERIFY CHECKSIG
+    return b"\xa9\x14" + hash160 + b"\x87"  # HASH160 <20> EQUAL
 
 
 def is_valid_address(fmt: AddressFormat, address: str) -> bool:

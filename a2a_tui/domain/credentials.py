@@ -73,7 +73,10 @@ class SecretState(StrEnum):
 class BackendCheck:
     usable: bool
     name: str
+    """The backend in use (a member of keyring's chain when keyring offered one)."""
     reason: str
+    ignored: tuple[str, ...] = ()
+    """Other members of keyring's chain, never read or written."""
 
 
 @dataclass(frozen=True, slots=True)

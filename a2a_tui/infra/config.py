@@ -36,6 +36,7 @@ __all__ = [
     "config_path",
     "load_settings",
     "save_setting",
+    "screenshot_dir",
 ]
 
 ENV_PREFIX = "A2A_TUI_"
@@ -86,6 +87,16 @@ class TimeoutSettings(_Section):
 
 class UiSettings(_Section):
     theme: str = "textual-dark"
+    screenshot_dir: str | None = None
+    """Where the palette's Screenshot saves (``~`` allowed; created when missing).
+    Unset: see `screenshot_dir`."""
+
+    @field_validator("screenshot_dir")
+    @classmethod
+    def _folder(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("must be a folder path (or left out for the default)")
+        return value
 
 
 class ProviderSettings(_Section):
@@ -140,6 +151,20 @@ class LoadedSettings:
     """Human sentences: what was wrong and what was used instead."""
     from_env: list[str] = field(default_factory=list)
     """Dotted keys set from the environment."""
+
+
+def screenshot_dir(settings: Settings) -> Path:
+    """``[ui] screenshot_dir``, else the pictures folder's ``a2a-tui`` when that
+    folder exists (a desktop), else the data folder's ``screenshots`` (a headless
+    box has no ~/Pictures, and Textual's default, ~/Downloads, is missing too)."""
+    if settings.ui.screenshot_dir:
+        return Path(settings.ui.screenshot_dir.strip()).expanduser()
+    from platformdirs import user_data_path, user_pictures_path
+
+    pictures = user_pictures_path()
+    if pictures.is_dir() and pictures != Path.home():
+        return pictures / "a2a-tui"
+    return user_data_path("a2a-tui") / "screenshots"
 
 
 def config_path(env: Mapping[str, str] | None = None) -> Path:

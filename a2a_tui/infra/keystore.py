@@ -11,6 +11,8 @@ keyrings.alt happens to be installed it may be ``PlaintextKeyring`` (base64
 in a file). So the backend is checked by class before any secret is stored:
 known OS keyrings are trusted, plaintext and unknown ones are refused unless
 the user names them in the config (``[secrets] backend``, ``allow_plaintext``).
+When keyring offers a chain of backends, its trusted member is used directly
+(`select_backend`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from urllib.parse import urlsplit
 import keyring
 import keyring.errors
 from keyring.backend import KeyringBackend
+from keyring.compat.properties import classproperty
 from pydantic import SecretStr
 
 from a2a_tui.domain.credentials import (
@@ -39,6 +42,7 @@ __all__ = [
     "SecretStore",
     "SecretStoreError",
     "check_backend",
+    "select_backend",
 ]
 
 SERVICE = "a2a-tui"
@@ -71,37 +75,60 @@ def _path(backend: KeyringBackend) -> str:
     return f"{type(backend).__module__}.{type(backend).__qualname__}"
 
 
-def _members(backend: KeyringBackend) -> list[KeyringBackend]:
+def _check_one(backend: KeyringBackend, chosen: str | None, allow_plaintext: bool) -> BackendCheck:
+    name = _path(backend)
+    if name == "keyring.backends.fail.Keyring":
+        return BackendCheck(False, name, "no keyring is available on this machine")
+    if name in _PLAINTEXT and not (allow_plaintext and chosen == name):
+        return BackendCheck(
+            False, name, f"{name} stores secrets unencrypted; a2a-tui will not use it"
+        )
+    if name not in _TRUSTED and name != chosen and name not in _PLAINTEXT:
+        return BackendCheck(
+            False, name, f"{name} is not a keyring a2a-tui knows; name it in the config to use it"
+        )
+    return BackendCheck(True, name, "ok")
+
+
+def select_backend(
+    backend: KeyringBackend, *, chosen: str | None = None, allow_plaintext: bool = False
+) -> tuple[KeyringBackend, BackendCheck]:
+    """The backend to read and write, and whether it may hold secrets.
+
+    With keyrings.alt beside an OS keyring, keyring's default is a chain
+    (SecretService, EncryptedKeyring, PlaintextKeyring) that writes to the first
+    member that accepts. Refusing the chain whole left nowhere to store a key, and
+    using it whole would read plaintext leftovers; so the first member a2a-tui
+    trusts (in keyring's priority order) is used directly and the others ignored.
+    """
     from keyring.backends.chainer import ChainerBackend
 
-    if isinstance(backend, ChainerBackend):
-        return list(backend.backends)
-    return [backend]
+    if not isinstance(backend, ChainerBackend):
+        return backend, _check_one(backend, chosen, allow_plaintext)
+    members: list[KeyringBackend] = list(backend.backends)
+    if not members:
+        return backend, BackendCheck(
+            False, _path(backend), "no keyring is available on this machine"
+        )
+    refused = []
+    for member in members:
+        check = _check_one(member, chosen, allow_plaintext)
+        if check.usable:
+            ignored = tuple(_path(other) for other in members if other is not member)
+            return member, BackendCheck(True, check.name, check.reason, ignored)
+        refused.append(check.reason)
+    return backend, BackendCheck(
+        False,
+        _path(backend),
+        "none of the backends keyring offers is one a2a-tui trusts: " + "; ".join(refused),
+    )
 
 
 def check_backend(
     backend: KeyringBackend, *, chosen: str | None = None, allow_plaintext: bool = False
 ) -> BackendCheck:
-    """Whether a backend may hold secrets, and a sentence saying why (not)."""
-    name = _path(backend)
-    members = _members(backend)
-    if not members or name == "keyring.backends.fail.Keyring":
-        return BackendCheck(False, name, "no keyring is available on this machine")
-    for member in members:
-        path = _path(member)
-        if path == "keyring.backends.fail.Keyring":
-            return BackendCheck(False, name, "no keyring is available on this machine")
-        if path in _PLAINTEXT and not (allow_plaintext and chosen == path):
-            return BackendCheck(
-                False, name, f"{path} stores secrets unencrypted; a2a-tui will not use it"
-            )
-        if path not in _TRUSTED and path != chosen and path not in _PLAINTEXT:
-            return BackendCheck(
-                False,
-                name,
-                f"{path} is not a keyring a2a-tui knows; name it in the config to use it",
-            )
-    return BackendCheck(True, name, "ok")
+    """Whether a backend (or a member of keyring's chain) may hold secrets, and why (not)."""
+    return select_backend(backend, chosen=chosen, allow_plaintext=allow_plaintext)[1]
 
 
 def host_key(base_url: str) -> str:
@@ -111,9 +138,25 @@ def host_key(base_url: str) -> str:
 
 
 class MemoryKeyring(KeyringBackend):
-    """A keyring that forgets: the demo's and the tests', never the user's."""
+    """A keyring that forgets: the demo's and the tests', never the user's.
 
-    priority = 0
+    keyring registers every subclass of `KeyringBackend` as a candidate for every
+    process that imports it; at priority 0 this one tied with the fail backend, so
+    on a machine without a keyring `keys set` said "stored" (into a store that died
+    with the process) or "no keyring", by chance. A priority that raises makes it
+    not viable: keyring never picks it, nor loads it from ``PYTHON_KEYRING_BACKEND``.
+    The demo and the tests hand an instance to `SecretStore` themselves.
+    """
+
+    @classproperty
+    def priority(cls) -> float:
+        raise RuntimeError(
+            "a2a-tui's in-memory keyring forgets everything when the process ends; "
+            "it serves the demo and the tests only"
+        )
+
+    def __str__(self) -> str:  # keyring's own __str__ asks for the priority
+        return _path(self)
 
     def __init__(self, entries: Mapping[tuple[str, str], str] | None = None) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
@@ -156,14 +199,17 @@ class SecretStore:
                 try:
                     backend = _load_backend(chosen)
                 except SecretStoreError as exc:  # said, not raised: the app must still start
-                    from keyring.backends.fail import Keyring as NoKeyring
-
-                    none: KeyringBackend = NoKeyring()  # type: ignore[no-untyped-call]
-                    self._resolved = (none, BackendCheck(False, chosen, str(exc)))
+                    self._resolved = _unusable(BackendCheck(False, chosen, str(exc)))
                     return self._resolved
-            backend = backend if backend is not None else keyring.get_keyring()
-            check = check_backend(backend, chosen=chosen, allow_plaintext=self._allow_plaintext)
-            self._resolved = (backend, check)
+            if backend is None:
+                try:
+                    backend = keyring.get_keyring()
+                except Exception as exc:  # a bad PYTHON_KEYRING_BACKEND or keyringrc.cfg
+                    self._resolved = _unusable(_keyring_failure(exc))
+                    return self._resolved
+            self._resolved = select_backend(
+                backend, chosen=chosen, allow_plaintext=self._allow_plaintext
+            )
         return self._resolved
 
     @property
@@ -246,6 +292,21 @@ class SecretStore:
     def rows(self, host: str | None) -> Iterator[tuple[SecretSpec, SecretState]]:
         for spec in SECRETS:
             yield spec, self.state(spec.name, host)
+
+
+def _unusable(check: BackendCheck) -> tuple[KeyringBackend, BackendCheck]:
+    from keyring.backends.fail import Keyring as NoKeyring
+
+    none: KeyringBackend = NoKeyring()  # type: ignore[no-untyped-call]
+    return none, check
+
+
+def _keyring_failure(exc: Exception) -> BackendCheck:
+    """keyring could not pick a backend at all; say which setting made it fail."""
+    chosen = os.environ.get("PYTHON_KEYRING_BACKEND")
+    where = f"PYTHON_KEYRING_BACKEND={chosen}" if chosen else "keyring's configuration"
+    name = chosen or "keyring"
+    return BackendCheck(False, name, f"{where} does not give a usable keyring: {exc}")
 
 
 def _load_backend(dotted: str) -> KeyringBackend:

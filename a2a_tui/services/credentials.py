@@ -85,6 +85,10 @@ class CredentialService:
     def get(self, name: str, host: str | None = None) -> SecretStr | None:
         return self.store.get(name, host)
 
+    def entry(self, name: str, host: str | None = None) -> str:
+        """The keyring entry name (``any2any.api_key@host``); never touches the keyring."""
+        return self.store.entry(name, host)
+
     def views(self, host: str) -> Iterator[CredentialView]:
         for spec, state in self.store.rows(host):
             detail = ""

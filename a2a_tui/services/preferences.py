@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from a2a_tui.infra.config import LoadedSettings, Settings, check_setting, save_setting
+from a2a_tui.infra.config import (
+    LoadedSettings,
+    Settings,
+    check_setting,
+    save_setting,
+    screenshot_dir,
+)
 
 __all__ = ["PreferenceError", "Preferences"]
 
@@ -31,6 +37,10 @@ class Preferences:
     def path(self) -> Path | None:
         """None: nothing is ever written (the demo)."""
         return self.loaded.path
+
+    def screenshot_dir(self) -> Path:
+        """Where screenshots go (may not exist yet: the caller creates it)."""
+        return screenshot_dir(self.loaded.settings)
 
     @property
     def problems(self) -> list[str]:

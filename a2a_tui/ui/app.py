@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -18,6 +19,7 @@ from a2a_tui.services.backend import Backend
 from a2a_tui.services.credentials import CredentialService
 from a2a_tui.services.preferences import PreferenceError, Preferences
 from a2a_tui.ui.commands import binding_commands
+from a2a_tui.ui.screens.keys import KeysScreen
 from a2a_tui.ui.screens.quote import QuoteScreen
 from a2a_tui.ui.screens.settings import SettingsScreen
 
@@ -30,6 +32,7 @@ class A2AApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False),
         Binding("f2", "settings", "Settings", id="app.settings"),
+        Binding("f1", "keys", "Keys", id="app.keys", show=False),
     ]
 
     def __init__(
@@ -105,6 +108,35 @@ class A2AApp(App[None]):
                 SettingsScreen(self.credentials, self.preferences, self.backend.base_url)
             )
 
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        self.take_screenshot(filename, path)
+
+    def take_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Save an SVG of the screen where the notification says, or say why not.
+
+        Textual saves to ~/Downloads, absent on a headless box, and reports only
+        "Failed to save screenshot". In a browser (textual-serve) the browser
+        downloads it, as Textual does. Screens show masks, never secrets, so a
+        screenshot holds none either.
+        """
+        if self.is_web:
+            self.deliver_screenshot(filename, path)
+            return
+        folder = Path(path).expanduser() if path else self.preferences.screenshot_dir()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            saved = self.save_screenshot(filename, str(folder))
+        except OSError as exc:
+            reason = f"{exc.strerror}: {exc.filename}" if exc.strerror else str(exc)
+            self.notify(f"Not saved in {folder}: {reason}", title="Screenshot",
+                        severity="error", timeout=12, markup=False)  # fmt: skip
+            return
+        self.notify(f"Saved to {saved}", title="Screenshot", timeout=8, markup=False)
+
+    def action_keys(self) -> None:
+        if not isinstance(self.screen, KeysScreen):
+            self.push_screen(KeysScreen(self.screen))
+
     @on(SettingsScreen.ApiKeyChanged)
     def _api_key_changed(self) -> None:
         self.reload_api_key()
@@ -115,8 +147,16 @@ class A2AApp(App[None]):
         self.backend.set_api_key(self.credentials.get("any2any.api_key", self.backend.base_url))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """The palette offers every action the app and the current screen bind."""
-        yield from super().get_system_commands(screen)
+        """The palette offers every action the app and the current screen bind.
+        Textual's "Keys" panel is replaced by `KeysScreen` (see there why)."""
+        for command in super().get_system_commands(screen):
+            if command.title == "Screenshot":  # the timer lets the palette close first
+                yield command._replace(
+                    help=f"Save an SVG of this screen in {self.preferences.screenshot_dir()}",
+                    callback=lambda: self.set_timer(0.1, self.take_screenshot),
+                )
+            elif command.title != "Keys":
+                yield command
         yield from binding_commands(self, screen, self.preferences.settings.keymap)
 
     async def on_unmount(self) -> None:

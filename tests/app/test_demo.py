@@ -6,11 +6,13 @@ from dataclasses import replace
 from decimal import Decimal
 
 from app_helpers import complete, until
+from textual.widgets import Input, Label, Static
 
 from a2a_tui.cli.demo import DEMO_CONFIG, DEMO_QUOTE, demo_app
 from a2a_tui.sim.requests import QuoteParams
 from a2a_tui.sim.simulator import SimConfig, Simulator
 from a2a_tui.ui.screens.quote import QuoteScreen
+from a2a_tui.ui.screens.settings import SettingsScreen
 from a2a_tui.ui.widgets.quote_status import QuoteStatus
 
 
@@ -50,3 +52,21 @@ def test_later_demo_quotes_still_fail_sometimes() -> None:
     assert modes[0] == {"ok"}
     assert any(m != {"ok"} for m in modes[1:])
     assert "timeout" in set().union(*modes[1:])
+
+
+async def test_the_demo_settings_show_the_simulators_host_as_not_saved() -> None:
+    """Issue 7.18: the settings showed 127.0.0.1:8787 while the demo talked to its own port."""
+    with demo_app(config=SimConfig(latency_scale=0.05, failures=False)) as app:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("f2")
+            screen = app.screen
+            assert isinstance(screen, SettingsScreen)
+            host = app.backend.base_url
+            assert host != "http://127.0.0.1:8787"
+            where = str(screen.query_one("#where", Static).render())
+            assert where.startswith(f"Host in use: {host} (the demo's simulator; not saved)")
+            field = screen.query_one("#base-url", Input)
+            assert (field.value, field.disabled) == (host, True)
+            hint = str(screen.query_one("#host-hint", Label).render())
+            assert "demo's own simulator" in hint
+            assert hint.endswith("not saved")

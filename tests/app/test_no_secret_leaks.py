@@ -69,7 +69,7 @@ async def test_no_secret_reaches_screens_logs_or_notifications(
         shoot("settings")
         for provider in ("any2any", "okx", "swapscanner", "swapkit", "changelly"):
             screen.query_one(f"#test-{provider}", Button).press()
-            result = screen.query_one("#test-result", Label)
+            result = screen.query_one(f"#test-result-{provider}", Label)
             await until(screen, lambda r=result: str(r.render())[:1] in "✓✗")  # type: ignore[misc]
             shoot(f"test-{provider}")
         screen.query_one("#secret-okx-api_key .set", Button).focus()

@@ -7,10 +7,11 @@ from typing import Any
 
 from app_helpers import fake_app, type_into, until
 from conftest import GUIDE_KEY, MakeSim
-from fakes import ScriptedSource
+from fakes import ScriptedSource, secret_service_chain
 from keyring.backends.fail import Keyring as FailKeyring
 from pydantic import SecretStr
 from textual.pilot import Pilot
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
 
 from a2a_tui.infra.config import load_settings
@@ -18,6 +19,7 @@ from a2a_tui.infra.keystore import MemoryKeyring, SecretStore
 from a2a_tui.services.backend import Backend
 from a2a_tui.services.credentials import CredentialService
 from a2a_tui.ui.app import A2AApp
+from a2a_tui.ui.screens.confirm_delete import ConfirmDelete
 from a2a_tui.ui.screens.secret_prompt import SecretPrompt
 from a2a_tui.ui.screens.settings import SettingsScreen
 from a2a_tui.ui.widgets.secret_row import SecretRow
@@ -68,9 +70,34 @@ async def test_set_replace_and_delete_through_the_masked_prompt() -> None:
         assert stored is not None
         assert stored.get_secret_value() == "okx-secret-value-9876"
         row.query_one(".delete", Button).focus()
-        await pilot.press("enter")
+        await pilot.press("enter", "y")
         await until(screen, lambda: state_of(screen, "okx.secret_key") == "not set")
         assert store.get("okx.secret_key") is None
+
+
+async def test_delete_asks_first_naming_the_entry_and_keeps_by_default() -> None:
+    """Issue 7.3: one Enter on the wrong button removed the integrator key."""
+    store = SecretStore(MemoryKeyring(), env={})
+    store.set("any2any.api_key", SecretStr(GUIDE_KEY), "http://127.0.0.1:9")
+    app = fake_app(ScriptedSource(), secrets=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_settings(pilot)
+        delete = screen.query_one("#secret-any2any-api_key .delete", Button)
+        for keep in ("enter", "n", "escape"):
+            delete.focus()
+            await pilot.press("enter")
+            assert isinstance(app.screen, ConfirmDelete)
+            question = str(app.screen.query_one("#confirm-question", Label).render())
+            assert question == (
+                "Delete any2any.api_key@127.0.0.1:9 from the in-memory keyring (demo)?"
+            )
+            await pilot.press(keep)  # Enter presses Keep, the button that has the focus
+            assert app.screen is screen
+            assert screen.focused is delete
+            assert store.get("any2any.api_key", "http://127.0.0.1:9") is not None
+        await pilot.press("enter", "y")
+        await until(screen, lambda: state_of(screen, "any2any.api_key") == "not set")
+        assert store.get("any2any.api_key", "http://127.0.0.1:9") is None
 
 
 async def test_escape_in_the_prompt_stores_nothing() -> None:
@@ -93,7 +120,7 @@ async def test_the_any2any_test_asks_the_host_and_reloads_the_client(make_sim: M
     app = A2AApp(backend, credentials=CredentialService(store))
     async with app.run_test(size=(100, 40)) as pilot:
         screen = await open_settings(pilot)
-        result = screen.query_one("#test-result", Label)
+        result = screen.query_one("#test-result-any2any", Label)
         screen.query_one("#test-any2any", Button).press()
         await until(screen, lambda: "✗" in str(result.render()))
         assert "no integrator API key for this host" in str(result.render())
@@ -109,6 +136,35 @@ async def test_the_any2any_test_asks_the_host_and_reloads_the_client(make_sim: M
         assert "key accepted" in str(result.render())
 
 
+def on_screen(screen: SettingsScreen, widget: Widget) -> bool:
+    """Inside the part of the settings body the user sees (not below the fold)."""
+    body = screen.query_one("#settings-body").region
+    return widget.display and body.contains_region(widget.region)
+
+
+async def test_a_test_result_appears_where_the_user_is_at_80x24(make_sim: MakeSim) -> None:
+    """Issue 7.18: the result was written at the bottom, below the fold at 80x24."""
+    server = make_sim()
+    store = SecretStore(MemoryKeyring(), env={})
+    store.set("any2any.api_key", SecretStr(GUIDE_KEY), server.base_url)
+    app = A2AApp(Backend.any2any(server.base_url), credentials=CredentialService(store))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_settings(pilot)
+        for provider, expected in (("changelly", "✗"), ("any2any", "✓")):
+            button = screen.query_one(f"#test-{provider}", Button)
+            button.focus()  # by keyboard: the focus scrolls the button into view
+            await pilot.press("enter")
+            result = screen.query_one(f"#test-result-{provider}", Label)
+            await until(screen, lambda r=result: str(r.render())[:1] in "✓✗")  # type: ignore[misc]
+            await pilot.pause()
+            assert str(result.render()).startswith(expected)
+            assert on_screen(screen, result), (provider, result.region)
+            assert on_screen(screen, button)
+        messages = [str(n.message) for n in app._notifications]
+        assert any(m.startswith("✓ key accepted") for m in messages), messages
+        assert any("Changelly" in n.title for n in app._notifications)
+
+
 async def test_without_a_keyring_it_explains_and_still_works() -> None:
     store = SecretStore(FailKeyring(), env={"A2A_TUI_OKX_API_KEY": "env-okx-key-123456"})
     app = fake_app(ScriptedSource(), secrets=store)
@@ -121,6 +177,17 @@ async def test_without_a_keyring_it_explains_and_still_works() -> None:
         assert state_of(screen, "okx.secret_key") == "keyring unavailable"
         assert state_of(screen, "okx.api_key") == "from $A2A_TUI_OKX_API_KEY"
         assert screen.query_one("#secret-okx-secret_key .set", Button).disabled
+
+
+async def test_the_banner_names_the_member_of_keyrings_chain_in_use() -> None:
+    chain, _ = secret_service_chain()
+    app = fake_app(ScriptedSource(), secrets=SecretStore(chain, env={}))
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_settings(pilot)
+        banner = str(screen.query_one("#keyring-banner", Static).render())
+        assert banner.startswith("Keyring: keyring.backends.SecretService.Keyring")
+        assert "Not used (also in keyring's chain): keyrings.alt.file.EncryptedKeyring" in banner
+        assert not screen.query_one("#secret-okx-api_key .set", Button).disabled
 
 
 async def test_saving_settings_keeps_the_users_comments(tmp_path: Path) -> None:

@@ -178,3 +178,30 @@ def test_previous_request(snap_compare: SnapCompare) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_delete_asks_first(snap_compare: SnapCompare) -> None:
+    from a2a_tui.ui.screens.confirm_delete import ConfirmDelete
+    from a2a_tui.ui.widgets.secret_row import SecretRow
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        """The request is posted, not pressed: a pressed button stays highlighted for
+        0.2 s, which a snapshot would catch or not by chance."""
+        await _settings_ready(pilot)
+        screen = pilot.app.screen
+        row = screen.query_one("#secret-any2any-api_key", SecretRow)
+        row.post_message(SecretRow.Requested(row, "delete"))
+        await until(screen, lambda: isinstance(pilot.app.screen, ConfirmDelete))
+        await pilot.pause()
+
+    assert snap_compare(_settings_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_keys_screen_on_the_board(snap_compare: SnapCompare) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await waits_for(complete)(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+
+    app, _ = board_app(gated=False)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -55,6 +55,7 @@ VALID = [
     pytest.param(SOL, "So11111111111111111111111111111111111111112", id="sol-wrapped-sol"),
     pytest.param(TRON, "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t", id="tron-usdt"),
     pytest.param(TRON, "TLa2f6VPqDgRE67v1736s7bJ8Ray5wYjU7", id="tron-account"),
+    pytest.param(TRON, "TBhCfAytTEh52WFL6HYr64i2nmc3u3TCUp", id="tron-documented-example"),
 ]
 
 CHECKSUM = "checksum does not match"
@@ -74,10 +75,11 @@ INVALID = [
     pytest.param(SOL, "1" * 200, "too long", id="very-long"),
     # EVM shape and EIP-55.
     pytest.param(EVM, EIP55_VECTORS[0][2:], "missing the 0x prefix", id="evm-no-prefix"),
-    pytest.param(EVM, "0X" + EIP55_VECTORS[0][2:], "expected 0x followed by 40", id="evm-0X"),
-    pytest.param(EVM, EIP55_VECTORS[0][:-1], "expected 0x followed by 40", id="evm-39-digits"),
-    pytest.param(EVM, EIP55_VECTORS[0] + "d", "expected 0x followed by 40", id="evm-41-digits"),
-    pytest.param(EVM, "0x" + "g" * 40, "expected 0x followed by 40", id="evm-not-hex"),
+    pytest.param(EVM, "0X" + EIP55_VECTORS[0][2:], "the prefix is a lower-case 0x", id="evm-0X"),
+    pytest.param(EVM, EIP55_VECTORS[0][:-1], "has 39 hex digits after 0x, not 40", id="evm-39"),
+    pytest.param(EVM, EIP55_VECTORS[0] + "d", "has 41 hex digits after 0x, not 40", id="evm-41"),
+    pytest.param(EVM, "0x" + "g" * 40, "contains 'g', which is not a hex digit", id="evm-not-hex"),
+    pytest.param(EVM, "5aAeb6053F3E94C9b9A09f3366", "does not start with 0x", id="evm-no-0x"),
     pytest.param(EVM, "0x5AAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "EIP-55", id="evm-flip-a"),
     pytest.param(EVM, "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5D359", "EIP-55", id="evm-flip-d"),
     pytest.param(EVM, "0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6Fb", "EIP-55", id="evm-flip-b"),
@@ -90,7 +92,14 @@ INVALID = [
     pytest.param(BTC, "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNV0", "no 0, O, I or l", id="btc-zero"),
     pytest.param(BTC, "mipcBbFg9gMiCh81Kj8tqqdgoZub1ZJRfn", NOT_MAINNET, id="btc-testnet-m"),
     pytest.param(BTC, "2MsFFCK16VhsCcvPXruztdzzcTZEQCbNKjJ", NOT_MAINNET, id="btc-testnet-2"),
-    pytest.param(BTC, "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t", "not a Bitcoin address", id="btc-tron"),
+    pytest.param(BTC, "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t", "version byte 0x41", id="btc-tron"),
+    pytest.param(
+        BTC,
+        "KwuVvu6hsuEMHrfFWJQV64tRrWX3QzqHH18JuAHYqYV6dqBvNKxd",
+        "a private key (WIF), not an address",
+        id="btc-private-key",
+    ),
+    pytest.param(BTC, "sp1qq22l5s6l9460ww6t4tkzsy2a7z", "silent payment", id="btc-silent-payment"),
     pytest.param(BTC, EIP55_VECTORS[0], "no 0, O, I or l", id="btc-evm"),
     # Bitcoin SegWit (BIP-173 and BIP-350 invalid vectors).
     pytest.param(

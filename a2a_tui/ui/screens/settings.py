@@ -23,10 +23,12 @@ from a2a_tui.domain.credentials import BackendCheck, SecretState
 from a2a_tui.domain.text import inert
 from a2a_tui.services.credentials import CredentialError, CredentialService
 from a2a_tui.services.preferences import PreferenceError, Preferences
+from a2a_tui.ui.screens.confirm_delete import ConfirmDelete
 from a2a_tui.ui.screens.secret_prompt import SecretPrompt
 from a2a_tui.ui.widgets.secret_row import SecretRow
 
 ALTERNATIVES_HINT = CredentialService.ALTERNATIVES
+MEMORY_KEYRING = "a2a_tui.infra.keystore.MemoryKeyring"
 
 __all__ = ["SettingsScreen"]
 
@@ -45,9 +47,9 @@ class StoreDone(Message):
 
 
 class TestDone(Message):
-    def __init__(self, provider: str, ok: bool, text: str) -> None:
+    def __init__(self, provider: str, label: str, ok: bool, text: str) -> None:
         super().__init__()
-        self.provider, self.ok, self.text = provider, ok, text
+        self.provider, self.label, self.ok, self.text = provider, label, ok, text
 
 
 class SettingsScreen(Screen[None]):
@@ -65,27 +67,33 @@ class SettingsScreen(Screen[None]):
         self.credentials = credentials
         self.preferences = preferences
         self.host = host
+        self._check: BackendCheck | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(icon="⇄")
         with VerticalScroll(id="settings-body"):
             yield Static(id="keyring-banner", markup=False)
-            path = self.preferences.path
-            config = str(path) if path else "none (demo)"
-            yield Static(f"Host {self.host} · config {config}", id="where", markup=False)
+            yield Static(self._where(), id="where", markup=False)
             for provider in self.credentials.providers:
                 with Horizontal(classes="provider-head"):
                     yield Label(provider.label, classes="provider-name", markup=False)
                     yield Button("Test", id=f"test-{provider.id}", compact=True)
+                # right under its Test button: where the user is when the answer comes
+                yield Label("", id=f"test-result-{provider.id}", classes="test-result",
+                            markup=False)  # fmt: skip
                 for name in provider.secrets:
                     yield SecretRow(self.credentials.spec(name))
-            yield Label("", id="test-result", markup=False)
             with Vertical(id="defaults"):
-                yield Label("Settings (written to the config file)", classes="provider-name")
+                demo = self.preferences.path is None
+                title = "(the demo saves none)" if demo else "(written to the config file)"
+                yield Label(f"Settings {title}", classes="provider-name")
                 settings = self.preferences.settings
                 with Horizontal(classes="setting"):
                     yield Label("Any2Any host", classes="setting-label")
-                    yield Input(settings.base_url, id="base-url", compact=True)
+                    yield Input(self.host if demo else settings.base_url, id="base-url",
+                                compact=True, disabled=demo)  # fmt: skip
+                if hint := self._host_hint():
+                    yield Label(hint, id="host-hint", classes="setting-hint", markup=False)
                 with Horizontal(classes="setting"):
                     yield Label("Default slippage", classes="setting-label")
                     yield Input(settings.quote.default_slippage, id="default-slippage",
@@ -102,14 +110,32 @@ class SettingsScreen(Screen[None]):
         self.query_one("#keyring-banner", Static).update("Keyring: looking…")
         self.read_states()
 
+    def _where(self) -> str:
+        """The host the app really talks to, which in the demo is the simulator's own."""
+        path = self.preferences.path
+        if path is None:
+            return f"Host in use: {self.host} (the demo's simulator; not saved)"
+        return f"Host in use: {self.host} · config {path}"
+
+    def _host_hint(self) -> str | None:
+        if self.preferences.path is None:
+            return "the demo's own simulator, on its own port; not saved"
+        if self.host != self.preferences.settings.base_url:
+            return f"in use now: {self.host} (--base-url); the saved host applies without it"
+        return None
+
     def _show_keyring(self, check: BackendCheck) -> None:
         banner = self.query_one("#keyring-banner", Static)
-        if check.name == "a2a_tui.infra.keystore.MemoryKeyring":
+        if check.name == MEMORY_KEYRING:
             banner.update(
                 "Keyring: in memory only. Nothing here is saved or read from this machine."
             )
         elif check.usable:
-            banner.update(f"Keyring: {check.name} (secrets are stored there, service a2a-tui)")
+            ignored = f"\nNot used (also in keyring's chain): {', '.join(check.ignored)}"
+            banner.update(
+                f"Keyring: {check.name} (secrets are stored there, service a2a-tui)"
+                + (ignored if check.ignored else "")
+            )
         else:
             banner.update(
                 f"⚠ Secrets cannot be stored: {check.reason}.\nInstead, {ALTERNATIVES_HINT}."
@@ -125,6 +151,7 @@ class SettingsScreen(Screen[None]):
 
     @on(StatesRead)
     def _states_read(self, message: StatesRead) -> None:
+        self._check = message.check
         self._show_keyring(message.check)
         for row in self.query(SecretRow):
             view = message.views.get(row.spec.name)
@@ -135,7 +162,7 @@ class SettingsScreen(Screen[None]):
     def _requested(self, event: SecretRow.Requested) -> None:
         spec = event.row.spec
         if event.action == "delete":
-            self.delete_secret(spec.name)
+            self._confirm_delete(event.row)
             return
 
         def stored(value: str | None) -> None:
@@ -144,6 +171,26 @@ class SettingsScreen(Screen[None]):
             event.row.query_one(".set", Button).focus()
 
         self.app.push_screen(SecretPrompt(spec, self.host), stored)
+
+    def _confirm_delete(self, row: SecretRow) -> None:
+        name = row.spec.name
+
+        def answered(delete: bool | None) -> None:
+            if delete:
+                self.delete_secret(name)
+                row.query_one(".set", Button).focus()  # Delete is disabled once it is gone
+            else:
+                row.query_one(".delete", Button).focus()
+
+        entry = self.credentials.entry(name, self.host)
+        self.app.push_screen(ConfirmDelete(entry, self._backend_label()), answered)
+
+    def _backend_label(self) -> str:
+        if self._check is None:
+            return "the keyring"
+        if self._check.name == MEMORY_KEYRING:
+            return "the in-memory keyring (demo)"
+        return self._check.name
 
     @work(thread=True, group="secret-write")
     def store_secret(self, name: str, value: SecretStr) -> None:
@@ -179,21 +226,30 @@ class SettingsScreen(Screen[None]):
     @on(Button.Pressed, ".provider-head Button")
     def _test_pressed(self, event: Button.Pressed) -> None:
         provider = next(p for p in self.credentials.providers if f"test-{p.id}" == event.button.id)
-        self.query_one("#test-result", Label).update(f"{provider.label}: testing…")
-        self.test_provider(provider.label)
+        result = self.query_one(f"#test-result-{provider.id}", Label)
+        result.update("testing…")
+        result.remove_class("-ok", "-failed")
+        result.add_class("-shown")
+        self.test_provider(provider.id, provider.label)
 
     @work(group="secret-test", exit_on_error=False)
-    async def test_provider(self, provider: str) -> None:
+    async def test_provider(self, provider: str, label: str) -> None:
         result = await self.credentials.test(provider, self.host)
-        self.post_message(TestDone(provider, result.ok, result.message))
+        self.post_message(TestDone(provider, label, result.ok, result.message))
 
     @on(TestDone)
     def _test_done(self, message: TestDone) -> None:
+        """Shown under the provider's Test button, scrolled into view, and notified:
+        at 80x24 a result at the bottom of the screen was below the fold."""
         mark = "✓" if message.ok else "✗"
-        result = self.query_one("#test-result", Label)
-        result.update(f"{mark} {message.provider}: {message.text}")
+        result = self.query_one(f"#test-result-{message.provider}", Label)
+        result.update(f"{mark} {message.text}")
+        result.add_class("-shown")
         result.set_class(message.ok, "-ok")
         result.set_class(not message.ok, "-failed")
+        result.scroll_visible()
+        self.notify(f"{mark} {message.text}", title=f"Test {message.label}",
+                    severity="information" if message.ok else "error", markup=False)  # fmt: skip
 
     # -- settings ---------------------------------------------------------------
 

@@ -23,6 +23,8 @@ from a2a_tui.domain.addresses import address_problem, generate_address
 from a2a_tui.sim import catalog
 from a2a_tui.sim.catalog import ApiKey, SimChannel, SimIntegrator, SimToken
 from a2a_tui.sim.clock import SimClock, iso
+from a2a_tui.sim.direct.common import DirectContext, DirectFaults, Think
+from a2a_tui.sim.direct.okx import OkxSim
 from a2a_tui.sim.errors import ApiFailure, bad_request
 from a2a_tui.sim.market import Market, Pair, QuoteRefused
 from a2a_tui.sim.orders import FeeSnapshot, Order, OrderBook, Outcome, Timings
@@ -53,6 +55,8 @@ class SimConfig:
     timings: Timings = field(default_factory=Timings)
     channels: tuple[SimChannel, ...] | None = None  # replaces the catalogue's channels
     stamp_events: bool = False  # SSE id = send time in ns since the epoch (benchmarks)
+    #: What the direct providers' auth windows and expiries compare with (tests skew it).
+    wall_clock: Callable[[], float] = time.time
 
 
 @dataclass
@@ -114,6 +118,11 @@ class Simulator:
         self._quote_seq = 0
         self._keys = {k.key: k for k in catalog.API_KEYS}
         self._integrators = {i.integrator_id: i for i in catalog.INTEGRATORS}
+        self.direct_faults = DirectFaults()
+        direct = DirectContext(self.market, self.clock, config.wall_clock,
+                               Think(config.seed, config.latency_scale), self.direct_faults,
+                               config.seed)  # fmt: skip
+        self.okx = OkxSim(direct)
         #: Called with (channel_id, event name) as each stream event is handed to
         #: the server: the benchmark's "left the server" timestamp.
         self.on_event: Callable[[int | None, str], None] | None = None

@@ -26,12 +26,23 @@ from a2a_tui.providers.registry import changelly_api_key
 COW_KEY = "0xc85ef7d79691fe79573b1a7064c19c1a9819ebdbd1faaab1a8ec92344438aaf4"
 COW_ADDRESS = "0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826"
 HOST = "http://127.0.0.1:8787"
+#: Where the direct providers' Tests go unless a test says otherwise: a closed
+#: loopback port, so no test ever reaches a real provider.
+OFFLINE = {p: {"base_url": f"http://127.0.0.1:9/{p}"}
+           for p in ("okx", "swapscanner", "changelly", "swapkit")}  # fmt: skip
 
 
-def keys(store: SecretStore, *argv: str, stdin: str = "", host: str = HOST) -> tuple[int, str, str]:
+def keys(
+    store: SecretStore,
+    *argv: str,
+    stdin: str = "",
+    host: str = HOST,
+    providers: dict[str, dict[str, str]] | None = None,
+) -> tuple[int, str, str]:
     args = build_parser().parse_args(["keys", *argv])
     out, err = io.StringIO(), io.StringIO()
-    code = run_keys(args, store, host, stdin=io.StringIO(stdin), out=out, err=err)
+    code = run_keys(args, store, host, stdin=io.StringIO(stdin), out=out, err=err,
+                    provider_settings=OFFLINE | (providers or {}))  # fmt: skip
     return code, out.getvalue(), err.getvalue()
 
 
@@ -162,7 +173,7 @@ def test_local_checks_for_okx_and_swapkit_say_they_are_local() -> None:
     for name in ("okx.api_key", "okx.secret_key", "okx.passphrase", "swapkit.api_key"):
         secrets.set(name, SecretStr("value-for-" + name))
     _, out, _ = keys(secrets, "test")
-    assert "checked locally: this version has no OKX client yet" in out
+    assert "OKX DEX: cannot check with http://127.0.0.1:9/okx: cannot connect" in out
     assert "checked locally: this version has no SwapKit client yet" in out
     assert "value-for-" not in out
     assert keys(secrets, "test", "kraken")[0] == 2

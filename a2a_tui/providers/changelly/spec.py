@@ -5,15 +5,15 @@ from __future__ import annotations
 from a2a_tui.domain.credentials import CheckResult
 from a2a_tui.domain.text import inert
 from a2a_tui.providers.changelly.signing import changelly_api_key
-from a2a_tui.providers.http.timeouts import Timeouts
-from a2a_tui.providers.spec import ProviderSpec, SecretGetter
+from a2a_tui.providers.spec import CheckContext, ProviderSpec
 
 __all__ = ["SPEC"]
 
 _LOCAL = "checked locally: this version has no Changelly client yet"
 
 
-async def check(get: SecretGetter, host: str, timeouts: Timeouts) -> CheckResult:
+async def check(context: CheckContext) -> CheckResult:
+    get = context.get
     api_key = get("changelly.api_key")
     private = get("changelly.private_key")
     if private is None:

@@ -69,7 +69,7 @@ class QuoteRequest(_Wire):
     to_token_referrer_wallet_address: str | None = Field(None, alias="toTokenReferrerWalletAddress")
     disable_rfq: bool | None = Field(None, alias="disableRFQ")
 
-    def query(self) -> list[tuple[str, str]]:
+    def query(self) -> tuple[tuple[str, str], ...]:
         """``(name, value)`` pairs as sent; lists joined with commas, booleans
         as ``true``/``false``, decimals in positional notation."""
         pairs: list[tuple[str, str]] = []
@@ -82,7 +82,7 @@ class QuoteRequest(_Wire):
                 pairs.append((name, ",".join(value)))
             else:
                 pairs.append((name, str(value)))
-        return pairs
+        return tuple(pairs)
 
 
 class TokenInfo(_Wire):

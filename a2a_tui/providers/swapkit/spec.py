@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from a2a_tui.domain.credentials import CheckResult
-from a2a_tui.providers.http.timeouts import Timeouts
-from a2a_tui.providers.spec import ProviderSpec, SecretGetter
+from a2a_tui.providers.spec import CheckContext, ProviderSpec
 
 __all__ = ["SPEC"]
 
 
-async def check(get: SecretGetter, host: str, timeouts: Timeouts) -> CheckResult:
+async def check(context: CheckContext) -> CheckResult:
+    get = context.get
     if get("swapkit.api_key") is None:
         return CheckResult(False, "missing: API key")
     return CheckResult(

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from a2a_tui.domain.credentials import CheckResult
-from a2a_tui.providers.http.timeouts import Timeouts
-from a2a_tui.providers.spec import ProviderSpec, SecretGetter
+from a2a_tui.providers.spec import CheckContext, ProviderSpec
 from a2a_tui.providers.swapscanner.signing import signer_address
 
 __all__ = ["SPEC"]
 
 
-async def check(get: SecretGetter, host: str, timeouts: Timeouts) -> CheckResult:
+async def check(context: CheckContext) -> CheckResult:
+    get = context.get
     key = get("swapscanner.signer_key")
     if key is None:
         return CheckResult(False, "missing: Referrer signing key")

@@ -73,9 +73,9 @@ def fake_app(
         subtitle="fake backend",
         clock=clock or Ticker(),
         present_interval=0,
-        credentials=None if secrets is None else CredentialService(
-            secrets, provider_settings=providers or OFFLINE_PROVIDERS
-        ),
+        credentials=None
+        if secrets is None
+        else CredentialService(secrets, provider_settings=providers or OFFLINE_PROVIDERS),
         preferences=None if settings is None else Preferences(settings),
     )
 

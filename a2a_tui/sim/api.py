@@ -280,6 +280,6 @@ def build_app(sim: Simulator) -> Starlette:
         Route("/sim/ledger", _guarded(sim_ledger), methods=["GET"]),
         Route("/sim/stats", _guarded(sim_stats), methods=["GET"]),
         Route("/sim/config", _guarded(sim_config), methods=["GET"]),
-        *sim.okx.routes(),
+        *sim.direct_routes(),
     ]
     return Starlette(routes=routes)

@@ -19,12 +19,15 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Literal
 
+from starlette.routing import Route
+
 from a2a_tui.domain.addresses import address_problem, generate_address
 from a2a_tui.sim import catalog
 from a2a_tui.sim.catalog import ApiKey, SimChannel, SimIntegrator, SimToken
 from a2a_tui.sim.clock import SimClock, iso
 from a2a_tui.sim.direct.common import DirectContext, DirectFaults, Think
 from a2a_tui.sim.direct.okx import OkxSim
+from a2a_tui.sim.direct.swapscanner import SwapscannerSim
 from a2a_tui.sim.errors import ApiFailure, bad_request
 from a2a_tui.sim.market import Market, Pair, QuoteRefused
 from a2a_tui.sim.orders import FeeSnapshot, Order, OrderBook, Outcome, Timings
@@ -123,9 +126,14 @@ class Simulator:
                                Think(config.seed, config.latency_scale), self.direct_faults,
                                config.seed)  # fmt: skip
         self.okx = OkxSim(direct)
+        self.swapscanner = SwapscannerSim(direct)
         #: Called with (channel_id, event name) as each stream event is handed to
         #: the server: the benchmark's "left the server" timestamp.
         self.on_event: Callable[[int | None, str], None] | None = None
+
+    def direct_routes(self) -> list[Route]:
+        """The direct providers' endpoints, each under its own path prefix."""
+        return [*self.okx.routes(), *self.swapscanner.routes()]
 
     # -- credentials ----------------------------------------------------------
 

@@ -25,6 +25,7 @@ from a2a_tui.domain.addresses import address_problem, generate_address
 from a2a_tui.sim import catalog
 from a2a_tui.sim.catalog import ApiKey, SimChannel, SimIntegrator, SimToken
 from a2a_tui.sim.clock import SimClock, iso
+from a2a_tui.sim.direct.changelly import ChangellySim
 from a2a_tui.sim.direct.common import DirectContext, DirectFaults, Think
 from a2a_tui.sim.direct.okx import OkxSim
 from a2a_tui.sim.direct.swapscanner import SwapscannerSim
@@ -127,13 +128,14 @@ class Simulator:
                                config.seed)  # fmt: skip
         self.okx = OkxSim(direct)
         self.swapscanner = SwapscannerSim(direct)
+        self.changelly = ChangellySim(direct)
         #: Called with (channel_id, event name) as each stream event is handed to
         #: the server: the benchmark's "left the server" timestamp.
         self.on_event: Callable[[int | None, str], None] | None = None
 
     def direct_routes(self) -> list[Route]:
         """The direct providers' endpoints, each under its own path prefix."""
-        return [*self.okx.routes(), *self.swapscanner.routes()]
+        return [*self.okx.routes(), *self.swapscanner.routes(), *self.changelly.routes()]
 
     # -- credentials ----------------------------------------------------------
 

@@ -147,7 +147,7 @@ CHANGELLY_IDS: dict[int, ChangellyId] = {
     11: ChangellyId(825, 56),
 }  # fmt: skip
 CHANGELLY_VENUE = venue("Changelly", "1.00", 15, 60, 650,
-                        chains=frozenset(CHANGELLY_NETWORKS), min_usd="5",
+                        chains=frozenset(CHANGELLY_NETWORKS), min_usd="1",
                         max_usd="500000")  # fmt: skip
 CHANGELLY_BPS = 100
 CHANGELLY_AFFILIATE_BPS = 50

@@ -28,6 +28,7 @@ from a2a_tui.sim.clock import SimClock, iso
 from a2a_tui.sim.direct.changelly import ChangellySim
 from a2a_tui.sim.direct.common import DirectContext, DirectFaults, Think
 from a2a_tui.sim.direct.okx import OkxSim
+from a2a_tui.sim.direct.swapkit import SwapKitSim
 from a2a_tui.sim.direct.swapscanner import SwapscannerSim
 from a2a_tui.sim.errors import ApiFailure, bad_request
 from a2a_tui.sim.market import Market, Pair, QuoteRefused
@@ -129,13 +130,15 @@ class Simulator:
         self.okx = OkxSim(direct)
         self.swapscanner = SwapscannerSim(direct)
         self.changelly = ChangellySim(direct)
+        self.swapkit = SwapKitSim(direct, failures=config.failures)
         #: Called with (channel_id, event name) as each stream event is handed to
         #: the server: the benchmark's "left the server" timestamp.
         self.on_event: Callable[[int | None, str], None] | None = None
 
     def direct_routes(self) -> list[Route]:
         """The direct providers' endpoints, each under its own path prefix."""
-        return [*self.okx.routes(), *self.swapscanner.routes(), *self.changelly.routes()]
+        sims = (self.okx, self.swapscanner, self.changelly, self.swapkit)
+        return [route for provider in sims for route in provider.routes()]
 
     # -- credentials ----------------------------------------------------------
 

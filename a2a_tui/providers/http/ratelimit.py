@@ -34,6 +34,7 @@ class RateLimiter:
         self.clock = clock
         self._sent: deque[float] = deque()
         self._blocked_until = 0.0
+        self._blocked_reason = ""
 
     @property
     def reason(self) -> str:
@@ -53,13 +54,16 @@ class RateLimiter:
         """Count one request now, or raise `HeldBack` without counting it."""
         until = self.free_at()
         if until is not None:
-            raise HeldBack(datetime.fromtimestamp(until).astimezone(), self.reason)
+            blocked = until == self._blocked_until
+            reason = self._blocked_reason if blocked else self.reason
+            raise HeldBack(datetime.fromtimestamp(until).astimezone(), reason)
         self._sent.append(self.clock())
 
     def block_for(self, seconds: float, reason: str = "rate limited") -> HeldBack:
         """The provider said 429: send nothing for ``seconds``; returns the error to raise."""
         until = self.clock() + max(seconds, 0.0)
-        self._blocked_until = max(self._blocked_until, until)
+        if until > self._blocked_until:
+            self._blocked_until, self._blocked_reason = until, reason
         return HeldBack(datetime.fromtimestamp(self._blocked_until).astimezone(), reason)
 
 

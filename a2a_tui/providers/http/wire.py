@@ -7,12 +7,12 @@ strings and JSON numbers become ``Decimal`` (bodies are decoded with
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, PlainSerializer
 
-__all__ = ["Amount", "Dec", "Units"]
+__all__ = ["Amount", "Dec", "Units", "human", "units_of"]
 
 
 def _units(value: Any) -> int:
@@ -56,3 +56,15 @@ Dec = Annotated[Decimal, BeforeValidator(_decimal), PlainSerializer(_plain, retu
 #: A non-negative `Dec` (a human amount such as SwapKit's ``"0.0123"``).
 Amount = Annotated[Decimal, BeforeValidator(_decimal), Field(ge=0),
                    PlainSerializer(_plain, return_type=str)]  # fmt: skip
+
+
+def units_of(amount: Decimal, decimals: int) -> int:
+    """A human amount (``Decimal("0.0123")``) in smallest units, exactly; digits
+    beyond the token's precision are cut (never rounded up: it is what you get)."""
+    scaled = amount.scaleb(decimals)
+    return int(scaled.to_integral_value(rounding=ROUND_FLOOR))
+
+
+def human(units: int, decimals: int) -> Decimal:
+    """Smallest units as an exact human amount (``Decimal``), for a request."""
+    return Decimal(units).scaleb(-decimals)

@@ -250,7 +250,8 @@ def build_app(sim: Simulator) -> Starlette:
         return envelope({"streams": sim.stats.wire()})
 
     async def sim_config(request: Request) -> Response:
-        return envelope(sim.credentials())
+        base = str(request.base_url).rstrip("/")
+        return envelope({**sim.credentials(), "providers": sim.provider_credentials(base)})
 
     routes = [
         Route("/api/v2/quote/stream", _guarded(quote_stream), methods=["GET", "POST"]),

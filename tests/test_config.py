@@ -208,6 +208,6 @@ def test_each_providers_own_settings(tmp_path: Path) -> None:
     assert loaded.settings.assets == {"FOO@ethereum": {"decimals": 9}}
     problems = " ".join(loaded.problems)
     assert "line 15: providers.swapscanner.wallet_address: Value error, must be an EVM " in problems
-    assert "line 16: providers.swapscanner.referrer_fee_token: Input should be 0, 1 or 2" in problems
+    assert "line 16: providers.swapscanner.referrer_fee_token: Input should be 0, 1" in problems
     assert providers.swapscanner.wallet_address is None  # only the bad keys fall back
     assert providers.swapscanner.referrer_fee_token == 0

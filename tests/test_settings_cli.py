@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 import subprocess
@@ -167,16 +168,41 @@ def test_changelly_test_derives_the_api_key_and_checks_the_pair() -> None:
     assert "does not belong to this RSA key" in keys(secrets, "test", "changelly")[1]
 
 
-def test_local_checks_for_okx_and_swapkit_say_they_are_local() -> None:
+def test_an_unreachable_provider_and_an_unknown_one() -> None:
     secrets = fresh()
     assert "missing: API key, Secret key, Passphrase" in keys(secrets, "test", "okx dex")[1]
     for name in ("okx.api_key", "okx.secret_key", "okx.passphrase", "swapkit.api_key"):
         secrets.set(name, SecretStr("value-for-" + name))
-    _, out, _ = keys(secrets, "test")
-    assert "OKX DEX: cannot check with http://127.0.0.1:9/okx: cannot connect" in out
-    assert "checked locally: this version has no SwapKit client yet" in out
+    code, out, _ = keys(secrets, "test")
+    assert code == 1
+    assert "FAIL  OKX DEX: cannot check with http://127.0.0.1:9/okx: cannot connect" in out
+    assert "FAIL  SwapKit: cannot check with http://127.0.0.1:9/swapkit: cannot connect" in out
     assert "value-for-" not in out
     assert keys(secrets, "test", "kraken")[0] == 2
+
+
+async def test_every_provider_is_tested_for_real_against_the_simulator(make_sim: MakeSim) -> None:
+    """The credentials a2a-tui sim prints, stored as a user would, then ``keys test``."""
+    server = make_sim()
+    secrets = fresh()
+    secrets.set("any2any.api_key", SecretStr(GUIDE_KEY), server.base_url)
+    settings: dict[str, dict[str, str]] = {}
+    for provider, entry in server.sim.provider_credentials(server.base_url).items():
+        settings[provider] = {"base_url": entry.pop("base_url")}
+        for name, value in entry.items():
+            secrets.set(name, SecretStr(value))
+    code, out, _ = await asyncio.to_thread(keys, secrets, "test", host=server.base_url,
+                                           providers=settings)  # fmt: skip
+    lines = out.splitlines()
+    assert code == 0, out
+    names = ["Any2Any", "OKX DEX", "Swapscanner", "SwapKit", "Changelly"]
+    assert [line.split(":")[0] for line in lines] == [f"ok    {name}" for name in names]
+    assert f"accepted by {server.base_url}/okx (a signed probe quote)" in lines[1]
+    secrets.set("okx.secret_key", SecretStr("not-the-secret"))
+    code, out, _ = await asyncio.to_thread(keys, secrets, "test", "okx", host=server.base_url,
+                                           providers=settings)  # fmt: skip
+    assert code == 1
+    assert out.startswith("FAIL  OKX DEX: bad signature: the secret key does not belong")
 
 
 def test_config_show_and_path(tmp_path: Path) -> None:

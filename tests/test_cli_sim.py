@@ -13,9 +13,9 @@ import pytest
 from pydantic import SecretStr
 
 from a2a_tui.domain.credentials import SECRETS
+from a2a_tui.providers.okx.check import PROBE
 from a2a_tui.providers.okx.client import OkxClient
 from a2a_tui.providers.okx.signing import OkxCredentials
-from a2a_tui.providers.okx.spec import PROBE
 
 
 @pytest.fixture

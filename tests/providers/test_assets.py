@@ -87,3 +87,19 @@ def test_the_config_adds_and_corrects_rows_and_bad_rows_are_reported() -> None:
     assert registry.get("BAD@ethereum") is None
     assert len(registry.problems) == 4
     assert len(registry.for_provider("swapscanner")) == 2
+
+
+def test_start_up_imports_no_client_model_or_signing_library() -> None:
+    """The app's start-up path reaches the registry (every spec) but not the
+    clients, wire models or signing libraries: those load on first use."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, a2a_tui.ui.app, a2a_tui.services.credentials; "
+        "print(sorted(m for m in sys.modules if m.startswith(('eth_account', 'eth_keys', "
+        "'cryptography')) or m.endswith(('.client', '.models', '.check')) and "
+        "m.startswith('a2a_tui.providers.') and not m.startswith('a2a_tui.providers.any2any')))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

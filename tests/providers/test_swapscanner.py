@@ -17,10 +17,11 @@ from a2a_tui.providers.http.errors import TransportFailure
 from a2a_tui.providers.http.timeouts import Timeouts
 from a2a_tui.providers.spec import CheckContext
 from a2a_tui.providers.swapscanner import errors
+from a2a_tui.providers.swapscanner.check import KAIA, KAIA_USDT
 from a2a_tui.providers.swapscanner.client import SwapscannerClient
 from a2a_tui.providers.swapscanner.models import QuoteRequest
 from a2a_tui.providers.swapscanner.signing import sign_typed_data, typed_data
-from a2a_tui.providers.swapscanner.spec import KAIA, KAIA_USDT, SPEC
+from a2a_tui.providers.swapscanner.spec import SPEC
 from a2a_tui.sim.direct.catalog import SWAPSCANNER_REFERRERS, SWAPSCANNER_SIGNER_KEY
 from a2a_tui.sim.server import SimServer
 

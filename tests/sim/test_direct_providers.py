@@ -12,9 +12,9 @@ from helpers import quote_request, quotes, sim_get, sim_post
 from pydantic import SecretStr
 
 from a2a_tui.providers.any2any.client import Any2AnyClient
+from a2a_tui.providers.okx.check import PROBE
 from a2a_tui.providers.okx.client import OkxClient
 from a2a_tui.providers.okx.signing import OkxCredentials
-from a2a_tui.providers.okx.spec import PROBE
 from a2a_tui.sim.direct.catalog import (
     OKX_DEMO,
     SWAPSCANNER_REFERRERS,

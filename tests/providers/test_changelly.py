@@ -171,7 +171,7 @@ async def test_authentication_failures(make_sim: MakeSim) -> None:
         ({"api_key": SecretStr("nobody"), "mode": "api_key", "private_key": None},
          errors.InvalidApiKey, r"Invalid x-api-key \(invalid_api_key, HTTP 401\)"),
         ({"api_key": SecretStr(CHANGELLY_DEMO_API_KEY), "mode": "api_key", "private_key": None},
-         errors.InvalidSignature, "Missing x-api-signature"),
+         errors.SignatureRequired, "Missing x-api-signature"),
         ({"api_key": SecretStr(CHANGELLY_DEMO_API_KEY), "private_key": SecretStr(other_pem())},
          errors.InvalidSignature, "Invalid x-api-signature"),
         ({"clock": lambda: time.time() - 61}, errors.TimestampExpired, "Expired x-api-timestamp"),
@@ -251,6 +251,9 @@ async def test_the_test_action_signs_a_real_request(make_sim: MakeSim) -> None:
     affiliate = {"changelly.api_key": CHANGELLY_AFFILIATE_KEY}
     assert await check(affiliate, auth="api_key") == (
         True, f"accepted by {base} (a probe quote with the API key only)")  # fmt: skip
+    ok, text = await check({"changelly.api_key": CHANGELLY_DEMO_API_KEY}, auth="api_key")
+    assert not ok
+    assert text.startswith('this API key needs signed requests (auth = "signed"')
     ok, text = await check(affiliate)
     assert (ok, text) == (False, 'missing: RSA private key; or set [providers.changelly] '
                                  'auth = "api_key"')  # fmt: skip

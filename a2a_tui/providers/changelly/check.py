@@ -13,6 +13,7 @@ from a2a_tui.providers.changelly.errors import (
     InvalidApiKey,
     InvalidSignature,
     NonceReused,
+    SignatureRequired,
     TimestampExpired,
     Unauthorized,
 )
@@ -32,6 +33,8 @@ PROBE = QuoteRequest.model_validate(
 def _refusal(error: Unauthorized) -> str:
     if isinstance(error, InvalidApiKey):
         return "unknown API key"
+    if isinstance(error, SignatureRequired):
+        return 'this API key needs signed requests (auth = "signed" and the RSA private key)'
     if isinstance(error, InvalidSignature):
         return "signature rejected: this RSA key is not the one registered for the API key"
     if isinstance(error, TimestampExpired):

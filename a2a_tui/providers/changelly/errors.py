@@ -26,6 +26,7 @@ __all__ = [
     "NonceReused",
     "RateLimited",
     "ServerError",
+    "SignatureRequired",
     "TimestampExpired",
     "TransportFailure",
     "Unauthorized",
@@ -61,6 +62,10 @@ class InvalidApiKey(Unauthorized):
 
 class InvalidSignature(Unauthorized):
     """The signature does not verify with the key's public key, or is missing."""
+
+
+class SignatureRequired(InvalidSignature):
+    """The key belongs to a signing partner: a request with the key alone is refused."""
 
 
 class TimestampExpired(Unauthorized):
@@ -106,7 +111,7 @@ class ServerError(ApiError):
 _AUTH: dict[str, type[Unauthorized]] = {
     "invalid_api_key": InvalidApiKey,
     "invalid_signature": InvalidSignature,
-    "missing_signature": InvalidSignature,
+    "missing_signature": SignatureRequired,
     "timestamp_expired": TimestampExpired,
     "nonce_reused": NonceReused,
     "missing_nonce": NonceReused,

@@ -48,6 +48,12 @@ def complete(screen: QuoteScreen) -> Callable[[], bool]:
     return lambda: screen.board is not None and screen.board.status().complete
 
 
+#: The direct providers' settings in app tests unless a test says otherwise: a
+#: closed loopback port, so a Test pressed in a test never reaches a real provider.
+OFFLINE_PROVIDERS = {p: {"base_url": f"http://127.0.0.1:9/{p}"}
+                     for p in ("okx", "swapscanner", "changelly", "swapkit")}  # fmt: skip
+
+
 def fake_app(
     *sources: ScriptedSource,
     initial: QuoteArgs | None = None,
@@ -55,6 +61,7 @@ def fake_app(
     clock: Ticker | None = None,
     secrets: SecretStore | None = None,
     settings: LoadedSettings | None = None,
+    providers: dict[str, dict[str, str]] | None = None,
 ) -> A2AApp:
     async def load() -> list[Token]:
         return list(tokens)
@@ -66,7 +73,9 @@ def fake_app(
         subtitle="fake backend",
         clock=clock or Ticker(),
         present_interval=0,
-        credentials=None if secrets is None else CredentialService(secrets),
+        credentials=None
+        if secrets is None
+        else CredentialService(secrets, provider_settings=providers or OFFLINE_PROVIDERS),
         preferences=None if settings is None else Preferences(settings),
     )
 

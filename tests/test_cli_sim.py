@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
@@ -9,6 +10,12 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from pydantic import SecretStr
+
+from a2a_tui.domain.credentials import SECRETS
+from a2a_tui.providers.okx.check import PROBE
+from a2a_tui.providers.okx.client import OkxClient
+from a2a_tui.providers.okx.signing import OkxCredentials
 
 
 @pytest.fixture
@@ -45,6 +52,32 @@ def test_first_line_is_json_with_base_url_and_demo_keys(
     ) as response:
         text = response.read().decode()
     assert text.rstrip().endswith("event: done\ndata: {}")
+
+
+def test_first_line_carries_each_providers_endpoint_and_demo_credentials(
+    sim_process: tuple[subprocess.Popen[str], dict[str, object]],
+) -> None:
+    _, banner = sim_process
+    providers = banner["providers"]
+    assert isinstance(providers, dict)
+    entries = {spec.name for spec in SECRETS}
+    assert set(providers) == {"okx", "swapscanner", "changelly", "swapkit"}
+    for provider, entry in providers.items():
+        assert entry["base_url"] == f"{banner['base_url']}/{provider}"
+        names = set(entry) - {"base_url"}
+        assert names <= entries, names
+        assert all(name.startswith(f"{provider}.") for name in names)
+    assert set(providers["okx"]) == {"base_url", "okx.api_key", "okx.secret_key",
+                                     "okx.passphrase"}  # fmt: skip
+    okx = providers["okx"]
+    credentials = OkxCredentials(*(SecretStr(okx[f"okx.{n}"])
+                                   for n in ("api_key", "secret_key", "passphrase")))  # fmt: skip
+
+    async def quote() -> int:
+        async with OkxClient(okx["base_url"], credentials) as client:
+            return (await client.quote(PROBE)).to_token_amount
+
+    assert asyncio.run(quote()) > 990_000  # 1 USDC for USDT, signed with the printed secret
 
 
 def test_a_busy_port_is_a_clear_error() -> None:

@@ -169,3 +169,45 @@ def test_the_path_follows_platformdirs_unless_told(tmp_path: Path) -> None:
 def test_base_urls_must_be_http(tmp_path: Path, url: str) -> None:
     loaded = load_settings(env_for(tmp_path, f'[profiles.default]\nbase_url = "{url}"\n'))
     assert any("must be an http:// or https:// URL" in p for p in loaded.problems)
+
+
+PROVIDERS = """\
+[providers.okx]
+enabled = true
+fee_percent = 0.25
+from_token_referrer_wallet_address = "0x5B38Da6a701c568545dCfcB03FcB875f56beddC4"
+dex_ids = ["1", "25"]
+
+[providers.changelly]
+auth = "api_key"
+
+[providers.swapkit]
+providers = ["CHAINFLIP", "THORCHAIN"]
+rate_limit_per_minute = 60
+
+[providers.swapscanner]
+wallet_address = "not an address"
+referrer_fee_token = 7
+
+[assets."FOO@ethereum"]
+decimals = 9
+"""
+
+
+def test_each_providers_own_settings(tmp_path: Path) -> None:
+    from decimal import Decimal
+
+    loaded = load_settings(env_for(tmp_path, PROVIDERS))
+    providers = loaded.settings.providers
+    assert providers.okx.fee_percent == Decimal("0.25")  # a TOML float, read exactly
+    assert providers.okx.dex_ids == ["1", "25"]
+    assert providers.okx.base_url == "https://web3.okx.com"  # the default stays
+    assert providers.changelly.auth == "api_key"
+    assert providers.swapkit.providers == ["CHAINFLIP", "THORCHAIN"]
+    assert providers.swapkit.rate_limit_per_minute == 60
+    assert loaded.settings.assets == {"FOO@ethereum": {"decimals": 9}}
+    problems = " ".join(loaded.problems)
+    assert "line 15: providers.swapscanner.wallet_address: Value error, must be an EVM " in problems
+    assert "line 16: providers.swapscanner.referrer_fee_token: Input should be 0, 1" in problems
+    assert providers.swapscanner.wallet_address is None  # only the bad keys fall back
+    assert providers.swapscanner.referrer_fee_token == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import subprocess
 import sys
@@ -26,12 +27,23 @@ from a2a_tui.providers.registry import changelly_api_key
 COW_KEY = "0xc85ef7d79691fe79573b1a7064c19c1a9819ebdbd1faaab1a8ec92344438aaf4"
 COW_ADDRESS = "0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826"
 HOST = "http://127.0.0.1:8787"
+#: Where the direct providers' Tests go unless a test says otherwise: a closed
+#: loopback port, so no test ever reaches a real provider.
+OFFLINE = {p: {"base_url": f"http://127.0.0.1:9/{p}"}
+           for p in ("okx", "swapscanner", "changelly", "swapkit")}  # fmt: skip
 
 
-def keys(store: SecretStore, *argv: str, stdin: str = "", host: str = HOST) -> tuple[int, str, str]:
+def keys(
+    store: SecretStore,
+    *argv: str,
+    stdin: str = "",
+    host: str = HOST,
+    providers: dict[str, dict[str, str]] | None = None,
+) -> tuple[int, str, str]:
     args = build_parser().parse_args(["keys", *argv])
     out, err = io.StringIO(), io.StringIO()
-    code = run_keys(args, store, host, stdin=io.StringIO(stdin), out=out, err=err)
+    code = run_keys(args, store, host, stdin=io.StringIO(stdin), out=out, err=err,
+                    provider_settings=OFFLINE | (providers or {}))  # fmt: skip
     return code, out.getvalue(), err.getvalue()
 
 
@@ -135,8 +147,8 @@ def test_swapscanner_test_shows_the_signer_address_only() -> None:
     secrets = fresh()
     secrets.set("swapscanner.signer_key", SecretStr(COW_KEY))
     code, out, _ = keys(secrets, "test", "swapscanner")
-    assert code == 0
-    assert f"signs as {COW_ADDRESS}" in out
+    assert code == 1  # the provider cannot be reached: the address is still shown
+    assert f"signs as {COW_ADDRESS}; cannot check with http://127.0.0.1:9/swapscanner" in out
     assert COW_KEY[2:10] not in out
     secrets.set("swapscanner.signer_key", SecretStr("0x1234"))
     assert "not a valid private key" in keys(secrets, "test", "swapscanner")[1]
@@ -150,22 +162,47 @@ def test_changelly_test_derives_the_api_key_and_checks_the_pair() -> None:
     secrets.set("changelly.private_key", SecretStr(pem))
     derived = changelly_api_key(SecretStr(pem))
     code, out, _ = keys(secrets, "test", "changelly")
-    assert code == 0
-    assert f"x-api-key {derived[:8]}…" in out
+    assert code == 1  # the provider cannot be reached: the derived key is still shown
+    assert f"x-api-key {derived[:8]}…, cannot check with http://127.0.0.1:9/changelly" in out
     secrets.set("changelly.api_key", SecretStr("not-the-matching-key"))
     assert "does not belong to this RSA key" in keys(secrets, "test", "changelly")[1]
 
 
-def test_local_checks_for_okx_and_swapkit_say_they_are_local() -> None:
+def test_an_unreachable_provider_and_an_unknown_one() -> None:
     secrets = fresh()
     assert "missing: API key, Secret key, Passphrase" in keys(secrets, "test", "okx dex")[1]
     for name in ("okx.api_key", "okx.secret_key", "okx.passphrase", "swapkit.api_key"):
         secrets.set(name, SecretStr("value-for-" + name))
-    _, out, _ = keys(secrets, "test")
-    assert "checked locally: this version has no OKX client yet" in out
-    assert "checked locally: this version has no SwapKit client yet" in out
+    code, out, _ = keys(secrets, "test")
+    assert code == 1
+    assert "FAIL  OKX DEX: cannot check with http://127.0.0.1:9/okx: cannot connect" in out
+    assert "FAIL  SwapKit: cannot check with http://127.0.0.1:9/swapkit: cannot connect" in out
     assert "value-for-" not in out
     assert keys(secrets, "test", "kraken")[0] == 2
+
+
+async def test_every_provider_is_tested_for_real_against_the_simulator(make_sim: MakeSim) -> None:
+    """The credentials a2a-tui sim prints, stored as a user would, then ``keys test``."""
+    server = make_sim()
+    secrets = fresh()
+    secrets.set("any2any.api_key", SecretStr(GUIDE_KEY), server.base_url)
+    settings: dict[str, dict[str, str]] = {}
+    for provider, entry in server.sim.provider_credentials(server.base_url).items():
+        settings[provider] = {"base_url": entry.pop("base_url")}
+        for name, value in entry.items():
+            secrets.set(name, SecretStr(value))
+    code, out, _ = await asyncio.to_thread(keys, secrets, "test", host=server.base_url,
+                                           providers=settings)  # fmt: skip
+    lines = out.splitlines()
+    assert code == 0, out
+    names = ["Any2Any", "OKX DEX", "Swapscanner", "SwapKit", "Changelly"]
+    assert [line.split(":")[0] for line in lines] == [f"ok    {name}" for name in names]
+    assert f"accepted by {server.base_url}/okx (a signed probe quote)" in lines[1]
+    secrets.set("okx.secret_key", SecretStr("not-the-secret"))
+    code, out, _ = await asyncio.to_thread(keys, secrets, "test", "okx", host=server.base_url,
+                                           providers=settings)  # fmt: skip
+    assert code == 1
+    assert out.startswith("FAIL  OKX DEX: bad signature: the secret key does not belong")
 
 
 def test_config_show_and_path(tmp_path: Path) -> None:

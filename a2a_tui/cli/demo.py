@@ -1,9 +1,10 @@
 """``a2a-tui demo``: the simulator in this process, the app pointed at it.
 
 The simulator runs on its own thread and event loop on a free loopback port,
-so its work never competes with the UI's loop. The demo's keys live in the
-simulator's memory only; nothing is read from or written to the user's
-keyring or config.
+so its work never competes with the UI's loop. The demo's keys (Any2Any's and
+every direct provider's) live in memory only, and each provider's settings
+point at its simulated endpoint; nothing is read from or written to the
+user's keyring or config.
 """
 
 from __future__ import annotations
@@ -14,14 +15,16 @@ from contextlib import contextmanager
 from pydantic import SecretStr
 
 from a2a_tui.domain.quote_input import QuoteArgs
-from a2a_tui.services.backend import Backend
+from a2a_tui.infra.config import LoadedSettings, Settings
+from a2a_tui.services.backend import Backend, provider_settings_from
 from a2a_tui.services.credentials import CredentialService
+from a2a_tui.services.preferences import Preferences
 from a2a_tui.sim.catalog import API_KEYS
 from a2a_tui.sim.server import SimServer
 from a2a_tui.sim.simulator import SimConfig, Simulator
 from a2a_tui.ui.app import A2AApp
 
-__all__ = ["DEMO_CONFIG", "DEMO_QUOTE", "demo_app"]
+__all__ = ["DEMO_CONFIG", "DEMO_QUOTE", "demo_app", "demo_settings"]
 
 #: The demo opens with a quote already streaming: a cross-chain pair most channels serve.
 DEMO_QUOTE = QuoteArgs("ETH@ethereum", "USDT@tron", "1.5")
@@ -35,14 +38,31 @@ DEMO_UPSTREAM_TIMEOUT = 8.0
 DEMO_CONFIG = SimConfig(upstream_timeout=DEMO_UPSTREAM_TIMEOUT, failure_free_quotes=1)
 
 
+def demo_settings(sim: Simulator, base_url: str) -> tuple[Settings, dict[str, dict[str, str]]]:
+    """Settings with every direct provider enabled at its simulated endpoint,
+    and the demo secrets by provider (entry name -> value)."""
+    data = Settings().model_dump()
+    secrets: dict[str, dict[str, str]] = {}
+    for provider, entry in sim.provider_credentials(base_url).items():
+        data["providers"][provider].update(enabled=True, base_url=entry["base_url"])
+        secrets[provider] = {name: value for name, value in entry.items() if name != "base_url"}
+    return Settings.model_validate(data), secrets
+
+
 @contextmanager
 def demo_app(initial: QuoteArgs | None = None, config: SimConfig | None = None) -> Iterator[A2AApp]:
     config = config or DEMO_CONFIG
     with SimServer(Simulator(config)) as server:
-        credentials = CredentialService.in_memory()  # never the user's keyring or env
+        settings, secrets = demo_settings(server.sim, server.base_url)
+        # never the user's keyring or env
+        credentials = CredentialService.in_memory(provider_settings_from(settings))
         credentials.set("any2any.api_key", SecretStr(API_KEYS[0].key), server.base_url)
+        for entries in secrets.values():
+            for name, value in entries.items():
+                credentials.set(name, SecretStr(value))
         yield A2AApp(
             Backend.any2any(server.base_url, credentials.get("any2any.api_key", server.base_url)),
+            preferences=Preferences(LoadedSettings(settings, None)),
             credentials=credentials,
             initial=initial or DEMO_QUOTE,
             subtitle=f"demo · simulator on {server.base_url}",

@@ -10,7 +10,8 @@ import argparse
 import asyncio
 import getpass
 import sys
-from typing import TextIO
+from collections.abc import Mapping
+from typing import Any, TextIO
 
 from pydantic import SecretStr
 
@@ -31,7 +32,10 @@ def run_keys(
     stdin: TextIO | None = None,
     out: TextIO | None = None,
     err: TextIO | None = None,
+    provider_settings: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> int:
+    """``provider_settings``: each direct provider's settings table (where its
+    Test goes); ``host`` is the Any2Any host."""
     stdin, out, err = stdin or sys.stdin, out or sys.stdout, err or sys.stderr
     match args.keys_command:
         case "list":
@@ -41,7 +45,7 @@ def run_keys(
         case "delete":
             return _delete(args.name, store, host, out, err)
         case "test":
-            return _test(args.provider, store, host, out, err)
+            return _test(args.provider, store, host, out, err, provider_settings)
     return EXIT_USAGE
 
 
@@ -104,7 +108,14 @@ def _delete(name: str, store: SecretStore, host: str, out: TextIO, err: TextIO) 
     return EXIT_OK
 
 
-def _test(provider: str | None, store: SecretStore, host: str, out: TextIO, err: TextIO) -> int:
+def _test(
+    provider: str | None,
+    store: SecretStore,
+    host: str,
+    out: TextIO,
+    err: TextIO,
+    provider_settings: Mapping[str, Mapping[str, Any]] | None,
+) -> int:
     chosen = [
         p for p in PROVIDERS if provider is None or provider.lower() in (p.id, p.label.lower())
     ]
@@ -112,7 +123,7 @@ def _test(provider: str | None, store: SecretStore, host: str, out: TextIO, err:
         names = ", ".join(p.id for p in PROVIDERS)
         err.write(f"a2a-tui keys test: unknown provider; one of: {names}\n")
         return EXIT_USAGE
-    service = CredentialService(store)
+    service = CredentialService(store, provider_settings=provider_settings)
 
     async def run() -> bool:
         all_ok = True

@@ -239,13 +239,16 @@ def _until_the_reader_leaves(command: Callable[[], int]) -> int:
 
 
 def run_tui(args: argparse.Namespace) -> int:
+    from a2a_tui.services.backend import provider_settings_from
     from a2a_tui.services.credentials import CredentialService
     from a2a_tui.services.preferences import Preferences
     from a2a_tui.ui.app import A2AApp
 
     loaded = _settings(quiet=True)  # the app shows the problems itself
     backend = _backend(args, loaded)
-    credentials = CredentialService(_store(loaded), backend.timeouts)
+    credentials = CredentialService(
+        _store(loaded), backend.timeouts, provider_settings_from(loaded.settings)
+    )
     quote = _quote_args(args, loaded.settings.quote.default_slippage)
     app = A2AApp(backend, preferences=Preferences(loaded), credentials=credentials, initial=quote)
     app.run()
@@ -273,10 +276,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_demo(args)
         case "keys":
             from a2a_tui.cli.keys import run_keys
+            from a2a_tui.services.backend import provider_settings_from
 
             loaded = _settings()
             return _until_the_reader_leaves(
-                lambda: run_keys(args, _store(loaded), _base_url(args, loaded))
+                lambda: run_keys(
+                    args,
+                    _store(loaded),
+                    _base_url(args, loaded),
+                    provider_settings=provider_settings_from(loaded.settings),
+                )
             )
         case "config":
             from a2a_tui.cli.keys import run_config

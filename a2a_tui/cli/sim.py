@@ -37,7 +37,9 @@ def run_sim(args: argparse.Namespace) -> int:
         return 2
     host, port = sock.getsockname()[:2]
     base_url = f"http://{f'[{host}]' if ':' in host else host}:{port}"
-    print(json.dumps({"base_url": base_url, **sim.credentials()}), flush=True)
+    banner = {"base_url": base_url, **sim.credentials(),
+              "providers": sim.provider_credentials(base_url)}  # fmt: skip
+    print(json.dumps(banner), flush=True)
     print(
         f"a2a-tui simulator on {base_url} (seed {config.seed}, latency x{config.latency_scale:g},"
         f" upstream timeout {config.upstream_timeout:g}s). Ctrl+C stops it.",

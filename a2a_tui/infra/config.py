@@ -21,8 +21,9 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -99,18 +100,81 @@ class UiSettings(_Section):
         return value
 
 
+def _evm_address(value: str | None) -> str | None:
+    if value is not None and not re.fullmatch(r"0x[0-9a-fA-F]{40}", value.strip()):
+        raise ValueError("must be an EVM address (0x and 40 hex digits)")
+    return None if value is None else value.strip()
+
+
 class ProviderSettings(_Section):
     enabled: bool = False
+    """Ask this provider for quotes beside Any2Any."""
     base_url: str
+    """Where the provider lives (``a2a-tui sim`` prints its simulator's)."""
 
     _check_url = field_validator("base_url")(_url)
 
 
+class OkxSettings(ProviderSettings):
+    base_url: str = "https://web3.okx.com"
+    slippage_percent: Decimal | None = Field(None, ge=0, le=100)
+    """``slippagePercent`` (0.5 = 0.5 %); unset: the quote's own slippage."""
+    fee_percent: Decimal | None = Field(None, gt=0, le=10)
+    """``feePercent``: your referrer commission from the sold token (at most 3, Solana 10)."""
+    from_token_referrer_wallet_address: str | None = None
+    """Where ``fee_percent`` goes (``fromTokenReferrerWalletAddress``)."""
+    dex_ids: list[str] = Field(default_factory=list)
+    """``dexIds``: quote through these liquidity sources only."""
+    exclude_dex_ids: list[str] = Field(default_factory=list)
+    """``excludeDexIds``: never route through these."""
+    price_impact_protection_percent: Decimal | None = Field(None, ge=0, le=100)
+    """``priceImpactProtectionPercent`` (OKX's default 90; 100 turns it off)."""
+
+    _check_wallet = field_validator("from_token_referrer_wallet_address")(_evm_address)
+
+
+class SwapscannerSettings(ProviderSettings):
+    base_url: str = "https://api.swapscanner.io"
+    wallet_address: str | None = None
+    """The ``from``/``to`` wallet of a quote; unset: the referrer signer's address."""
+    referrer_fee_token: Literal[0, 1, 2] = 0
+    """0: no referrer fee, 1: taken from the sold token, 2: from the bought one."""
+    referrer_fee_bps: int = Field(0, ge=0, le=65_535)
+    """``referrerFee`` in basis points (10 = 0.1 %)."""
+    referrer_fee_to: str | None = None
+    """``referrerFeeTo``: where the referrer fee goes."""
+    pay_with_scnr: bool = False
+    """``payWithSCNR``: pay Swapscanner's fee in SCNR (20 % off)."""
+
+    _check_wallets = field_validator("wallet_address", "referrer_fee_to")(_evm_address)
+
+
+class ChangellySettings(ProviderSettings):
+    base_url: str = "https://dex-api.changelly.com"
+    auth: Literal["signed", "api_key"] = "signed"
+    """``signed``: RSA-signed requests (the private key); ``api_key``: the
+    affiliate form, x-api-key alone."""
+
+
+class SwapKitSettings(ProviderSettings):
+    base_url: str = "https://api.swapkit.dev"
+    providers: list[str] = Field(default_factory=list)
+    """Only these liquidity providers (``THORCHAIN``, ``CHAINFLIP``...); empty: all."""
+    affiliate_fee_bps: int | None = Field(None, ge=0, le=1000)
+    """``affiliateFee`` override; unset: the key's dashboard tiers."""
+    cf_boost: bool = False
+    """``cfBoost``: Chainflip boost."""
+    max_execution_time: int | None = Field(None, gt=0)
+    """``maxExecutionTime`` in seconds: slower routes are left out."""
+    rate_limit_per_minute: int = Field(10, ge=1)
+    """The key's budget (new keys: 10); the app never sends more."""
+
+
 class Providers(_Section):
-    okx: ProviderSettings = ProviderSettings(base_url="https://web3.okx.com")
-    swapscanner: ProviderSettings = ProviderSettings(base_url="https://api.swapscanner.io")
-    changelly: ProviderSettings = ProviderSettings(base_url="https://dex-api.changelly.com")
-    swapkit: ProviderSettings = ProviderSettings(base_url="https://api.swapkit.dev")
+    okx: OkxSettings = OkxSettings()
+    swapscanner: SwapscannerSettings = SwapscannerSettings()
+    changelly: ChangellySettings = ChangellySettings()
+    swapkit: SwapKitSettings = SwapKitSettings()
 
 
 class SecretSettings(_Section):
@@ -132,6 +196,9 @@ class Settings(_Section):
     timeouts: TimeoutSettings = TimeoutSettings()
     ui: UiSettings = UiSettings()
     providers: Providers = Providers()
+    assets: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    """Extra or corrected rows of the token registry, by ``SYMBOL@chain``
+    (``a2a_tui/providers/assets.toml`` has the format)."""
     secrets: SecretSettings = SecretSettings()
     keymap: dict[str, str] = Field(default_factory=dict)
     """Binding id to keys, e.g. ``"quote.requote" = "f5"`` (ids: the README)."""

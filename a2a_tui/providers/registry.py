@@ -14,7 +14,7 @@ from a2a_tui.providers.changelly.signing import changelly_api_key, pem_from_past
 from a2a_tui.providers.changelly.spec import SPEC as CHANGELLY
 from a2a_tui.providers.http.timeouts import Timeouts
 from a2a_tui.providers.okx.spec import SPEC as OKX
-from a2a_tui.providers.spec import ProviderSpec
+from a2a_tui.providers.spec import CheckContext, ProviderSpec
 from a2a_tui.providers.swapkit.spec import SPEC as SWAPKIT
 from a2a_tui.providers.swapscanner.signing import signer_address
 from a2a_tui.providers.swapscanner.spec import SPEC as SWAPSCANNER
@@ -22,6 +22,7 @@ from a2a_tui.providers.swapscanner.spec import SPEC as SWAPSCANNER
 __all__ = [
     "PROVIDERS",
     "Any2AnyHost",
+    "CheckContext",
     "ProviderSpec",
     "any2any_host",
     "changelly_api_key",

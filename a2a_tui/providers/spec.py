@@ -6,20 +6,35 @@ instead of naming providers in code.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import SecretStr
 
 from a2a_tui.domain.credentials import CheckResult
 from a2a_tui.providers.http.timeouts import Timeouts
 
-__all__ = ["CredentialCheck", "ProviderSpec", "SecretGetter"]
+__all__ = ["CheckContext", "CredentialCheck", "ProviderSpec", "SecretGetter"]
 
 #: Reads one credential by entry name (the host already applied), or None.
 SecretGetter = Callable[[str], SecretStr | None]
-#: Tests a provider's credentials against ``host`` (Any2Any's) and says what it found.
-CredentialCheck = Callable[[SecretGetter, str, Timeouts], Awaitable[CheckResult]]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckContext:
+    """What a provider's Test action works with: its credentials, where the
+    provider lives (Any2Any: the profile's host; the others: their
+    ``[providers.<id>] base_url``) and its own settings table."""
+
+    get: SecretGetter
+    base_url: str
+    timeouts: Timeouts = field(default_factory=Timeouts)
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+
+#: Tests a provider's credentials and says what it found (never a secret).
+CredentialCheck = Callable[[CheckContext], Awaitable[CheckResult]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +43,14 @@ class ProviderSpec:
     label: str  # shown: "OKX DEX"
     secrets: tuple[str, ...]  # entry names in `domain.credentials.SECRETS`
     check: CredentialCheck
+    #: Where the provider lives unless ``[providers.<id>] base_url`` says
+    #: otherwise; None: the active profile's host (Any2Any).
+    default_base_url: str | None = None
+
+    def base_url(self, host: str, settings: Mapping[str, Any]) -> str:
+        if self.default_base_url is None:
+            return host
+        return str(settings.get("base_url") or self.default_base_url).rstrip("/")
 
     def missing(self, get: SecretGetter, names: tuple[str, ...] | None = None) -> list[str]:
         """Labels of the required credentials that are not set."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import SecretStr
 
@@ -17,7 +18,7 @@ from a2a_tui.infra.config import Settings
 from a2a_tui.providers.http.timeouts import Timeouts
 from a2a_tui.providers.registry import Any2AnyHost, any2any_host
 
-__all__ = ["DEFAULT_BASE_URL", "Backend", "timeouts_from"]
+__all__ = ["DEFAULT_BASE_URL", "Backend", "provider_settings_from", "timeouts_from"]
 
 #: Where ``a2a-tui sim`` listens by default.
 DEFAULT_BASE_URL = "http://127.0.0.1:8787"
@@ -31,6 +32,12 @@ def timeouts_from(settings: Settings) -> Timeouts:
     """The one place the ``[timeouts]`` settings become client timeouts."""
     t = settings.timeouts
     return Timeouts(connect=t.connect, read=t.read, write=t.write, stream_budget=t.stream_budget)
+
+
+def provider_settings_from(settings: Settings) -> dict[str, dict[str, Any]]:
+    """Each direct provider's ``[providers.<id>]`` table by id, as plain data
+    (the providers read their own options from it)."""
+    return settings.providers.model_dump(mode="json")
 
 
 @dataclass

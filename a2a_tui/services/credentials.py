@@ -7,8 +7,9 @@ keyring (D-Bus, an unlock prompt): call it from a thread worker.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import SecretStr
 
@@ -24,6 +25,7 @@ from a2a_tui.infra.keystore import ALTERNATIVES, MemoryKeyring, SecretStore, Sec
 from a2a_tui.providers.http.timeouts import Timeouts
 from a2a_tui.providers.registry import (
     PROVIDERS,
+    CheckContext,
     ProviderSpec,
     find_provider,
     pem_from_paste,
@@ -50,26 +52,45 @@ class CredentialView:
 
 
 async def check_provider(
-    provider: str, store: SecretStore, host: str, timeouts: Timeouts | None = None
+    provider: str,
+    store: SecretStore,
+    host: str,
+    timeouts: Timeouts | None = None,
+    settings: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> CheckResult:
+    """``settings``: each provider's ``[providers.<id>]`` table by id (its
+    base_url and options); ``host`` is the active profile's Any2Any host."""
     spec = find_provider(provider)
     if spec is None:
         return CheckResult(False, f"unknown provider {inert(provider)}")
-    return await spec.check(lambda name: store.get(name, host), host, timeouts or Timeouts())
+    own = (settings or {}).get(spec.id, {})
+    context = CheckContext(
+        lambda name: store.get(name, host), spec.base_url(host, own), timeouts or Timeouts(), own
+    )
+    return await spec.check(context)
 
 
 class CredentialService:
     #: What to do when no keyring can hold secrets.
     ALTERNATIVES = ALTERNATIVES
 
-    def __init__(self, store: SecretStore, timeouts: Timeouts | None = None) -> None:
+    def __init__(
+        self,
+        store: SecretStore,
+        timeouts: Timeouts | None = None,
+        provider_settings: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> None:
         self.store = store
         self.timeouts = timeouts or Timeouts()
+        #: Each provider's settings table by id (see `provider_settings_from`).
+        self.provider_settings = dict(provider_settings or {})
 
     @classmethod
-    def in_memory(cls) -> CredentialService:
+    def in_memory(
+        cls, provider_settings: Mapping[str, Mapping[str, Any]] | None = None
+    ) -> CredentialService:
         """A store that forgets: nothing of the user's is read or written (demo, tests)."""
-        return cls(SecretStore(MemoryKeyring(), env={}))
+        return cls(SecretStore(MemoryKeyring(), env={}), provider_settings=provider_settings)
 
     @property
     def providers(self) -> tuple[ProviderSpec, ...]:
@@ -108,7 +129,9 @@ class CredentialService:
         return self.store.delete(name, host)
 
     async def test(self, provider: str, host: str) -> CheckResult:
-        return await check_provider(provider, self.store, host, self.timeouts)
+        return await check_provider(
+            provider, self.store, host, self.timeouts, self.provider_settings
+        )
 
 
 def _detail(name: str, secret: SecretStr | None) -> str:

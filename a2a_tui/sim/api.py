@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from a2a_tui.sim.direct.common import FAULTS
 from a2a_tui.sim.errors import ApiFailure, bad_request
 from a2a_tui.sim.orders import Outcome
 from a2a_tui.sim.requests import (
@@ -201,11 +202,22 @@ def build_app(sim: Simulator) -> Starlette:
                 faults.channels[int(cid)] = mode
         if "race_next_refund" in body:
             faults.race_next_refund = bool(body["race_next_refund"])
+        direct = sim.direct_faults.modes
+        for provider, mode in (body.get("providers") or {}).items():
+            allowed = FAULTS.get(provider)
+            if allowed is None or (mode is not None and mode not in allowed):
+                choices = "; ".join(f"{p}: {', '.join(sorted(m))}" for p, m in FAULTS.items())
+                raise bad_request(f"providers maps a provider to null or its fault ({choices})")
+            if mode is None:
+                direct.pop(provider, None)
+            else:
+                direct[provider] = mode
         return envelope(
             {
                 "quote_service": faults.quote_service,
                 "channels": {str(k): v for k, v in faults.channels.items()},
                 "race_next_refund": faults.race_next_refund,
+                "providers": dict(direct),
             }
         )
 
@@ -238,7 +250,8 @@ def build_app(sim: Simulator) -> Starlette:
         return envelope({"streams": sim.stats.wire()})
 
     async def sim_config(request: Request) -> Response:
-        return envelope(sim.credentials())
+        base = str(request.base_url).rstrip("/")
+        return envelope({**sim.credentials(), "providers": sim.provider_credentials(base)})
 
     routes = [
         Route("/api/v2/quote/stream", _guarded(quote_stream), methods=["GET", "POST"]),
@@ -268,5 +281,6 @@ def build_app(sim: Simulator) -> Starlette:
         Route("/sim/ledger", _guarded(sim_ledger), methods=["GET"]),
         Route("/sim/stats", _guarded(sim_stats), methods=["GET"]),
         Route("/sim/config", _guarded(sim_config), methods=["GET"]),
+        *sim.direct_routes(),
     ]
     return Starlette(routes=routes)

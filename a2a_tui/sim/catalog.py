@@ -94,9 +94,11 @@ CHAINS: tuple[SimChain, ...] = (
     SimChain(5, "bsc", "BNB Smart Chain", AddressFormat.EVM, refund_gas_usd=Decimal("0.08")),
     # Retired: its tokens still resolve, quoting them answers "chain not found".
     SimChain(6, "terra", "Terra Classic", AddressFormat.EVM, enabled=False),
+    # EVM chain id 8217; Swapscanner's only chain.
+    SimChain(7, "kaia", "Kaia", AddressFormat.EVM, refund_gas_usd=Decimal("0.01")),
 )
 
-_ETH, _BTC, _SOL, _TRON, _BSC, _TERRA = 1, 2, 3, 4, 5, 6
+_ETH, _BTC, _SOL, _TRON, _BSC, _TERRA, _KAIA = 1, 2, 3, 4, 5, 6, 7
 
 TOKENS: tuple[SimToken, ...] = (
     SimToken(1, "USDT", "Tether USD", 6, _ETH,
@@ -117,6 +119,9 @@ TOKENS: tuple[SimToken, ...] = (
     SimToken(11, "USDT", "Tether USD", 18, _BSC,
              "0x55d398326f99059fF775485246999027B3197955", Decimal("1.0000"), 1),
     SimToken(12, "LUNC", "Terra Luna Classic", 6, _TERRA, None, Decimal("0.00009"), 50),
+    SimToken(13, "KAIA", "Kaia", 18, _KAIA, None, Decimal("0.1250"), 35),
+    SimToken(14, "USDT", "Tether USD", 6, _KAIA,
+             "0xd077A400968890Eacc75cdc901F0356c943e4fDb", Decimal("1.0001"), 1),
 )  # fmt: skip
 
 _ICON = "https://static.any2any.example/channels/{}.png"

@@ -19,10 +19,28 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Literal
 
+from starlette.routing import Route
+
 from a2a_tui.domain.addresses import address_problem, generate_address
 from a2a_tui.sim import catalog
 from a2a_tui.sim.catalog import ApiKey, SimChannel, SimIntegrator, SimToken
 from a2a_tui.sim.clock import SimClock, iso
+from a2a_tui.sim.direct.catalog import (
+    CHANGELLY_DEMO_API_KEY,
+    CHANGELLY_DEMO_PEM,
+    OKX_DEMO,
+    SWAPKIT_KEYS,
+    SWAPSCANNER_SIGNER_KEY,
+)
+from a2a_tui.sim.direct.changelly import PREFIX as CHANGELLY_PREFIX
+from a2a_tui.sim.direct.changelly import ChangellySim
+from a2a_tui.sim.direct.common import DirectContext, DirectFaults, Think
+from a2a_tui.sim.direct.okx import PREFIX as OKX_PREFIX
+from a2a_tui.sim.direct.okx import OkxSim
+from a2a_tui.sim.direct.swapkit import PREFIX as SWAPKIT_PREFIX
+from a2a_tui.sim.direct.swapkit import SwapKitSim
+from a2a_tui.sim.direct.swapscanner import PREFIX as SWAPSCANNER_PREFIX
+from a2a_tui.sim.direct.swapscanner import SwapscannerSim
 from a2a_tui.sim.errors import ApiFailure, bad_request
 from a2a_tui.sim.market import Market, Pair, QuoteRefused
 from a2a_tui.sim.orders import FeeSnapshot, Order, OrderBook, Outcome, Timings
@@ -54,6 +72,8 @@ class SimConfig:
     timings: Timings = field(default_factory=Timings)
     channels: tuple[SimChannel, ...] | None = None  # replaces the catalogue's channels
     stamp_events: bool = False  # SSE id = send time in ns since the epoch (benchmarks)
+    #: What the direct providers' auth windows and expiries compare with (tests skew it).
+    wall_clock: Callable[[], float] = time.time
 
 
 @dataclass
@@ -115,9 +135,22 @@ class Simulator:
         self._quote_seq = 0
         self._keys = {k.key: k for k in catalog.API_KEYS}
         self._integrators = {i.integrator_id: i for i in catalog.INTEGRATORS}
+        self.direct_faults = DirectFaults()
+        direct = DirectContext(self.market, self.clock, config.wall_clock,
+                               Think(config.seed, config.latency_scale), self.direct_faults,
+                               config.seed)  # fmt: skip
+        self.okx = OkxSim(direct)
+        self.swapscanner = SwapscannerSim(direct)
+        self.changelly = ChangellySim(direct)
+        self.swapkit = SwapKitSim(direct, failures=config.failures)
         #: Called with (channel_id, event name) as each stream event is handed to
         #: the server: the benchmark's "left the server" timestamp.
         self.on_event: Callable[[int | None, str], None] | None = None
+
+    def direct_routes(self) -> list[Route]:
+        """The direct providers' endpoints, each under its own path prefix."""
+        sims = (self.okx, self.swapscanner, self.changelly, self.swapkit)
+        return [route for provider in sims for route in provider.routes()]
 
     # -- credentials ----------------------------------------------------------
 
@@ -135,6 +168,22 @@ class Simulator:
             ],
             "promo_codes": {code: float(pct) for code, pct in catalog.PROMOS.items()},
         }
+
+    def provider_credentials(self, base_url: str) -> dict[str, dict[str, str]]:
+        """Per direct provider: where it is simulated and its demo credentials,
+        under the key store's entry names (what ``a2a-tui demo`` loads)."""
+        base = base_url.rstrip("/")
+        return {
+            "okx": {"base_url": f"{base}{OKX_PREFIX}", "okx.api_key": OKX_DEMO.api_key,
+                    "okx.secret_key": OKX_DEMO.secret_key, "okx.passphrase": OKX_DEMO.passphrase},
+            "swapscanner": {"base_url": f"{base}{SWAPSCANNER_PREFIX}",
+                            "swapscanner.signer_key": SWAPSCANNER_SIGNER_KEY},
+            "changelly": {"base_url": f"{base}{CHANGELLY_PREFIX}",
+                          "changelly.api_key": CHANGELLY_DEMO_API_KEY,
+                          "changelly.private_key": CHANGELLY_DEMO_PEM},
+            "swapkit": {"base_url": f"{base}{SWAPKIT_PREFIX}",
+                        "swapkit.api_key": next(iter(SWAPKIT_KEYS))},
+        }  # fmt: skip
 
     def _binding(self, key: str | None) -> _Binding | None:
         api_key = self._keys.get(key or "")

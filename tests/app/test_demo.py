@@ -70,3 +70,18 @@ async def test_the_demo_settings_show_the_simulators_host_as_not_saved() -> None
             hint = str(screen.query_one("#host-hint", Label).render())
             assert "demo's own simulator" in hint
             assert hint.endswith("not saved")
+
+
+async def test_the_demo_tests_every_provider_against_its_simulator() -> None:
+    """The demo's key store holds every provider's demo credentials, and each
+    provider's settings point at its simulated endpoint: every Test passes."""
+    with demo_app(config=SimConfig(latency_scale=0, failures=False)) as app:
+        host = app.backend.base_url
+        providers = app.preferences.settings.providers
+        assert providers.okx.enabled
+        assert providers.okx.base_url == f"{host}/okx"
+        assert providers.swapkit.base_url == f"{host}/swapkit"
+        for spec in app.credentials.providers:
+            result = await app.credentials.test(spec.id, host)
+            assert result.ok, (spec.id, result.message)
+            assert "accepted by" in result.message

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from app_helpers import fake_app, type_into, until
+from conftest import MakeSim
 from fakes import ScriptedSource, quote
 from pydantic import SecretStr
 from textual.widgets import Button, Label
@@ -46,13 +47,19 @@ def leaks(text: str) -> list[str]:
 
 
 async def test_no_secret_reaches_screens_logs_or_notifications(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+    make_sim: MakeSim,
 ) -> None:
     caplog.set_level(logging.DEBUG)
     store = SecretStore(MemoryKeyring(), env=FROM_ENV)
     for name, value in KNOWN.items():
         store.set(name, SecretStr(value), HOST)
-    app = fake_app(ScriptedSource([quote(1, 5)]), secrets=store,
+    sim = make_sim()  # the Tests make real calls: to the simulator, whose answers are shown
+    providers = {p: {"base_url": f"{sim.base_url}/{p}"}
+                 for p in ("okx", "swapscanner", "changelly", "swapkit")}  # fmt: skip
+    app = fake_app(ScriptedSource([quote(1, 5)]), secrets=store, providers=providers,
                    initial=QuoteArgs("ETH", "USDT@tron", "1.5"))  # fmt: skip
     shots: list[str] = []
 

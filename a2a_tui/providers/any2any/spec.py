@@ -7,14 +7,14 @@ from a2a_tui.domain.text import inert
 from a2a_tui.providers.any2any.client import Any2AnyClient
 from a2a_tui.providers.any2any.errors import Any2AnyError, ApiError
 from a2a_tui.providers.http.errors import describe
-from a2a_tui.providers.http.timeouts import Timeouts
-from a2a_tui.providers.spec import ProviderSpec, SecretGetter
+from a2a_tui.providers.spec import CheckContext, ProviderSpec
 
 __all__ = ["SPEC"]
 
 
-async def check(get: SecretGetter, host: str, timeouts: Timeouts) -> CheckResult:
-    key = get("any2any.api_key")
+async def check(context: CheckContext) -> CheckResult:
+    host, timeouts = context.base_url, context.timeouts
+    key = context.get("any2any.api_key")
     if key is None:
         return CheckResult(False, "no integrator API key for this host")
     async with Any2AnyClient(host, api_key=key, timeouts=timeouts) as client:

@@ -2,13 +2,41 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from a2a_tui.domain.text import inert
 
-__all__ = ["ProviderError", "describe"]
+__all__ = ["HeldBack", "ProviderError", "TransportFailure", "UnexpectedResponse", "describe"]
 
 
 class ProviderError(Exception):
     """Base of every client error; ``str()`` is fit for a status line (made inert by `describe`)."""
+
+
+class TransportFailure(ProviderError):
+    """No usable answer arrived: connection refused, reset, or out of time.
+
+    ``maybe_delivered`` is False only when the request certainly never left.
+    """
+
+    def __init__(self, message: str, *, maybe_delivered: bool) -> None:
+        super().__init__(message)
+        self.maybe_delivered = maybe_delivered
+
+
+class UnexpectedResponse(ProviderError):
+    """An answer that is not what the provider's guide describes (not JSON, the
+    wrong shape, too large): probably not that provider at that address."""
+
+
+class HeldBack(ProviderError):
+    """Not sent: the provider's request budget is spent until ``until`` (local
+    wall time), so the client waits instead of hammering it."""
+
+    def __init__(self, until: datetime, reason: str) -> None:
+        super().__init__(f"held back until {until.strftime('%H:%M:%S')} ({reason})")
+        self.until = until
+        self.reason = reason
 
 
 def describe(error: BaseException) -> str:

@@ -18,3 +18,9 @@ class Timeouts:
     write: float = 10.0
     pool: float = 5.0
     stream_budget: float = 65.0
+
+    @property
+    def request_budget(self) -> float:
+        """A one-shot request (a direct provider's quote) as a whole: connecting,
+        then the answer; a server that trickles bytes is cut here too."""
+        return self.connect + self.read

@@ -1,24 +1,19 @@
-"""OKX DEX in the provider registry."""
+"""OKX DEX in the provider registry; its Test asks for a real, signed quote."""
 
 from __future__ import annotations
 
 from a2a_tui.domain.credentials import CheckResult
-from a2a_tui.providers.http.timeouts import Timeouts
-from a2a_tui.providers.spec import ProviderSpec, SecretGetter
+from a2a_tui.providers.spec import CheckContext, ProviderSpec
 
-__all__ = ["SPEC"]
+__all__ = ["REQUIRED", "SPEC"]
 
-_REQUIRED = ("okx.api_key", "okx.secret_key", "okx.passphrase")
-
-
-async def check(get: SecretGetter, host: str, timeouts: Timeouts) -> CheckResult:
-    missing = SPEC.missing(get, _REQUIRED)
-    if missing:
-        return CheckResult(False, f"missing: {', '.join(missing)}")
-    return CheckResult(
-        True,
-        "key, secret and passphrase are set; checked locally: this version has no OKX client yet",
-    )
+REQUIRED = ("okx.api_key", "okx.secret_key", "okx.passphrase")
 
 
-SPEC = ProviderSpec("okx", "OKX DEX", (*_REQUIRED, "okx.project_id"), check)
+async def check(context: CheckContext) -> CheckResult:
+    from a2a_tui.providers.okx.check import check as run
+
+    return await run(context)
+
+
+SPEC = ProviderSpec("okx", "OKX DEX", (*REQUIRED, "okx.project_id"), check, "https://web3.okx.com")

@@ -1,20 +1,21 @@
-"""SwapKit in the provider registry."""
+"""SwapKit in the provider registry; its Test asks for a real quote with the key.
+
+The probe counts against the key's per-minute budget like any quote (the
+window is shared in this process), so a Test never pushes the key over it.
+"""
 
 from __future__ import annotations
 
 from a2a_tui.domain.credentials import CheckResult
-from a2a_tui.providers.http.timeouts import Timeouts
-from a2a_tui.providers.spec import ProviderSpec, SecretGetter
+from a2a_tui.providers.spec import CheckContext, ProviderSpec
 
 __all__ = ["SPEC"]
 
 
-async def check(get: SecretGetter, host: str, timeouts: Timeouts) -> CheckResult:
-    if get("swapkit.api_key") is None:
-        return CheckResult(False, "missing: API key")
-    return CheckResult(
-        True, "API key is set; checked locally: this version has no SwapKit client yet"
-    )
+async def check(context: CheckContext) -> CheckResult:
+    from a2a_tui.providers.swapkit.check import check as run
+
+    return await run(context)
 
 
-SPEC = ProviderSpec("swapkit", "SwapKit", ("swapkit.api_key",), check)
+SPEC = ProviderSpec("swapkit", "SwapKit", ("swapkit.api_key",), check, "https://api.swapkit.dev")

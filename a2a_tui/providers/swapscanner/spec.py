@@ -1,26 +1,23 @@
-"""Swapscanner in the provider registry."""
+"""Swapscanner in the provider registry; its Test signs a real quote request."""
 
 from __future__ import annotations
 
 from a2a_tui.domain.credentials import CheckResult
-from a2a_tui.providers.http.timeouts import Timeouts
-from a2a_tui.providers.spec import ProviderSpec, SecretGetter
-from a2a_tui.providers.swapscanner.signing import signer_address
+from a2a_tui.providers.spec import CheckContext, ProviderSpec
 
 __all__ = ["SPEC"]
 
 
-async def check(get: SecretGetter, host: str, timeouts: Timeouts) -> CheckResult:
-    key = get("swapscanner.signer_key")
-    if key is None:
-        return CheckResult(False, "missing: Referrer signing key")
-    try:
-        address = signer_address(key)
-    except (ValueError, TypeError):
-        return CheckResult(False, "not a valid private key (64 hex digits, 0x optional)")
-    return CheckResult(
-        True, f"signs as {address}; checked locally: this version has no Swapscanner client yet"
-    )
+async def check(context: CheckContext) -> CheckResult:
+    from a2a_tui.providers.swapscanner.check import check as run
+
+    return await run(context)
 
 
-SPEC = ProviderSpec("swapscanner", "Swapscanner", ("swapscanner.signer_key",), check)
+SPEC = ProviderSpec(
+    "swapscanner",
+    "Swapscanner",
+    ("swapscanner.signer_key",),
+    check,
+    "https://api.swapscanner.io",
+)

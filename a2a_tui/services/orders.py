@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 from typing import Any, Literal
 
 import stamina
@@ -47,7 +48,14 @@ from a2a_tui.domain.orders import (
 from a2a_tui.domain.quotes import ChannelFailed, Quote, QuoteSource
 from a2a_tui.domain.text import inert
 from a2a_tui.engine.board import STALE_AFTER, QuoteBoard, RowKey, RowState
-from a2a_tui.infra.journal import DuplicateEntry, Journal, TimelineEvent, key_fingerprint
+from a2a_tui.infra.journal import (
+    DuplicateEntry,
+    Journal,
+    JournalError,
+    TimelineEvent,
+    journal_path,
+    key_fingerprint,
+)
 from a2a_tui.providers.http.errors import ProviderError, describe
 from a2a_tui.providers.registry import Any2AnyHost, OrderRejected
 from a2a_tui.services.backend import Backend
@@ -56,6 +64,7 @@ __all__ = [
     "STALE_AFTER",
     "AlreadyJournaled",
     "Guidance",
+    "JournalError",
     "OrderRefused",
     "OrderService",
     "OutcomeUnknown",
@@ -65,6 +74,8 @@ __all__ = [
     "Resolution",
     "RetryPolicy",
     "draft_from_board",
+    "guidance_for",
+    "record_tokens",
 ]
 
 
@@ -283,6 +294,19 @@ class OrderService:
         # stamina's default hook logs each retry to stderr, which would scribble
         # over the TUI; progress is reported through `Progress` instead.
         stamina.instrumentation.set_on_retry_hooks([])
+
+    @classmethod
+    def in_memory(
+        cls, backend: Backend, *, clock: Callable[[], float] = time.monotonic
+    ) -> OrderService:
+        """A journal that forgets (the demo, tests): never the user's file."""
+        return cls(backend, Journal.in_memory(), clock=clock)
+
+    @classmethod
+    def on_disk(cls, backend: Backend, path: Path | None = None) -> OrderService:
+        """The journal at ``path``, else ``$A2A_TUI_DATA_DIR`` or the platform's data
+        directory. Raises `JournalError` with a sentence if it cannot be opened."""
+        return cls(backend, Journal(path or journal_path()))
 
     # -- what the screens ask before sending ----------------------------------------
 

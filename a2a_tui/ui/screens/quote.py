@@ -28,10 +28,12 @@ from a2a_tui.domain.quote_input import QuoteArgs
 from a2a_tui.domain.quotes import QuoteSpec
 from a2a_tui.domain.text import inert
 from a2a_tui.domain.tokens import Token
-from a2a_tui.engine.board import QuoteBoard
+from a2a_tui.engine.board import QuoteBoard, RowKey
 from a2a_tui.engine.merger import Arrival, QuoteRun
 from a2a_tui.providers.http.errors import describe
 from a2a_tui.services.backend import Backend
+from a2a_tui.services.orders import OrderService, draft_from_board
+from a2a_tui.ui.screens.order import OrderScreen
 from a2a_tui.ui.screens.token_picker import TokenPicker
 from a2a_tui.ui.widgets.quote_detail import QuoteDetail
 from a2a_tui.ui.widgets.quote_form import QuoteForm
@@ -46,7 +48,7 @@ PRESENT_INTERVAL = 1 / 30
 #: Seconds between detail-panel updates while quotes stream in.
 DETAIL_INTERVAL = 0.2
 #: Keys that would type into an input: hidden from the footer while typing.
-_LETTER_ACTIONS = {"swap", "toggle_detail", "toggle_auto", "edit", "requote_key"}
+_LETTER_ACTIONS = {"swap", "toggle_detail", "toggle_auto", "edit", "requote_key", "order"}
 
 
 class TokensLoaded(Message):
@@ -91,6 +93,7 @@ class QuoteScreen(Screen[None]):
         Binding("d", "toggle_detail", "Details", id="quote.detail"),
         Binding("a", "toggle_auto", "Auto", id="quote.auto_refresh"),
         Binding("slash", "edit", "Edit", id="quote.edit", show=False),
+        Binding("o", "order", "Order", id="quote.order", show=False),
     ]
 
     def __init__(
@@ -102,9 +105,11 @@ class QuoteScreen(Screen[None]):
         auto_requote: bool = False,
         default_slippage: str = "1%",
         present_interval: float = PRESENT_INTERVAL,
+        orders: OrderService | None = None,
     ) -> None:
         super().__init__()
         self.backend = backend
+        self.orders = orders
         self.initial = initial
         self.clock = clock
         self.auto_requote = auto_requote
@@ -285,6 +290,27 @@ class QuoteScreen(Screen[None]):
     def _highlighted(self, event: QuoteTable.Highlighted) -> None:
         self._refresh_detail(now=event.by_user)
 
+    @on(QuoteTable.Selected)
+    def _chosen(self, event: QuoteTable.Selected) -> None:
+        self.open_order(event.key)
+
+    def open_order(self, key: RowKey) -> None:
+        """Enter on a row: its order step, or why that row cannot become an order."""
+        board, orders = self.board, self.orders
+        if board is None:
+            return
+        if orders is None:
+            self.notify("Orders are unavailable in this session (see the notice at start).",
+                        severity="warning", markup=False)  # fmt: skip
+            return
+        found = board.find(key)
+        reason = orders.refuse_source(key[0], found.row.source_label if found else key[0])
+        draft = draft_from_board(board, key) if reason is None else reason
+        if isinstance(draft, str):
+            self.notify(draft, severity="warning", markup=False)
+            return
+        self.app.push_screen(OrderScreen(draft, orders, clock=self.clock))
+
     @on(TokenField.PickRequested)
     def _pick(self, event: TokenField.PickRequested) -> None:
         form, field = self.query_one(QuoteForm), event.field
@@ -334,3 +360,8 @@ class QuoteScreen(Screen[None]):
 
     def action_edit(self) -> None:
         self.query_one("#amount", Input).focus()
+
+    def action_order(self) -> None:
+        key = self.query_one(QuoteTable).cursor_key
+        if key is not None:
+            self.open_order(key)

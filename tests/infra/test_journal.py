@@ -174,7 +174,7 @@ def test_two_processes_never_claim_the_same_pending_entry(tmp_path: Path) -> Non
             text=True,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-        )  # fmt: skip
+        )
         for _ in range(2)
     ]
     try:

@@ -35,7 +35,8 @@ async def test_a_bound_order_is_verified_from_its_detail(make_sim: MakeSim) -> N
     assert view.no_commission_reasons() == ()
     assert view.fees.integrator_fee_rate == Decimal("0.3000")
     assert view.fees.fee_integrator == 15 * 10**17 * 3 // 1000
-    assert view.src is not None and view.src.symbol == "ETH"
+    assert view.src is not None
+    assert view.src.symbol == "ETH"
     assert service.integrator_fee_rate() == Decimal("0.3000")  # shown on the next order step
     (entry,) = service.records()
     assert entry.last_status == "Depositing"
@@ -84,7 +85,8 @@ async def test_a_moved_market_is_a_mismatch_offered_as_a_requote(make_sim: MakeS
         assert error.guidance.action == "requote"
         assert error.record.state is JournalState.REFUSED
         requote = await service.requote(draft)
-        assert requote.new is not None and requote.draft is not None
+        assert requote.new is not None
+        assert requote.draft is not None
         assert requote.fell  # the destination token got dearer: fewer units out
         assert requote.draft.channels == (requote.new,)  # that request's only channel
         placed = await service.place(requote.draft)  # the same client_order_id, free again
@@ -153,7 +155,8 @@ async def test_a_client_order_id_already_in_the_journal_shows_that_order(
     assert (guidance.action, guidance.field) == ("show_existing", "client_order_id")
     assert guidance.existing is not None
     view = service.view_of(guidance.existing)  # the deposit screen, from the journal alone
-    assert view is not None and view.order_no == placed.view.order_no
+    assert view is not None
+    assert view.order_no == placed.view.order_no
     assert view.integrator_bound is True
 
 

@@ -11,8 +11,8 @@ import argparse
 import asyncio
 import os
 import sys
-from dataclasses import replace
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from a2a_tui import __version__

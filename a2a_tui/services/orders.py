@@ -678,8 +678,8 @@ def guidance_for(
             )
         case Refusal.QUOTE_MISMATCH:
             return Guidance(
-                "The price moved since this quote (quote amount mismatch): nothing was "
-                "created. Press r to re-quote this channel and review the new amount.",
+                "The price moved since this quote; nothing was created. Quote this channel "
+                "again and review the new amount.",
                 action="requote",
             )
         case Refusal.AMOUNT_BELOW_MINIMUM:
@@ -688,7 +688,7 @@ def guidance_for(
             if existing is not None:
                 return Guidance(
                     f"client_order_id {existing.client_order_id} already belongs to order "
-                    f"{existing.order_no}. Press o to show it, or choose another id.",
+                    f"{existing.order_no}: open it, or choose another id.",
                     field="client_order_id",
                     action="show_existing",
                     existing=existing,

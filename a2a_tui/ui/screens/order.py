@@ -112,6 +112,10 @@ def summary(draft: OrderDraft, service: OrderService, now: float) -> Content:
     return Content.assemble(*parts)
 
 
+#: The one-key remedies, as the footer names them.
+_KEYS = {"requote": " ctrl+r re-quotes.", "show_existing": " ctrl+o shows that order."}
+
+
 class OrderScreen(Screen[None]):
     CSS_PATH = "order.tcss"
     BINDINGS = [
@@ -321,7 +325,8 @@ class OrderScreen(Screen[None]):
                 self.guidance = guidance
                 self._problem(guidance.field, guidance.message)
                 shown = "" if guidance.field == "address" else f" {guidance.message}"
-                self._say(f"Refused by the host: {error}.{shown}", "error")
+                key = _KEYS.get(guidance.action or "", "")
+                self._say(f"Refused by the host: {error}.{shown}{key}", "error")
             case AlreadyJournaled(guidance=guidance):
                 self.guidance = guidance
                 self._problem(guidance.field, "")

@@ -78,7 +78,7 @@ CREATE TABLE orders (
 CREATE UNIQUE INDEX orders_live_client_id ON orders (host, client_order_id)
     WHERE state != 'refused';
 CREATE INDEX orders_pending ON orders (host) WHERE state = 'pending';
-CREATE INDEX orders_order_no ON orders (order_no);
+CREATE INDEX orders_order_no ON orders (order_no) WHERE order_no IS NOT NULL;
 -- the timeline: what happened to an entry, and every order status seen
 CREATE TABLE order_events (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -290,7 +290,8 @@ class Journal:
         key_entry: str | None,
         key_fingerprint: str | None,
     ) -> OrderRecord:
-        """Write the request down before it is sent; this process holds its lease.
+        """Write the request down before it is sent; this process holds its lease,
+        and the send about to happen is counted (one fsync before the POST, not two).
 
         Raises `DuplicateEntry` if a live entry has the same client_order_id.
         """
@@ -304,8 +305,8 @@ class Journal:
                 raise DuplicateEntry(_record(existing))
             cursor = db.execute(
                 """INSERT INTO orders (client_order_id, host, state, journaled_at, updated_at,
-                       key_entry, key_fingerprint, body, quote, lease_owner, lease_until)
-                   VALUES (?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?)""",
+                       key_entry, key_fingerprint, body, quote, attempts, lease_owner, lease_until)
+                   VALUES (?, ?, 'pending', ?, ?, ?, ?, ?, ?, 1, ?, ?)""",
                 (
                     client_order_id,
                     host,
@@ -380,31 +381,45 @@ class Journal:
             )
             self._event(db, record_id, "released", reason=reason)
 
-    def set_response(self, record_id: int, response: Mapping[str, Any]) -> None:
-        """Keep the latest full answer (the order detail) beside the creation reply."""
+    def record_detail(
+        self,
+        record_id: int,
+        response: Mapping[str, Any],
+        status: str,
+        *,
+        server_at: datetime | None = None,
+    ) -> bool:
+        """Keep the latest full answer (the order detail) beside the creation reply,
+        and its status in the timeline if it changed; True if it did. One commit."""
         with self._write() as db:
             db.execute(
                 "UPDATE orders SET response = ?, updated_at = ? WHERE id = ?",
                 (json.dumps(response, default=str), _now_iso(), record_id),
             )
+            return self._status(db, record_id, status, server_at)
+
+    def _status(
+        self, db: sqlite3.Connection, record_id: int, status: str, server_at: datetime | None
+    ) -> bool:
+        row = db.execute("SELECT last_status FROM orders WHERE id = ?", (record_id,)).fetchone()
+        if row is None or row["last_status"] == status:
+            return False
+        db.execute(
+            "UPDATE orders SET last_status = ?, updated_at = ? WHERE id = ?",
+            (status, _now_iso(), record_id),
+        )
+        self._event(
+            db, record_id, "status", status,
+            **({"server_at": server_at.isoformat()} if server_at else {}),
+        )  # fmt: skip
+        return True
 
     def record_status(
         self, record_id: int, status: str, *, server_at: datetime | None = None
     ) -> bool:
         """Append a status to the timeline if it differs from the last one seen."""
         with self._write() as db:
-            row = db.execute("SELECT last_status FROM orders WHERE id = ?", (record_id,)).fetchone()
-            if row is None or row["last_status"] == status:
-                return False
-            db.execute(
-                "UPDATE orders SET last_status = ?, updated_at = ? WHERE id = ?",
-                (status, _now_iso(), record_id),
-            )
-            self._event(
-                db, record_id, "status", status,
-                **({"server_at": server_at.isoformat()} if server_at else {}),
-            )  # fmt: skip
-            return True
+            return self._status(db, record_id, status, server_at)
 
     def claim_pending(self, host: str) -> list[OrderRecord]:
         """Take the lease of every pending entry of ``host`` that nobody alive holds."""

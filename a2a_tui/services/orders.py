@@ -457,11 +457,17 @@ class OrderService:
             raise AlreadyJournaled(existing) from None
         if progress is not None:
             progress(Progress("journaled"))
-        return await self._send(record, progress)
+        return await self._send(record, progress, first_counted=True)
 
     async def _send(
-        self, record: OrderRecord, progress: Callable[[Progress], None] | None
+        self,
+        record: OrderRecord,
+        progress: Callable[[Progress], None] | None,
+        *,
+        first_counted: bool = False,
     ) -> Placed:
+        """``first_counted``: the pending write already counted the first attempt
+        and took the lease, so nothing more is written before the first POST."""
         host = self._host()
         src, dst = record_tokens(record)
         policy = self.retry
@@ -476,7 +482,8 @@ class OrderService:
                 wait_jitter=policy.wait_jitter,
             ):
                 with attempt:
-                    await self._journal(self.journal.record_attempt, record.id, attempt.num)
+                    if attempt.num > 1 or not first_counted:
+                        await self._journal(self.journal.record_attempt, record.id, attempt.num)
                     if progress is not None:
                         stage: Literal["sending", "retrying"] = (
                             "sending" if attempt.num == 1 else "retrying"
@@ -539,10 +546,9 @@ class OrderService:
                     tokens[token.token_id] = token
         view, raw = await host.order_detail(order_no, tokens=tokens)
         if record is not None:
-            await self._journal(self.journal.set_response, record.id, {
+            await self._journal(self.journal.record_detail, record.id, {
                 **(record.response or {}), **{k: v for k, v in raw.items() if v is not None},
-            })  # fmt: skip
-            await self._journal(self.journal.record_status, record.id, str(view.status))
+            }, str(view.status))  # fmt: skip
             view = replace(view, key_sent=record.key_fingerprint is not None)
         return view
 

@@ -43,10 +43,11 @@ def test_an_entry_goes_pending_then_created_and_keeps_every_status_seen(tmp_path
     entry = pending(journal)
     assert (entry.state, entry.owner, entry.body) == (JournalState.PENDING, journal.owner,
                                                       BODY)  # fmt: skip
-    journal.record_attempt(entry.id, 1)
+    assert entry.attempts == 1  # the send about to happen: no second write before it
+    journal.record_attempt(entry.id, 2)  # a retry
     created = journal.record_created(entry.id, order_no="OD1", response={"order_no": "OD1"})
     assert (created.state, created.order_no, created.attempts, created.owner) == (
-        JournalState.CREATED, "OD1", 1, None,
+        JournalState.CREATED, "OD1", 2, None,
     )  # fmt: skip
     assert journal.record_status(entry.id, "Depositing")
     assert not journal.record_status(entry.id, "Depositing")  # unchanged: not appended

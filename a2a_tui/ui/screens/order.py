@@ -121,7 +121,7 @@ class OrderScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="order.back"),
         Binding("ctrl+s", "create", "Create order", id="order.create"),
-        Binding("ctrl+r", "requote", "Re-quote", id="order.requote"),
+        Binding("ctrl+r", "requote", "Retry", id="order.requote"),
         Binding("ctrl+o", "show_existing", "Show existing", id="order.show_existing"),
     ]
 

@@ -1,4 +1,4 @@
-"""Command line entry point: ``a2a-tui [demo|sim|quote|keys|config]``.
+"""Command line entry point: ``a2a-tui [demo|sim|quote|order|keys|config]``.
 
 Heavy imports (Textual, the simulator) happen inside the command that needs
 them, so ``a2a-tui quote`` never pays for the UI and ``a2a-tui`` never pays
@@ -12,6 +12,7 @@ import asyncio
 import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from a2a_tui import __version__
@@ -153,6 +154,35 @@ def build_parser() -> argparse.ArgumentParser:
             )  # fmt: skip
         _add_host_option(sub)
 
+    order = commands.add_parser(
+        "order",
+        help="create an order, or list the order journal",
+        description="Orders through the same journaled path as the app. Exit status: 0 created "
+        "(or found again), 1 the server refused, 2 bad input, 3 outcome unknown after every "
+        "retry (journaled: running an order command again resolves it).",
+    )
+    order_commands = order.add_subparsers(dest="order_command", metavar="ACTION", required=True)
+    create = order_commands.add_parser(
+        "create",
+        help="quote, pick a channel, create the order, print the deposit details",
+        description="Quote, pick a channel (the best by default), create the order through "
+        "the journal, and print where to deposit. The integrator key comes from the key "
+        "store or $A2A_TUI_ANY2ANY_API_KEY.",
+    )
+    _add_host_option(create)
+    _add_quote_options(create, required=True)
+    create.add_argument("--to", required=True, metavar="ADDRESS",
+                        help="destination address (checked for the destination chain)")  # fmt: skip
+    create.add_argument("--channel", default="best", metavar="ID|best",
+                        help="a channel id, or best (default)")  # fmt: skip
+    create.add_argument("--promo", metavar="CODE", help="promo code")
+    create.add_argument("--client-order-id", metavar="ID",
+                        help="your id, the idempotency key (default: a fresh one)")  # fmt: skip
+    create.add_argument("--json", action="store_true", help="one JSON object")
+    listing = order_commands.add_parser("list", help="the order journal, newest first")
+    _add_host_option(listing)
+    listing.add_argument("--json", action="store_true", help="a JSON array")
+
     config = commands.add_parser("config", help="show the settings or the config file's path")
     config_commands = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
     config_commands.add_parser("show", help="effective settings and where each came from")
@@ -241,6 +271,7 @@ def _until_the_reader_leaves(command: Callable[[], int]) -> int:
 def run_tui(args: argparse.Namespace) -> int:
     from a2a_tui.services.backend import provider_settings_from
     from a2a_tui.services.credentials import CredentialService
+    from a2a_tui.services.orders import JournalError, OrderService
     from a2a_tui.services.preferences import Preferences
     from a2a_tui.ui.app import A2AApp
 
@@ -250,9 +281,60 @@ def run_tui(args: argparse.Namespace) -> int:
         _store(loaded), backend.timeouts, provider_settings_from(loaded.settings)
     )
     quote = _quote_args(args, loaded.settings.quote.default_slippage)
-    app = A2AApp(backend, preferences=Preferences(loaded), credentials=credentials, initial=quote)
+    orders, problem = None, None
+    try:
+        orders = OrderService.on_disk(backend)
+    except JournalError as exc:  # quotes still work; the app says why orders do not
+        problem = f"{exc}. Set $A2A_TUI_DATA_DIR to a writable folder."
+    app = A2AApp(backend, preferences=Preferences(loaded), credentials=credentials,
+                 initial=quote, orders=orders, orders_problem=problem)  # fmt: skip
     app.run()
     return app.return_code or 0
+
+
+def run_order(args: argparse.Namespace) -> int:
+    from a2a_tui.cli.order import EXIT_USAGE, run_order_create, run_order_list
+    from a2a_tui.services.backend import Backend, timeouts_from
+    from a2a_tui.services.orders import JournalError, OrderService
+
+    loaded = _settings()
+    base_url = _base_url(args, loaded)
+    store = _store(loaded)
+    backend = Backend.any2any(
+        base_url, store.get("any2any.api_key", base_url), timeouts_from(loaded.settings)
+    )
+    from a2a_tui.services.credentials import CredentialService
+
+    backend.key_entry = CredentialService(store).origin("any2any.api_key", base_url)
+    try:
+        service = OrderService.on_disk(backend)
+    except JournalError as exc:
+        print(f"a2a-tui order: {exc}; set $A2A_TUI_DATA_DIR to a writable folder",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_USAGE
+
+    async def go() -> int:
+        try:
+            if args.order_command == "list":
+                return await run_order_list(service, as_json=args.json, out=sys.stdout,
+                                            err=sys.stderr)  # fmt: skip
+            quote = _quote_args(args, loaded.settings.quote.default_slippage)
+            assert quote is not None
+            # --channel picks among every channel's answer, it does not filter the quote
+            quote = replace(quote, channel=None)
+            return await run_order_create(
+                service, quote, to=args.to, channel=args.channel,
+                client_order_id=args.client_order_id, as_json=args.json,
+                out=sys.stdout, err=sys.stderr,
+            )  # fmt: skip
+        finally:
+            await backend.close()
+            service.close()
+
+    try:
+        return asyncio.run(go())
+    except KeyboardInterrupt:
+        return 130
 
 
 def run_demo(args: argparse.Namespace) -> int:
@@ -272,6 +354,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_sim(args)
         case "quote":
             return run_headless_quote(args)
+        case "order":
+            return run_order(args)
         case "demo":
             return run_demo(args)
         case "keys":

@@ -1,10 +1,40 @@
-"""Order states of the Any2Any guide, with the rules the UI and simulator share."""
+"""Orders as the app knows them: states, the draft a trader confirms, what the
+server answered, and what the journal remembers. Pure data and arithmetic.
+
+The simulator shares `OrderStatus` and its rule sets; everything else here is
+the client's view, converted from the wire once, at the provider edge.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
+from fractions import Fraction
 
-__all__ = ["FINAL_STATES", "REFUNDABLE_STATES", "OrderStatus"]
+from a2a_tui.domain.amounts import min_out
+from a2a_tui.domain.quotes import Quote, QuoteSpec
+from a2a_tui.domain.tokens import Token
+
+__all__ = [
+    "FINAL_STATES",
+    "MIN_ORDER_USD",
+    "REFUNDABLE_STATES",
+    "FeeSnapshot",
+    "JournalState",
+    "OrderDraft",
+    "OrderRecord",
+    "OrderStatus",
+    "OrderView",
+    "Refusal",
+    "StatusSeen",
+    "TokenRef",
+    "fell_by_bps",
+    "parse_status",
+    "status_label",
+]
 
 
 class OrderStatus(StrEnum):
@@ -60,3 +90,227 @@ REFUNDABLE_STATES = frozenset(
         OrderStatus.SLIPPAGE_FAILED,
     }
 )
+
+
+def parse_status(value: str) -> OrderStatus | str:
+    """A state this client knows, or the server's word for one it does not
+    (shown as it is, never a crash)."""
+    try:
+        return OrderStatus(value)
+    except ValueError:
+        return value
+
+
+def status_label(status: OrderStatus | str) -> str:
+    return status.label if isinstance(status, OrderStatus) else f"{status} (unknown state)"
+
+
+class Refusal(StrEnum):
+    """Guide 2.5's error messages, verbatim: what the server can refuse an order for.
+
+    ``channel not found`` is guide 1.4's and the simulator's answer for a
+    channel that does not serve the pair; the order endpoint reuses it.
+    """
+
+    INVALID_BODY = "invalid request body"
+    TOKENS_REQUIRED = "src_token_id/dst_token_id required"
+    TOKEN_NOT_FOUND = "token not found"
+    CHAIN_NOT_FOUND = "chain not found"
+    CHANNEL_NOT_FOUND = "channel not found"
+    DST_ADDRESS_INVALID = "dst_address invalid"
+    CHANNEL_NOT_IN_CHANNELS = "chosen_channel_id not in channels"
+    SLIPPAGE_OUT_OF_RANGE = "slippage out of range"
+    MIN_OUT_TOO_LOW = "min_acceptable_out_amount too low"
+    QUOTE_MISMATCH = "quote amount mismatch"
+    AMOUNT_BELOW_MINIMUM = "amount_in below minimum"
+    DUPLICATE_CLIENT_ORDER_ID = "duplicate client_order_id"
+    SPLIT_NOT_SUPPORTED = "split orders are not supported for integrator orders"
+
+
+#: The smallest order the host accepts, in USD: a project assumption (the guide
+#: names the error, not the amount; the simulator enforces this value).
+MIN_ORDER_USD = Decimal(1)
+
+
+@dataclass(frozen=True, slots=True)
+class TokenRef:
+    """Enough of a token to show an amount: kept in the journal with the order."""
+
+    token_id: int
+    symbol: str
+    decimals: int
+    chain: str  # the chain's display name
+    address_format: str | None = None  # `AddressFormat` value, None if unknown
+
+    @classmethod
+    def of(cls, token: Token) -> TokenRef:
+        fmt = token.chain.address_format
+        return cls(token.token_id, token.symbol, token.decimals, token.chain.name,
+                   None if fmt is None else str(fmt))  # fmt: skip
+
+    @property
+    def label(self) -> str:
+        return f"{self.symbol} ({self.chain})"
+
+
+@dataclass(frozen=True, slots=True)
+class OrderDraft:
+    """Everything the trader confirms: one chosen channel of one quote request.
+
+    ``channels`` is every channel object received in that quote request
+    (guide 2.3, FAQ Q2), the chosen one included; ``quoted_at`` is when the
+    chosen quote arrived, on the caller's monotonic clock.
+    """
+
+    spec: QuoteSpec
+    chosen: Quote
+    channels: tuple[Quote, ...]
+    quoted_at: float
+    dst_address: str = ""
+    client_order_id: str = ""
+    user_id: str | None = None
+
+    @property
+    def min_out(self) -> int:
+        """Guide section 4: floor(estimated_out × (1 − slippage)), exact."""
+        return min_out(self.chosen.out_amount, self.spec.slippage)
+
+    @property
+    def promo_code(self) -> str | None:
+        return self.spec.promo_code
+
+    @property
+    def src(self) -> TokenRef:
+        return TokenRef.of(self.spec.src)
+
+    @property
+    def dst(self) -> TokenRef:
+        return TokenRef.of(self.spec.dst)
+
+    def age(self, now: float) -> float:
+        return now - self.quoted_at
+
+    def with_quote(self, fresh: Quote, quoted_at: float) -> OrderDraft:
+        """The same order on a fresh single-channel quote: its channels are
+        that request's only channel, never a mix of two requests."""
+        return OrderDraft(self.spec, fresh, (fresh,), quoted_at, self.dst_address,
+                          self.client_order_id, self.user_id)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class FeeSnapshot:
+    """Guide 2.4: amounts in the source token's smallest units, rates in percent.
+
+    Every field may be missing: an idempotent repeat omits them all (2.4).
+    """
+
+    fee_platform: int | None = None
+    fee_partner: int | None = None
+    fee_integrator: int | None = None
+    fee_platform_original: int | None = None
+    platform_fee_rate: Decimal | None = None
+    partner_fee_rate: Decimal | None = None
+    integrator_fee_rate: Decimal | None = None
+
+    @property
+    def empty(self) -> bool:
+        return all(getattr(self, name) is None for name in self.__slots__)
+
+    def merged(self, other: FeeSnapshot) -> FeeSnapshot:
+        """This snapshot, gaps filled from ``other``."""
+        return FeeSnapshot(*(
+            getattr(self, name) if getattr(self, name) is not None else getattr(other, name)
+            for name in self.__slots__
+        ))  # fmt: skip
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {name: None if (v := getattr(self, name)) is None else str(v)
+                for name in self.__slots__}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class StatusSeen:
+    status: OrderStatus | str
+    at: datetime
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderView:
+    """An order as shown: the creation reply completed from the order detail.
+
+    ``integrator_id`` is None when the detail says the order is unbound (no
+    commission, guide 2.2); ``verified`` is False when the detail could not be
+    read, so binding is unknown rather than absent. Text fields are inert.
+    """
+
+    order_no: str
+    order_id: int
+    deposit_address: str
+    expire_at: datetime
+    src: TokenRef | None
+    dst: TokenRef | None
+    amount_in: int | None
+    fees: FeeSnapshot = FeeSnapshot()
+    status: OrderStatus | str | None = None
+    integrator_id: int | None = None
+    verified: bool = False
+    client_order_id: str | None = None
+    dst_address: str | None = None
+    chosen_channel_id: int | None = None
+    estimated_out: int | None = None
+    min_out: int | None = None
+    created_at: datetime | None = None
+    history: tuple[StatusSeen, ...] = ()
+    key_sent: bool = True  # was an integrator key sent with the creation request
+
+    @property
+    def integrator_bound(self) -> bool | None:
+        """True/False once the detail was read; None while unknown."""
+        return None if not self.verified else self.integrator_id is not None
+
+    def no_commission_reasons(self) -> tuple[str, ...]:
+        """Guide 2.2's silent fallbacks, the likeliest first."""
+        if self.integrator_bound is not False:
+            return ()
+        if not self.key_sent:
+            return ("no integrator API key is set for this host",)
+        return (
+            "the key is unknown to this host, or disabled",
+            "the integrator is disabled",
+        )
+
+
+class JournalState(StrEnum):
+    """Where an order request stands in the journal."""
+
+    PENDING = "pending"  # journaled, no definitive answer yet: resent with the same id
+    CREATED = "created"  # the server created it (or found it again)
+    REFUSED = "refused"  # the server said no: nothing exists on the server
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRecord:
+    """One journal entry, as the services and screens read it."""
+
+    id: int
+    client_order_id: str
+    host: str
+    state: JournalState
+    journaled_at: datetime
+    updated_at: datetime
+    key_entry: str | None  # where the key came from (an entry name, or $ENV), never the key
+    key_fingerprint: str | None  # a one-way tag of the key, to resend with the same one
+    body: Mapping[str, object]
+    quote: Mapping[str, object]
+    attempts: int = 0
+    order_no: str | None = None
+    response: Mapping[str, object] | None = None
+    error: str | None = None
+    last_status: str | None = None
+    owner: str | None = None  # who holds the send lease, if anyone
+
+
+def fell_by_bps(old: int, new: int) -> Fraction:
+    """How far ``new`` is below ``old``, in basis points (negative: it rose)."""
+    return Fraction((old - new) * 10_000, old) if old else Fraction(0)

@@ -48,6 +48,8 @@ class Backend:
     close: Callable[[], Awaitable[None]] = field(default=_nothing)
     host: Any2AnyHost | None = None
     timeouts: Timeouts = field(default_factory=Timeouts)
+    key_entry: str | None = None
+    """Where the integrator key in use came from (entry name or ``$VARIABLE``), never the key."""
 
     @classmethod
     def any2any(
@@ -57,7 +59,8 @@ class Backend:
         host = any2any_host(base_url, api_key, timeouts)
         return cls(host.base_url, [host.source], host.load_tokens, host.aclose, host, timeouts)
 
-    def set_api_key(self, api_key: SecretStr | None) -> None:
+    def set_api_key(self, api_key: SecretStr | None, entry: str | None = None) -> None:
         """The integrator key changed in the settings: use it from the next request."""
         if self.host is not None:
             self.host.set_api_key(api_key)
+        self.key_entry = entry if api_key is not None else None

@@ -110,6 +110,16 @@ class CredentialService:
         """The keyring entry name (``any2any.api_key@host``); never touches the keyring."""
         return self.store.entry(name, host)
 
+    def origin(self, name: str, host: str | None = None) -> str | None:
+        """Where ``get`` finds the value: ``$VARIABLE`` or the keyring entry name
+        (journaled with an order, so it names the key without holding it)."""
+        state = self.store.state(name, host)
+        if state is SecretState.FROM_ENV:
+            return f"${self.store.spec(name).env}"
+        if state is SecretState.SET:
+            return self.store.entry(name, host)
+        return None
+
     def views(self, host: str) -> Iterator[CredentialView]:
         for spec, state in self.store.rows(host):
             detail = ""

@@ -5,11 +5,14 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.theme import Theme
 
@@ -17,13 +20,25 @@ from a2a_tui.domain.quote_input import QuoteArgs
 from a2a_tui.domain.text import inert
 from a2a_tui.services.backend import Backend
 from a2a_tui.services.credentials import CredentialService
+from a2a_tui.services.orders import OrderService, Resolution
 from a2a_tui.services.preferences import PreferenceError, Preferences
 from a2a_tui.ui.commands import binding_commands
+from a2a_tui.ui.screens.deposit import DepositScreen
 from a2a_tui.ui.screens.keys import KeysScreen
 from a2a_tui.ui.screens.quote import QuoteScreen
 from a2a_tui.ui.screens.settings import SettingsScreen
 
 __all__ = ["A2AApp"]
+
+
+class KeyLoaded(Message):
+    """The integrator key (or its absence) is known: pending orders can be resolved."""
+
+
+class PendingResolved(Message):
+    def __init__(self, resolutions: list[Resolution], elsewhere: int) -> None:
+        super().__init__()
+        self.resolutions, self.elsewhere = resolutions, elsewhere
 
 
 class A2AApp(App[None]):
@@ -45,14 +60,28 @@ class A2AApp(App[None]):
         subtitle: str | None = None,
         clock: Callable[[], float] = time.monotonic,
         present_interval: float | None = None,
+        orders: OrderService | None = None,
+        orders_problem: str | None = None,
+        wall_clock: Callable[[], datetime] | None = None,
     ) -> None:
-        """Without ``preferences`` and ``credentials`` the app uses defaults and a
-        keyring in memory: nothing of the user's is read or written (demo, tests).
-        ``present_interval`` 0 repaints on every batch (deterministic tests)."""
+        """Without ``preferences``, ``credentials`` and ``orders`` the app uses
+        defaults, a keyring and a journal in memory: nothing of the user's is
+        read or written (demo, tests). ``orders_problem`` says why there is no
+        journal (orders are then off). ``present_interval`` 0 repaints on
+        every batch (deterministic tests); ``wall_clock`` runs the deposit
+        countdowns (tests freeze it)."""
         super().__init__()
         self.backend = backend
         self.preferences = preferences or Preferences.defaults()
         self.credentials = credentials or CredentialService.in_memory()
+        self.orders_problem = orders_problem
+        self.orders = (
+            orders
+            if orders is not None or orders_problem is not None
+            else OrderService.in_memory(backend, clock=clock)
+        )
+        self.wall_clock = wall_clock or (lambda: datetime.now(UTC))
+        self._resolved_once = False
         self.initial = initial
         self.clock = clock
         self.present_interval = present_interval
@@ -78,6 +107,9 @@ class A2AApp(App[None]):
         for problem in self.preferences.problems:
             self.notify(inert(problem, limit=400), title="Settings", severity="warning",
                         timeout=12, markup=False)  # fmt: skip
+        if self.orders_problem:
+            self.notify(inert(self.orders_problem, limit=400), title="Orders are off",
+                        severity="error", timeout=20, markup=False)  # fmt: skip
         self.reload_api_key()
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         screen = QuoteScreen(
@@ -86,6 +118,7 @@ class A2AApp(App[None]):
             clock=self.clock,
             auto_requote=settings.quote.auto_refresh,
             default_slippage=settings.quote.default_slippage,
+            orders=self.orders,
         )
         if self.present_interval is not None:
             screen.present_interval = self.present_interval
@@ -144,7 +177,45 @@ class A2AApp(App[None]):
     @work(thread=True, exclusive=True, group="api-key")
     def reload_api_key(self) -> None:
         """Off the UI thread: a keyring lookup may wait on D-Bus or an unlock prompt."""
-        self.backend.set_api_key(self.credentials.get("any2any.api_key", self.backend.base_url))
+        host = self.backend.base_url
+        self.backend.set_api_key(
+            self.credentials.get("any2any.api_key", host),
+            self.credentials.origin("any2any.api_key", host),
+        )
+        self.post_message(KeyLoaded())
+
+    @on(KeyLoaded)
+    def _key_loaded(self) -> None:
+        if not self._resolved_once and self.orders is not None:
+            self._resolved_once = True  # at start only: later pending entries are the screen's
+            self.resolve_pending()
+
+    @work(exclusive=True, group="pending-orders", exit_on_error=False)
+    async def resolve_pending(self) -> None:
+        """Orders journaled by an earlier run that never got an answer: send them
+        again, as they were, so they are found (never created twice)."""
+        assert self.orders is not None
+        resolutions = await self.orders.resolve_pending()
+        self.post_message(PendingResolved(resolutions, self.orders.pending_elsewhere()))
+
+    @on(PendingResolved)
+    def _pending_resolved(self, message: PendingResolved) -> None:
+        shown = False
+        for resolution in message.resolutions:
+            severity: Literal["information", "warning"] = (
+                "information" if resolution.outcome == "created" else "warning"
+            )
+            self.notify(inert(resolution.message, limit=400), title="Pending order",
+                        severity=severity, timeout=15, markup=False)  # fmt: skip
+            if resolution.view is not None and not shown:
+                shown = True  # the first found order on screen; the others are notified
+                self.push_screen(DepositScreen(resolution.view, service=self.orders))
+        if message.elsewhere:
+            self.notify(
+                f"{message.elsewhere} pending order(s) of other hosts stay journaled: they are "
+                "resolved when a2a-tui runs against their host (a2a-tui order list shows them).",
+                title="Pending orders", severity="warning", timeout=15, markup=False,
+            )  # fmt: skip
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette offers every action the app and the current screen bind.
@@ -161,3 +232,5 @@ class A2AApp(App[None]):
 
     async def on_unmount(self) -> None:
         await self.backend.close()
+        if self.orders is not None:
+            self.orders.close()

@@ -11,7 +11,7 @@ import asyncio
 import json
 import re
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from types import TracebackType
@@ -24,6 +24,7 @@ from pydantic import SecretStr, TypeAdapter, ValidationError
 from a2a_tui import __version__
 from a2a_tui.providers.any2any.errors import (
     ApiError,
+    OrderRejected,
     ProtocolError,
     StreamIncomplete,
     TransportFailure,
@@ -232,14 +233,16 @@ class Any2AnyClient:
 
     async def create_order(
         self,
-        order: CreateOrderRequest,
+        order: CreateOrderRequest | Mapping[str, Any],
         *,
         auth: Literal["header", "authorization"] = "header",
     ) -> OrderCreated:
         """``POST /api/v1/integrator/orders`` with the configured key (guide 2).
 
         Without a key this is still the integrator endpoint, and the server
-        falls back to a plain order (guide 2.2).
+        falls back to a plain order (guide 2.2). ``order`` may be a body
+        already built (a journaled request is resent byte for byte as JSON).
+        A 4xx is an `OrderRejected` carrying the guide's reason.
         """
         headers = {}
         if self.api_key is not None:
@@ -248,9 +251,15 @@ class Any2AnyClient:
                 headers["X-Integrator-Api-Key"] = key
             else:
                 headers["Authorization"] = f"ApiKey {key}"
-        return await self._call(
-            "POST", "/api/v1/integrator/orders", OrderCreated, json=order.body(), headers=headers
-        )
+        body = order.body() if isinstance(order, CreateOrderRequest) else dict(order)
+        try:
+            return await self._call(
+                "POST", "/api/v1/integrator/orders", OrderCreated, json=body, headers=headers
+            )
+        except ApiError as exc:
+            if 400 <= exc.status < 500:
+                raise OrderRejected(exc.status, exc.code, exc.msg) from None
+            raise
 
     async def create_public_order(self, order: CreateOrderRequest) -> OrderCreated:
         return await self._call("POST", "/api/v1/orders", OrderCreated, json=order.body())
@@ -353,9 +362,13 @@ def _envelope_data(status: int, headers: httpx.Headers, content: bytes) -> Any:
         body = json.loads(content)
     except ValueError:
         kind = headers.get("content-type", "no content type")
-        raise ProtocolError(f"HTTP {status}: expected a JSON envelope, got {kind}") from None
+        raise ProtocolError(
+            f"HTTP {status}: expected a JSON envelope, got {kind}", status=status
+        ) from None
     if not isinstance(body, dict) or not isinstance(body.get("code"), int):
-        raise ProtocolError(f"HTTP {status}: the response is not an Any2Any envelope")
+        raise ProtocolError(
+            f"HTTP {status}: the response is not an Any2Any envelope", status=status
+        )
     msg = body.get("msg")
     msg = msg if isinstance(msg, str) else ""
     if body["code"] != 0 or not 200 <= status < 300:

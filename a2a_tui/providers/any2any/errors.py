@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from a2a_tui.domain.orders import Refusal
 from a2a_tui.providers.http.errors import ProviderError
 
 __all__ = [
     "Any2AnyError",
     "ApiError",
+    "OrderRejected",
     "ProtocolError",
     "StreamIncomplete",
     "TransportFailure",
@@ -36,6 +38,21 @@ class ApiError(Any2AnyError):
         return self.status >= 500 or self.msg == "order_state_changed_retry"
 
 
+class OrderRejected(ApiError):
+    """Order creation refused for a reason of guide 2.5 (a 4xx: nothing was created).
+
+    ``refusal`` is the guide's message as a `Refusal`, or None for a message
+    the guide does not list (shown as the server wrote it, made inert).
+    """
+
+    def __init__(self, status: int, code: int | None, msg: str) -> None:
+        super().__init__(status, code, msg)
+        try:
+            self.refusal: Refusal | None = Refusal(msg)
+        except ValueError:
+            self.refusal = None
+
+
 class TransportFailure(Any2AnyError):
     """No usable answer arrived: connection refused, reset, or timed out.
 
@@ -44,6 +61,11 @@ class TransportFailure(Any2AnyError):
     why order creation is retried with the same ``client_order_id``.
     """
 
+    @property
+    def retryable(self) -> bool:
+        """With the same client_order_id, a second send is the same order."""
+        return True
+
     def __init__(self, message: str, *, maybe_delivered: bool) -> None:
         super().__init__(message)
         self.maybe_delivered = maybe_delivered
@@ -51,7 +73,19 @@ class TransportFailure(Any2AnyError):
 
 class ProtocolError(Any2AnyError):
     """An answer that is not what the guide describes (not an envelope, wrong
-    content type, malformed data): the host is probably not Any2Any."""
+    content type, malformed data): the host is probably not Any2Any.
+
+    ``status`` is the HTTP status when there was one: a 5xx page that is not
+    an envelope is a proxy or gateway on the way, worth another try.
+    """
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+    @property
+    def retryable(self) -> bool:
+        return self.status is not None and self.status >= 500
 
 
 class StreamIncomplete(Any2AnyError):

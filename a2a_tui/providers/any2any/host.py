@@ -1,18 +1,28 @@
-"""One Any2Any host, as the services use it: tokens, the quote source, the key.
+"""One Any2Any host, as the services use it: tokens, the quote source, the key, orders.
 
 The services never see the client's wire types: what leaves here is domain
-types (`Token`, `QuoteSource`) and provider errors.
+types (`Token`, `QuoteSource`, `OrderView`), JSON-ready dicts for the journal,
+and provider errors.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
+from typing import Any
 
 import httpx
 from pydantic import SecretStr
 
+from a2a_tui.domain.orders import OrderDraft, OrderView, TokenRef
 from a2a_tui.domain.tokens import Token
 from a2a_tui.providers.any2any.client import Any2AnyClient
+from a2a_tui.providers.any2any.orders import (
+    journaled_view,
+    order_body,
+    to_view,
+    view_from_created,
+)
 from a2a_tui.providers.any2any.source import Any2AnySource, to_tokens
 from a2a_tui.providers.http.timeouts import Timeouts
 
@@ -48,6 +58,50 @@ class Any2AnyHost:
     async def load_tokens(self) -> list[Token]:
         tokens, chains = await asyncio.gather(self.client.list_tokens(), self.client.list_chains())
         return to_tokens(tokens, chains)
+
+    # -- orders ---------------------------------------------------------------
+
+    @staticmethod
+    def order_body(draft: OrderDraft) -> dict[str, Any]:
+        """Guide 2.3's body for ``draft``: journal it, then send it unchanged."""
+        return order_body(draft)
+
+    async def submit_order(
+        self, body: Mapping[str, Any], *, src: TokenRef | None, dst: TokenRef | None
+    ) -> tuple[OrderView, dict[str, Any]]:
+        """Send one order body once (no retry here); the view and the reply as JSON.
+
+        Raises `OrderRejected` (a 2.5 reason), or a retryable provider error
+        after which the order may or may not exist.
+        """
+        created = await self.client.create_order(body)
+        amount = body.get("amount_in")
+        view = view_from_created(
+            created,
+            src=src,
+            dst=dst,
+            amount_in=int(amount) if isinstance(amount, str) and amount.isdigit() else None,
+            key_sent=self.api_key is not None,
+        )
+        return view, created.model_dump(mode="json")
+
+    async def order_detail(
+        self, order_no: str, *, tokens: Mapping[int, TokenRef]
+    ) -> tuple[OrderView, dict[str, Any]]:
+        """``GET /api/v1/orders/{order_no}`` as a view, and as JSON for the journal."""
+        detail = await self.client.get_order(order_no)
+        return to_view(detail, tokens=tokens), detail.model_dump(mode="json")
+
+    @staticmethod
+    def view_from_journal(
+        response: Mapping[str, Any],
+        *,
+        tokens: tuple[TokenRef | None, TokenRef | None],
+        key_sent: bool,
+    ) -> OrderView | None:
+        """A view from a journaled answer (creation reply, completed by the detail
+        when it was read), without the network; None if it cannot be read."""
+        return journaled_view(response, tokens=tokens, key_sent=key_sent)
 
     async def aclose(self) -> None:
         await self.client.aclose()

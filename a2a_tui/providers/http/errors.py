@@ -12,6 +12,12 @@ __all__ = ["HeldBack", "ProviderError", "TransportFailure", "UnexpectedResponse"
 class ProviderError(Exception):
     """Base of every client error; ``str()`` is fit for a status line (made inert by `describe`)."""
 
+    @property
+    def retryable(self) -> bool:
+        """Worth sending again as it was: the request may not have been handled
+        (a dropped connection, a timeout, a 5xx). Only idempotent requests are."""
+        return False
+
 
 class TransportFailure(ProviderError):
     """No usable answer arrived: connection refused, reset, or out of time.

@@ -36,10 +36,12 @@ from a2a_tui.domain.quote_input import QuoteArgs, QuoteInputError
 from a2a_tui.domain.quotes import QuoteSpec
 from a2a_tui.domain.text import inert
 from a2a_tui.domain.tokens import Token
-from a2a_tui.engine.board import STALE_AFTER, BoardPhase, QuoteBoard, RowState
+from a2a_tui.engine.board import STALE_AFTER, BoardPhase, QuoteBoard, RowKey, RowState
 from a2a_tui.engine.merger import Arrival, QuoteRun
 from a2a_tui.providers.http.errors import describe
 from a2a_tui.services.backend import Backend
+from a2a_tui.services.orders import OrderService, draft_from_board
+from a2a_tui.ui.screens.order import OrderScreen
 from a2a_tui.ui.screens.token_picker import TokenPicker
 from a2a_tui.ui.widgets.quote_detail import QuoteDetail
 from a2a_tui.ui.widgets.quote_form import QuoteForm
@@ -58,7 +60,7 @@ CLOCK_INTERVAL = 0.5
 #: Seconds a hint (a refused choice, a row gone from a re-quote) stays on the status line.
 HINT_SECONDS = 8.0
 #: Keys that would type into an input: hidden from the footer while typing.
-_LETTER_ACTIONS = {"swap", "toggle_detail", "toggle_auto", "edit", "requote_key"}
+_LETTER_ACTIONS = {"swap", "toggle_detail", "toggle_auto", "edit", "requote_key", "order"}
 
 
 class TokensLoaded(Message):
@@ -103,6 +105,7 @@ class QuoteScreen(Screen[None]):
         Binding("d", "toggle_detail", "Details", id="quote.detail"),
         Binding("a", "toggle_auto", "Auto", id="quote.auto_refresh"),
         Binding("slash", "edit", "Edit", id="quote.edit", show=False),
+        Binding("o", "order", "Order", id="quote.order", show=False),
     ]
 
     def __init__(
@@ -114,9 +117,11 @@ class QuoteScreen(Screen[None]):
         auto_requote: bool = False,
         default_slippage: str = "1%",
         present_interval: float = PRESENT_INTERVAL,
+        orders: OrderService | None = None,
     ) -> None:
         super().__init__()
         self.backend = backend
+        self.orders = orders
         self.initial = initial
         self.clock = clock
         self.auto_requote = auto_requote
@@ -389,13 +394,12 @@ class QuoteScreen(Screen[None]):
             reason = f"not chosen: {name} never answered (stopped) · r to re-quote"
         elif event.state is RowState.FAILED:
             reason = f"not chosen: {name} failed, there is no price"
-        elif event.stale:
-            reason = (
-                f"not chosen: {name} is {display.duration(event.age)} old"
-                f" (over {STALE_AFTER:g} s) · r to re-quote"
-            )
+        # a stale price is fine to choose: the order step re-quotes that channel
+        # before anything is sent, and shows old against new (guide FAQ Q4)
         if reason is not None:
             self._set_hint(reason)
+            return
+        self.open_order(event.key)
 
     @on(QuoteTable.ChoiceLost)
     def _choice_lost(self, event: QuoteTable.ChoiceLost) -> None:
@@ -404,6 +408,23 @@ class QuoteScreen(Screen[None]):
     @on(Input.Changed)
     def _input_changed(self) -> None:
         self._form_changed()
+
+    def open_order(self, key: RowKey) -> None:
+        """Enter on a row: its order step, or why that row cannot become an order."""
+        board, orders = self.board, self.orders
+        if board is None:
+            return
+        if orders is None:
+            self.notify("Orders are unavailable in this session (see the notice at start).",
+                        severity="warning", markup=False)  # fmt: skip
+            return
+        found = board.find(key)
+        reason = orders.refuse_source(key[0], found.row.source_label if found else key[0])
+        draft = draft_from_board(board, key) if reason is None else reason
+        if isinstance(draft, str):
+            self.notify(draft, severity="warning", markup=False)
+            return
+        self.app.push_screen(OrderScreen(draft, orders, clock=self.clock))
 
     @on(TokenField.PickRequested)
     def _pick(self, event: TokenField.PickRequested) -> None:
@@ -455,3 +476,7 @@ class QuoteScreen(Screen[None]):
 
     def action_edit(self) -> None:
         self.query_one("#amount", Input).focus()
+
+    def action_order(self) -> None:
+        """The same path as Enter in the table, with the same refusals."""
+        self.query_one(QuoteTable).action_select()

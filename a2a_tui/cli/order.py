@@ -1,0 +1,282 @@
+"""``a2a-tui order create`` and ``a2a-tui order list``: orders without a screen.
+
+``create`` quotes, picks a channel (the best by default), and creates the order
+through the same journaled path as the TUI, then prints the deposit details.
+Exit status: 0 created (or found again), 1 the server refused (or nothing to
+order from), 2 bad input, 3 outcome unknown after every retry (journaled:
+running any order command again resolves it). Both commands first resolve
+this host's pending entries left by an earlier run.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any, TextIO
+
+from a2a_tui.domain import display
+from a2a_tui.domain.order_input import OrderInputError, check_address, check_client_order_id
+from a2a_tui.domain.orders import JournalState, OrderRecord, OrderView, status_label
+from a2a_tui.domain.quote_input import QuoteArgs, QuoteInputError, resolve_args
+from a2a_tui.engine.board import QuoteBoard, RowState
+from a2a_tui.engine.merger import QuoteRun
+from a2a_tui.providers.http.errors import ProviderError, describe
+from a2a_tui.services.orders import (
+    AlreadyJournaled,
+    OrderRefused,
+    OrderService,
+    OutcomeUnknown,
+    Placed,
+    draft_from_board,
+    record_tokens,
+)
+
+__all__ = ["EXIT_REFUSED", "EXIT_UNKNOWN", "EXIT_USAGE", "run_order_create", "run_order_list"]
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_UNKNOWN = 0, 1, 2, 3
+
+
+def _say(err: TextIO, text: str) -> None:
+    print(f"a2a-tui order: {text}", file=err)
+
+
+async def resolve_pending(service: OrderService, err: TextIO) -> None:
+    """What an earlier run left pending on this host, settled before anything new."""
+    for resolution in await service.resolve_pending():
+        _say(err, f"pending from an earlier run: {resolution.message}")
+    if elsewhere := service.pending_elsewhere():
+        _say(err, f"{elsewhere} pending order(s) of other hosts stay journaled (order list)")
+
+
+async def run_order_create(
+    service: OrderService,
+    args: QuoteArgs,
+    *,
+    to: str,
+    channel: str,
+    client_order_id: str | None,
+    as_json: bool,
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    backend = service.backend
+    channel = channel.strip().lower()
+    if channel != "best" and not (channel.isdigit() and int(channel) > 0):
+        _say(err, f"--channel: a channel id or 'best', not {channel!r}")
+        return EXIT_USAGE
+    try:
+        cid = check_client_order_id(client_order_id or service.new_client_order_id())
+    except OrderInputError as exc:
+        _say(err, str(exc))
+        return EXIT_USAGE
+    await resolve_pending(service, err)
+    existing = service.find(cid)
+    if existing is not None and existing.state is JournalState.CREATED:
+        view = service.view_of(existing)
+        if view is not None:  # a rerun of a command that already succeeded
+            _say(err, f"client_order_id {cid} is order {existing.order_no}: found again")
+            _print_order(view, out, err, as_json=as_json, found_again=True)
+            return EXIT_OK
+    try:
+        spec = resolve_args(args, await backend.load_tokens())
+        dst = spec.dst
+        address = check_address(dst.chain.address_format, to, dst.chain.name)
+    except (QuoteInputError, OrderInputError) as exc:
+        _say(err, str(exc))
+        return EXIT_USAGE
+    except ProviderError as exc:
+        _say(err, f"cannot load tokens from {backend.base_url}: {describe(exc)}")
+        return EXIT_REFUSED
+    source = service.source_id()
+    sources = [s for s in backend.sources if s.id == source]
+    async with QuoteRun(sources, spec, clock=service.clock) as run:
+        board = QuoteBoard(spec, {s.id: s.label for s in sources}, run.started_at)
+        async for batch in run:
+            board.apply(batch)
+    if channel == "best":
+        best = board.best()
+        if best is None:
+            problems = "; ".join(board.status().problems) or "every channel failed"
+            _say(err, f"no channel quoted this pair: {problems}")
+            return EXIT_REFUSED
+        key = best.row.key
+    else:
+        key = (source or "", int(channel))
+        found = board.find(key)
+        if found is None or found.row.state is not RowState.QUOTED:
+            why = found.row.error if found is not None and found.row.error else "no quote"
+            _say(err, f"channel {channel} gave no quote for this pair ({why})")
+            return EXIT_REFUSED
+    draft = draft_from_board(board, key)
+    if isinstance(draft, str):
+        _say(err, draft)
+        return EXIT_REFUSED
+    draft = service.checked(draft, address=address, client_order_id=cid, user_id="")
+    if service.is_stale(draft):
+        requote = await service.requote(draft)
+        if requote.draft is None or requote.new is None:
+            _say(err, f"the quote is stale and {draft.chosen.name} did not quote again: "
+                      f"{requote.problem}")  # fmt: skip
+            return EXIT_REFUSED
+        old = display.amount(requote.old.out_amount, dst.decimals, dst.symbol)
+        new = display.amount(requote.new.out_amount, dst.decimals, dst.symbol)
+        _say(err, f"quote older than 10 s, quoted again: {old} → {new}")
+        draft = requote.draft
+    try:
+        placed = await service.place(draft)
+    except OrderRefused as refused:
+        _say(err, f"refused: {refused}. {refused.guidance.message}")
+        return EXIT_REFUSED
+    except AlreadyJournaled as duplicate:
+        _say(err, str(duplicate))
+        return EXIT_USAGE
+    except OutcomeUnknown as unknown:
+        _say(err, str(unknown))
+        return EXIT_UNKNOWN
+    _print_placed(placed, out, err, as_json=as_json)
+    return EXIT_OK
+
+
+def _print_placed(placed: Placed, out: TextIO, err: TextIO, *, as_json: bool) -> None:
+    _print_order(placed.view, out, err, as_json=as_json, found_again=placed.found_again)
+
+
+def _print_order(view: OrderView, out: TextIO, err: TextIO, *, as_json: bool,
+                 found_again: bool) -> None:  # fmt: skip
+    warnings = _warnings(view)
+    if as_json:
+        out.write(json.dumps(order_json(view, found_again, warnings), ensure_ascii=False) + "\n")
+    else:
+        out.write(order_text(view, found_again))
+    for warning in warnings:
+        print(f"warning: {warning}", file=err)
+    out.flush()
+
+
+def _warnings(view: OrderView) -> list[str]:
+    if view.integrator_bound is False:
+        reasons = "; ".join(view.no_commission_reasons())
+        return [f"this order earns no commission (not bound to an integrator). Likely: {reasons}"]
+    if view.integrator_bound is None:
+        return ["commission not verified: the order detail could not be read"]
+    return []
+
+
+def _human(units: int | None, view: OrderView) -> str | None:
+    if units is None or view.src is None:
+        return None
+    return display.amount(units, view.src.decimals, view.src.symbol, digits=view.src.decimals)
+
+
+def order_json(view: OrderView, found_again: bool, warnings: list[str]) -> dict[str, Any]:
+    fees = view.fees.as_dict()
+    return {
+        "order_no": view.order_no,
+        "client_order_id": view.client_order_id,
+        "deposit_address": view.deposit_address,
+        "amount_in": None if view.amount_in is None else str(view.amount_in),
+        "amount_in_human": _human(view.amount_in, view),
+        "symbol": None if view.src is None else view.src.symbol,
+        "chain": None if view.src is None else view.src.chain,
+        "expire_at": view.expire_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "status": None if view.status is None else str(view.status),
+        "integrator_bound": view.integrator_bound,
+        "integrator_id": view.integrator_id,
+        "found_again": found_again,
+        **fees,
+        "warnings": warnings,
+    }
+
+
+def order_text(view: OrderView, found_again: bool) -> str:
+    amount = _human(view.amount_in, view) or f"{view.amount_in} units"
+    chain = view.src.chain if view.src is not None else "the source chain"
+    left = view.expire_at - datetime.now(UTC)
+    minutes = max(0, int(left.total_seconds()) // 60)
+    fees = view.fees
+    lines = [
+        f"Order {view.order_no} {'found again' if found_again else 'created'}"
+        + (f" (client_order_id {view.client_order_id})" if view.client_order_id else ""),
+        f"Send exactly {amount} ({view.amount_in} units) on {chain}",
+        f"to         {view.deposit_address}",
+        f"before     {view.expire_at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC ({minutes} min left)",
+        f"status     {'—' if view.status is None else status_label(view.status)}",
+    ]
+    if not fees.empty:
+        integrator = _human(fees.fee_integrator, view) or "—"
+        platform = _human(fees.fee_platform, view) or "—"
+        original = _human(fees.fee_platform_original, view) or "—"
+        lines.append(
+            f"fees       integrator {integrator} ({fees.integrator_fee_rate or 0}%) · "
+            f"platform {platform} ({fees.platform_fee_rate or 0}%) · "
+            f"before commission {original}"
+        )
+    if view.integrator_bound:
+        lines.append(f"commission bound to integrator {view.integrator_id}")
+    return "\n".join(lines) + "\n"
+
+
+async def run_order_list(service: OrderService, *, as_json: bool, out: TextIO, err: TextIO) -> int:
+    if service.can_order:
+        try:
+            await resolve_pending(service, err)
+        except ProviderError as exc:  # the list is local: show it anyway
+            _say(err, f"pending entries not resolved: {describe(exc)}")
+    records = service.records()
+    if as_json:
+        out.write(json.dumps([record_json(r) for r in records], ensure_ascii=False) + "\n")
+        return EXIT_OK
+    if not records:
+        out.write(f"the journal is empty ({service.journal.path})\n")
+        return EXIT_OK
+    header = ("journaled (UTC)", "state", "order", "status", "amount", "client_order_id", "host")
+    rows = [header] + [_record_row(r) for r in records]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    for row in rows:
+        out.write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n")
+    return EXIT_OK
+
+
+def _record_row(record: OrderRecord) -> tuple[str, ...]:
+    src, _ = record_tokens(record)
+    amount = record.body.get("amount_in")
+    human = (
+        display.amount(int(amount), src.decimals, src.symbol)
+        if src is not None and isinstance(amount, str) and amount.isdigit()
+        else str(amount)
+    )
+    state = record.state.value + (f" ({record.error})" if record.error and
+                                  record.state is not JournalState.CREATED else "")  # fmt: skip
+    return (
+        f"{record.journaled_at.astimezone(UTC):%Y-%m-%d %H:%M:%S}",
+        state[:60],
+        record.order_no or "—",
+        record.last_status or "—",
+        human,
+        record.client_order_id,
+        record.host,
+    )
+
+
+def record_json(record: OrderRecord) -> dict[str, Any]:
+    src, dst = record_tokens(record)
+    response = record.response or {}
+    return {
+        "id": record.id,
+        "client_order_id": record.client_order_id,
+        "host": record.host,
+        "state": record.state.value,
+        "order_no": record.order_no,
+        "status": record.last_status,
+        "journaled_at": record.journaled_at.isoformat(),
+        "updated_at": record.updated_at.isoformat(),
+        "attempts": record.attempts,
+        "error": record.error,
+        "key_entry": record.key_entry,
+        "src": None if src is None else src.label,
+        "dst": None if dst is None else dst.label,
+        "amount_in": record.body.get("amount_in"),
+        "deposit_address": response.get("deposit_address"),
+        "expire_at": response.get("expire_at"),
+        "integrator_id": response.get("integrator_id"),
+    }

@@ -1,0 +1,240 @@
+"""The deposit screen: where to send what, by when, and whether it earns commission.
+
+Built from an `OrderView` alone, so any screen can open it (the order step
+now, the orders screen later). The address is plain selectable text, copied
+with ``c`` through the terminal (OSC 52, which also works over SSH), and drawn
+as a QR code in fixed dark-on-light colours. The countdown runs on the wall
+clock, turns urgent in the last five minutes and says "expired" after.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from a2a_tui.domain import display
+from a2a_tui.domain.addresses import AddressFormat, address_problem
+from a2a_tui.domain.orders import OrderView, status_label
+from a2a_tui.providers.http.errors import describe
+from a2a_tui.services.orders import OrderService
+from a2a_tui.ui.widgets.qr_code import QRCode, qr_rows
+
+__all__ = ["URGENT_SECONDS", "DepositScreen", "countdown"]
+
+#: The last five minutes before ``expire_at``.
+URGENT_SECONDS = 5 * 60
+
+
+def countdown(expire_at: datetime, now: datetime) -> tuple[str, str]:
+    """The countdown text and its state: ``""``, ``urgent`` or ``expired``."""
+    left = int((expire_at - now).total_seconds())
+    at = expire_at.astimezone(UTC).strftime("%H:%M:%S UTC")
+    if left <= 0:
+        return f"expired at {at}: do not send", "expired"
+    hours, rest = divmod(left, 3600)
+    minutes, seconds = divmod(rest, 60)
+    clock = f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes:02d}:{seconds:02d}"
+    return f"expires in {clock} (at {at})", "urgent" if left <= URGENT_SECONDS else ""
+
+
+class Refreshed(Message):
+    def __init__(self, view: OrderView | None, problem: str | None = None) -> None:
+        super().__init__()
+        self.view, self.problem = view, problem
+
+
+def _amount(units: int | None, view: OrderView) -> str:
+    if units is None:
+        return "—"
+    if view.src is None:
+        return f"{units} units"
+    return display.amount(units, view.src.decimals, view.src.symbol, digits=view.src.decimals)
+
+
+def _rate(value: object) -> str:
+    return "—" if value is None else f"{value}%"
+
+
+def details(view: OrderView) -> Content:
+    """Plain spans: the order number, status and addresses came from a server."""
+    fees = view.fees
+    src = view.src
+    lines: list[tuple[str, str]] = [
+        ("Amount", _amount(view.amount_in, view)),
+        ("", "—" if view.amount_in is None else f"{view.amount_in} units"),
+        ("Order", view.order_no),
+        ("Status", "—" if view.status is None else status_label(view.status)),
+    ]
+    if view.client_order_id:
+        lines.append(("Your id", view.client_order_id))
+    if view.dst is not None and view.min_out is not None:
+        dst = view.dst
+        lines.append(("Min out", display.amount(view.min_out, dst.decimals, dst.symbol,
+                                                digits=dst.decimals)))  # fmt: skip
+    if fees.empty:
+        lines.append(("Fees", "not in the reply (r reads the detail)"))
+    else:
+        lines += [
+            ("Fees", f"integrator {_amount(fees.fee_integrator, view)}"),
+            ("", f"  rate {_rate(fees.integrator_fee_rate)}"),
+            ("", f"platform {_amount(fees.fee_platform, view)}"),
+            ("", f"  rate {_rate(fees.platform_fee_rate)}"),
+            ("", f"before commission {_amount(fees.fee_platform_original, view)}"),
+        ]
+    if src is None:
+        lines.append(("", "(token unknown: amounts in smallest units)"))
+    parts: list[tuple[str, str] | str] = []
+    for i, (label, value) in enumerate(lines):
+        parts += [("\n" if i else "") + f"{label:<8}", value]
+    return Content.assemble(*parts)
+
+
+class DepositScreen(Screen[None]):
+    CSS_PATH = "deposit.tcss"
+    BINDINGS = [
+        Binding("c", "copy", "Copy address", id="deposit.copy"),
+        Binding("r", "refresh", "Refresh", id="deposit.refresh"),
+        Binding("escape", "app.pop_screen", "Back", id="deposit.back"),
+    ]
+
+    def __init__(
+        self,
+        view: OrderView,
+        *,
+        service: OrderService | None = None,
+        wall_clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        """``service`` only for ``r`` (read the order again); without it the
+        screen shows what it was given."""
+        super().__init__()
+        self.view = view
+        self.service = service
+        self._wall_clock = wall_clock
+
+    def now(self) -> datetime:
+        """The wall clock: given, else the app's (tests freeze it), else UTC now."""
+        clock = self._wall_clock or getattr(self.app, "wall_clock", None)
+        return clock() if clock is not None else datetime.now(UTC)
+
+    @property
+    def address_problem(self) -> str | None:
+        """Why the server's deposit address fails its own chain's check, if it does."""
+        src = self.view.src
+        if src is None or src.address_format is None:
+            return None
+        try:
+            family = AddressFormat(src.address_format)
+        except ValueError:
+            return None
+        return address_problem(family, self.view.deposit_address)
+
+    def compose(self) -> ComposeResult:
+        view = self.view
+        chain = view.src.chain if view.src is not None else "the source chain"
+        yield Header(icon="⇄")
+        with Vertical(id="address-box") as box:
+            box.border_title = f"Send exactly {_amount(view.amount_in, view)} on {chain} to"
+            yield Static(Content(view.deposit_address), id="deposit-address")
+        with Horizontal(id="deposit-main"):
+            if self.address_problem is None:
+                yield QRCode(view.deposit_address, id="qr")
+            with Vertical(id="deposit-side"):
+                yield Static(id="countdown", markup=False)
+                yield Static(id="commission", markup=False)
+                yield Static(details(view), id="deposit-details")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self._show()
+        self.set_interval(1.0, self._tick, name="countdown")
+        self._fit_qr()
+
+    def on_resize(self) -> None:
+        self._fit_qr()
+
+    def _fit_qr(self) -> None:
+        """A 4-module quiet zone when it fits, 2 when the screen is short (80x24)."""
+        for qr in self.query(QRCode):
+            room = self.size.height - 5  # header, address box, footer
+            qr.border = 4 if len(qr_rows(qr.data, 4)) <= room else 2
+
+    def _tick(self) -> None:
+        text, state = countdown(self.view.expire_at, self.now())
+        widget = self.query_one("#countdown", Static)
+        widget.update(Content(text))
+        widget.set_class(state == "urgent", "-urgent")
+        widget.set_class(state == "expired", "-expired")
+
+    def _show(self) -> None:
+        view = self.view
+        self._tick()
+        commission = self.query_one("#commission", Static)
+        problem = self.address_problem
+        if problem is not None:
+            text = (
+                f"⚠ This deposit address fails the {view.src.chain if view.src else ''} "
+                f"address check ({problem}): do not send; contact the host."
+            )
+            kind = "-danger"
+        elif view.integrator_bound is False:
+            reasons = "; ".join(view.no_commission_reasons())
+            text = (
+                f"⚠ No commission: this order is not bound to your integrator. Likely: {reasons}."
+            )
+            kind = "-danger"
+        elif view.integrator_bound is None:
+            text = "Commission not verified yet (the order detail was not read): r checks."
+            kind = "-unknown"
+        else:
+            text = f"✓ Integrator order ({view.integrator_id}): commission applies."
+            kind = "-ok"
+        commission.update(Content(text))
+        for name in ("-danger", "-unknown", "-ok"):
+            commission.set_class(name == kind, name)
+        self.query_one("#deposit-details", Static).update(details(view))
+
+    def action_copy(self) -> None:
+        self.app.copy_to_clipboard(self.view.deposit_address)
+        self.notify(
+            "Deposit address copied (through your terminal: OSC 52).",
+            title="Copied",
+            markup=False,
+            timeout=4,
+        )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "refresh":
+            return self.service is not None
+        return True
+
+    def action_refresh(self) -> None:
+        if self.service is not None:
+            self.read_again()
+
+    @work(exclusive=True, group="deposit-refresh", exit_on_error=False)
+    async def read_again(self) -> None:
+        assert self.service is not None
+        try:
+            view = await self.service.refresh(self.view)
+        except Exception as exc:  # shown; the screen keeps what it had
+            self.post_message(Refreshed(None, describe(exc)))
+        else:
+            self.post_message(Refreshed(view))
+
+    @on(Refreshed)
+    def _refreshed(self, message: Refreshed) -> None:
+        if message.view is None:
+            self.notify(f"Could not read the order: {message.problem}", severity="warning",
+                        markup=False)  # fmt: skip
+            return
+        self.view = message.view
+        self._show()

@@ -1,0 +1,119 @@
+"""``a2a-tui order create`` and ``order list``: deposit details, JSON, exit statuses."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import stamina
+from conftest import GUIDE_KEY, MakeSim
+from faultproxy import FaultProxy
+from helpers import BTC_ADDRESS, TRON_ADDRESS
+from order_helpers import server_orders
+
+from a2a_tui.cli.main import main
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A journal in tmp_path, no config file, the key from the environment."""
+    monkeypatch.setenv("A2A_TUI_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("A2A_TUI_CONFIG", str(tmp_path / "absent.toml"))
+    monkeypatch.setenv("A2A_TUI_ANY2ANY_API_KEY", GUIDE_KEY)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+
+
+def create(url: str, *extra: str, to: str = TRON_ADDRESS) -> list[str]:
+    return ["order", "create", "--base-url", url, "--src", "ETH", "--dst", "USDT@tron",
+            "--amount", "1.5", "--to", to, *extra]  # fmt: skip
+
+
+def test_create_prints_one_json_object_and_list_shows_it(
+    make_sim: MakeSim, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sim = make_sim()
+    assert main(create(sim.base_url, "--json", "--client-order-id", "cli-1")) == 0
+    out, err = capsys.readouterr()
+    order = json.loads(out)
+    (on_server,) = server_orders(sim.base_url, "cli-1")
+    assert order["order_no"] == on_server["order_no"]
+    assert order["deposit_address"] == on_server["deposit_address"]
+    assert order["amount_in"] == str(15 * 10**17)
+    assert order["expire_at"] == on_server["expire_at"]
+    assert order["integrator_bound"] is True
+    assert order["fee_integrator"] == on_server["fee_integrator"]
+    assert order["integrator_fee_rate"] == "0.3000"
+    assert order["warnings"] == []
+    assert err == ""
+
+    assert main(create(sim.base_url, "--json", "--client-order-id", "cli-1")) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert (again["order_no"], again["found_again"]) == (order["order_no"], True)
+    assert len(server_orders(sim.base_url, "cli-1")) == 1
+
+    assert main(["order", "list", "--json", "--base-url", sim.base_url]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(r["client_order_id"], r["state"], r["order_no"]) for r in listed] == [
+        ("cli-1", "created", order["order_no"])
+    ]
+    assert listed[0]["key_entry"] == "$A2A_TUI_ANY2ANY_API_KEY"
+
+
+def test_text_output_and_the_no_commission_warning(
+    make_sim: MakeSim, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("A2A_TUI_ANY2ANY_API_KEY")
+    sim = make_sim()
+    assert main(create(sim.base_url)) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("Order OD")
+    assert "Send exactly 1.5 ETH (1500000000000000000 units) on Ethereum" in out
+    assert "warning: this order earns no commission" in err
+    assert "no integrator API key is set for this host" in err
+
+
+@pytest.mark.parametrize(
+    ("extra", "to", "said"),
+    [
+        ((), BTC_ADDRESS, "not a Tron address"),
+        (("--channel", "fast"), TRON_ADDRESS, "a channel id or 'best'"),
+        (("--client-order-id", "no spaces please"), TRON_ADDRESS, "letters, digits"),
+        (("--slippage", "1"), TRON_ADDRESS, "slippage must be between 0 and 1"),
+    ],
+)
+def test_bad_input_is_exit_2_and_sends_nothing(
+    make_sim: MakeSim, capsys: pytest.CaptureFixture[str], extra: tuple[str, ...], to: str,
+    said: str,
+) -> None:  # fmt: skip
+    sim = make_sim()
+    assert main(create(sim.base_url, *extra, to=to)) == 2
+    assert said in capsys.readouterr().err
+    assert sim.sim.orders.orders == {}
+
+
+def test_a_channel_without_a_quote_is_exit_1(
+    make_sim: MakeSim, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(create(make_sim().base_url, "--channel", "999")) == 1
+    assert "channel 999 gave no quote" in capsys.readouterr().err
+
+
+def test_an_unknown_outcome_is_exit_3_and_the_next_run_resolves_it(
+    make_sim: MakeSim, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sim = make_sim()
+    # stamina's test mode: the production policy's five attempts, without its waits
+    with (
+        stamina.set_testing(True, attempts=5, cap=True),
+        FaultProxy(sim.base_url, plan=["drop_after"] * 5) as proxy,
+    ):
+        code = main(create(proxy.base_url, "--client-order-id", "cli-unknown"))
+        out, err = capsys.readouterr()
+        assert code == 3, err
+        assert "the order may exist" in err
+        assert main(["order", "list", "--base-url", proxy.base_url]) == 0
+        out, err = capsys.readouterr()
+    assert "pending from an earlier run: cli-unknown: order OD" in err
+    assert "created" in out
+    assert len(server_orders(sim.base_url, "cli-unknown")) == 1

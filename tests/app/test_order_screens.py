@@ -312,3 +312,17 @@ def test_the_countdown_turns_urgent_then_expired() -> None:
     )  # fmt: skip
     assert countdown(expire, expire) == ("expired at 10:30:00 UTC: do not send", "expired")
     assert countdown(expire, START - timedelta(hours=2))[0].startswith("expires in 2:30:00")
+
+
+async def test_a_stale_row_on_the_board_opens_the_order_step(make_sim: MakeSim) -> None:
+    """The board does not refuse a stale price: the order step re-quotes it before
+    anything is sent (the test above), which saves the trader a whole re-quote."""
+    sim = make_sim()
+    clock = Ticker()
+    app = sim_app(sim, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await board_ready(app)
+        clock.advance(10.5)
+        screen.refresh_clock()
+        await pilot.press("enter")
+        await until_app(app, lambda: isinstance(app.screen, OrderScreen))

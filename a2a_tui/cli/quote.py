@@ -81,7 +81,7 @@ def _quote_json(board: QuoteBoard, ranked: Ranked) -> dict[str, Any]:
         "channel_id": quote.channel_id,
         "name": quote.name,
         "estimated_out": str(quote.out_amount),
-        "estimated_out_human": display.amount(quote.out_amount, dst.decimals, digits=dst.decimals),
+        "estimated_out_human": display.amount_exact(quote.out_amount, dst.decimals),
         "symbol": dst.symbol,
         "estimated_out_usd": None if quote.out_usd is None else str(quote.out_usd),
         "fee_pct": str(quote.fee_pct),

@@ -97,20 +97,12 @@ def to_units(text: str, decimals: int) -> int:
     return int(units)
 
 
-def format_units(units: int, decimals: int, *, max_fraction: int | None = None) -> str:
-    """Format smallest units as a human amount, exact, without trailing zeros.
-
-    ``max_fraction`` truncates (never rounds up) the fraction for narrow
-    columns; the exact value stays available to callers that need it.
-    """
+def format_units(units: int, decimals: int) -> str:
+    """Smallest units as the shortest exact human amount (``1,000``, ``1.5``):
+    how a typed amount is echoed back. Tables and panels use `domain.display`."""
     sign = "-" if units < 0 else ""
     whole, frac = divmod(abs(units), 10**decimals) if decimals else (abs(units), 0)
-    if not decimals:
-        return f"{sign}{whole:,}"
-    frac_text = f"{frac:0{decimals}d}"
-    if max_fraction is not None:
-        frac_text = frac_text[:max_fraction]
-    frac_text = frac_text.rstrip("0")
+    frac_text = f"{frac:0{decimals}d}".rstrip("0") if decimals else ""
     return f"{sign}{whole:,}.{frac_text}" if frac_text else f"{sign}{whole:,}"
 
 

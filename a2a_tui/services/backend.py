@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from pydantic import SecretStr
 
-from a2a_tui.domain.quotes import QuoteSource
+from a2a_tui.domain.quotes import ChannelRef, QuoteSource
 from a2a_tui.domain.tokens import Token
 from a2a_tui.infra.config import Settings
 from a2a_tui.providers.http.timeouts import Timeouts
@@ -24,6 +24,10 @@ DEFAULT_BASE_URL = "http://127.0.0.1:8787"
 
 
 async def _nothing() -> None:
+    return None
+
+
+async def _no_channel_list(src: Token | None, dst: Token | None) -> list[ChannelRef] | None:
     return None
 
 
@@ -41,6 +45,9 @@ class Backend:
     close: Callable[[], Awaitable[None]] = field(default=_nothing)
     host: Any2AnyHost | None = None
     timeouts: Timeouts = field(default_factory=Timeouts)
+    load_channels: Callable[[Token | None, Token | None], Awaitable[list[ChannelRef] | None]] = (
+        field(default=_no_channel_list)
+    )
 
     @classmethod
     def any2any(
@@ -48,7 +55,13 @@ class Backend:
     ) -> Backend:
         timeouts = timeouts or Timeouts()
         host = any2any_host(base_url, api_key, timeouts)
-        return cls(host.base_url, [host.source], host.load_tokens, host.aclose, host, timeouts)
+        return cls(host.base_url, [host.source], host.load_tokens, host.aclose, host, timeouts,
+                   host.list_channels)  # fmt: skip
+
+    async def list_channels(self, src: Token | None, dst: Token | None) -> list[ChannelRef] | None:
+        """The channels a quote for the pair would ask, by name (every channel
+        without a pair); None when this host cannot tell. Raises `ProviderError`."""
+        return await self.load_channels(src, dst)
 
     def set_api_key(self, api_key: SecretStr | None) -> None:
         """The integrator key changed in the settings: use it from the next request."""

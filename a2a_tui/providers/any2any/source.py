@@ -27,13 +27,14 @@ from a2a_tui.providers.any2any.errors import Any2AnyError
 from a2a_tui.providers.any2any.models import (
     ChainInfo,
     ChannelError,
+    ChannelInfo,
     ChannelQuote,
     Done,
     QuoteRequest,
     TokenInfo,
 )
 
-__all__ = ["Any2AnySource", "to_quote", "to_tokens"]
+__all__ = ["Any2AnySource", "to_channel_refs", "to_quote", "to_tokens"]
 
 WireEvent = ChannelQuote | ChannelError | InvalidChannelEvent | Done
 StreamItem = WireEvent | ChannelsExpected
@@ -86,6 +87,10 @@ def to_quote(wire: ChannelQuote) -> Quote:
         icon=inert(wire.channel_icon, limit=400),
         wire=wire.__dict__,  # pydantic's own field dict: a reference, no copy
     )
+
+
+def to_channel_refs(channels: Iterable[ChannelInfo]) -> tuple[ChannelRef, ...]:
+    return tuple(ChannelRef(SOURCE_ID, c.channel_id, inert(c.name, limit=48)) for c in channels)
 
 
 def _decimal(text: str) -> Decimal | None:
@@ -148,10 +153,7 @@ class Any2AnySource:
         except Any2AnyError:
             return None
         wanted = [c for c in channels if spec.channel_id in (None, c.channel_id)]
-        return ChannelsExpected(
-            SOURCE_ID,
-            tuple(ChannelRef(SOURCE_ID, c.channel_id, inert(c.name, limit=48)) for c in wanted),
-        )
+        return ChannelsExpected(SOURCE_ID, to_channel_refs(wanted))
 
 
 async def _announced(

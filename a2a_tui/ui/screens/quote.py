@@ -24,12 +24,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 from textual.worker import Worker, WorkerState
 
+from a2a_tui.domain.amounts import format_units
 from a2a_tui.domain.quote_input import QuoteArgs
 from a2a_tui.domain.quotes import QuoteSpec
 from a2a_tui.domain.text import inert
 from a2a_tui.domain.tokens import Token
 from a2a_tui.engine.board import QuoteBoard
 from a2a_tui.engine.merger import Arrival, QuoteRun
+from a2a_tui.engine.promo import promo_outcome
 from a2a_tui.providers.http.errors import describe
 from a2a_tui.services.backend import Backend
 from a2a_tui.ui.screens.token_picker import TokenPicker
@@ -47,6 +49,13 @@ PRESENT_INTERVAL = 1 / 30
 DETAIL_INTERVAL = 0.2
 #: Keys that would type into an input: hidden from the footer while typing.
 _LETTER_ACTIONS = {"swap", "toggle_detail", "toggle_auto", "edit", "requote_key"}
+
+
+def _echo(spec: QuoteSpec) -> tuple[str, str]:
+    """The amount as understood, both ways: what was typed, and what is sent."""
+    return f"{format_units(spec.amount_in, spec.src.decimals)} {spec.src.symbol}", (
+        f"{spec.amount_in} units"
+    )
 
 
 class TokensLoaded(Message):
@@ -115,6 +124,7 @@ class QuoteScreen(Screen[None]):
         self._streaming = False
         self._tokens_loaded = False
         self._notice: str | None = None
+        self._promo_ignored: str | None = None
         self._quote_lock = asyncio.Lock()
         self._detail_due = False
         self.present_interval = present_interval
@@ -176,6 +186,7 @@ class QuoteScreen(Screen[None]):
         self._run_id += 1
         self._spec = spec
         self._streaming = True
+        self._promo_ignored = None
         self.run_quote(spec, self._run_id)
         self.query_one(QuoteTable).focus()
 
@@ -207,6 +218,7 @@ class QuoteScreen(Screen[None]):
         self.board.apply(message.arrivals)
         if self.board.status().complete:
             self._streaming = False  # the worker may still be closing connections
+            self._note_promo()
             self._present()
         else:
             self._schedule_present()
@@ -235,7 +247,13 @@ class QuoteScreen(Screen[None]):
     def _quote_ended(self, message: QuoteEnded) -> None:
         if message.run_id == self._run_id:
             self._streaming = False
+            self._note_promo()
             self.refresh_clock()
+
+    def _note_promo(self) -> None:
+        """Once a quote ends: was its promo code applied by no channel at all?"""
+        outcome = promo_outcome(self.board) if self.board is not None else None
+        self._promo_ignored = outcome.code if outcome is not None and outcome.ignored else None
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
@@ -257,6 +275,8 @@ class QuoteScreen(Screen[None]):
             running=self._streaming,
             auto_refresh=self.auto_requote,
             notice=self._notice,
+            request=None if board is None else _echo(board.spec),
+            promo_ignored=self._promo_ignored,
         )
         if stale and self.auto_requote and self._spec is not None:
             self.start_quote(self._spec)

@@ -25,6 +25,8 @@ class StatusView:
     running: bool = False
     auto_refresh: bool = False
     notice: str | None = None  # e.g. tokens failed to load; already inert
+    request: tuple[str, str] | None = None  # what is being quoted: ("1,000 ETH", "10²¹ units")
+    promo_ignored: str | None = None  # a promo code no answering channel applied; inert
 
     @property
     def stale(self) -> bool:
@@ -36,6 +38,11 @@ class StatusView:
             not self.running and self.status is not None and bool(self.status.problems)
         )
 
+    @property
+    def warning(self) -> bool:
+        """Finished, but a promo code was applied by no channel."""
+        return bool(self.promo_ignored) and not self.running and not self.problem
+
 
 class QuoteStatus(Widget):
     DEFAULT_CSS = Path(__file__).with_suffix(".tcss").read_text()
@@ -45,6 +52,7 @@ class QuoteStatus(Widget):
     def watch_view(self, view: StatusView) -> None:
         self.set_class(view.problem, "-problem")
         self.set_class(view.stale and not view.problem, "-stale")
+        self.set_class(view.warning and not view.stale, "-warning")
 
     def render(self) -> Content:
         view = self.view
@@ -61,7 +69,13 @@ class QuoteStatus(Widget):
         )
         errors = f" · {status.failed} error{'s' if status.failed != 1 else ''}"
         if view.running:
-            return Content(f"{answered}{errors} · {display.duration(view.elapsed)}{auto}")
+            progress = f"{answered}{errors} · {display.duration(view.elapsed)}{auto}"
+            if view.request is None:
+                return Content(progress)
+            human, units = view.request
+            long = f"quoting {human} ({units}) · {progress}"
+            fits = len(long) <= self.content_size.width
+            return Content(long if fits else f"quoting {human} · {progress}")
         if status.problems:
             return Content(f"⚠ incomplete · {answered}{errors} · {'; '.join(status.problems)}")
         age = view.age or 0.0
@@ -69,5 +83,10 @@ class QuoteStatus(Widget):
             return Content(
                 f"⚠ stale: quoted {display.duration(age)} ago, past the {STALE_AFTER:g} s the"
                 f" guide allows · r to re-quote{auto}"
+            )
+        if view.promo_ignored:
+            return Content(
+                f"⚠ no channel applied promo {view.promo_ignored} · {answered}"
+                f" · quote age {int(age)} s{auto}"
             )
         return Content(f"✓ {answered}{errors} · quote age {int(age)} s{auto}")

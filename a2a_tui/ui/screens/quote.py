@@ -308,6 +308,9 @@ class QuoteScreen(Screen[None]):
     @on(TokenField.PickRequested)
     def _pick(self, event: TokenField.PickRequested) -> None:
         form, field = self.query_one(QuoteForm), event.field
+        if isinstance(self.app.screen, TokenPicker):  # typed fast: one picker, every key
+            self.app.screen.extend_query(event.query)
+            return
         title = "Swap from" if field.id == "src" else "Swap to"
         self.app.push_screen(
             TokenPicker(title, form.tokens, event.query),

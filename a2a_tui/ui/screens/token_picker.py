@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList
+from textual.widgets import Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from a2a_tui.domain.tokens import Token, search_tokens
@@ -32,9 +32,11 @@ def _prompt(token: Token) -> Content:
 class TokenPicker(ModalScreen[Token | None]):
     CSS_PATH = "token_picker.tcss"
     BINDINGS = [
+        # priority: the filter input would take these keys for itself
+        Binding("enter", "choose", "Choose", id="token_picker.choose", priority=True),
+        Binding("down", "move(1)", "Move", key_display="↑↓", priority=True),
+        Binding("up", "move(-1)", "Previous", show=False, priority=True),
         Binding("escape", "dismiss(None)", "Cancel", id="token_picker.cancel"),
-        Binding("down", "move(1)", "Next", show=False),
-        Binding("up", "move(-1)", "Previous", show=False),
     ]
 
     def __init__(self, title: str, tokens: Sequence[Token], query: str = "") -> None:
@@ -46,10 +48,20 @@ class TokenPicker(ModalScreen[Token | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
             yield Label(self._heading, id="picker-title", markup=False)
-            yield Input(
-                self._initial_query, placeholder="type a symbol, name or chain", id="filter"
-            )
-            yield OptionList(id="choices", markup=False)
+            # select_on_focus off: keys typed before the focus lands would replace the query
+            yield Input(self._initial_query, placeholder="type a symbol, name or chain",
+                        id="filter", select_on_focus=False)  # fmt: skip
+            with Vertical(id="results"):  # a fixed height: the modal never shrinks under you
+                yield OptionList(id="choices", markup=False)
+                yield Label("", id="no-match", markup=False)
+        yield Footer(compact=True)  # this picker's keys, not the board's under it
+
+    def extend_query(self, text: str) -> None:
+        """Keys typed on the field while this picker was opening belong to its query."""
+        if not self.is_mounted:
+            self._initial_query += text
+            return
+        self.query_one("#filter", Input).insert_text_at_cursor(text)
 
     def on_mount(self) -> None:
         self._fill(self._initial_query)
@@ -61,6 +73,16 @@ class TokenPicker(ModalScreen[Token | None]):
         choices.set_options(Option(_prompt(t), id=str(t.token_id)) for t in found)
         if found:
             choices.highlighted = 0
+        choices.display = bool(found)
+        no_match = self.query_one("#no-match", Label)
+        no_match.display = not found
+        no_match.update(
+            f"no token matches {needle.strip()}\n"
+            "type a symbol (usdt), a name (tether) or a chain (tron);"
+            " words narrow it down: usdt tron"
+            if needle.strip()
+            else "no tokens: the host listed none"
+        )
 
     @on(Input.Changed, "#filter")
     def _filter(self, event: Input.Changed) -> None:
@@ -72,10 +94,9 @@ class TokenPicker(ModalScreen[Token | None]):
             current = choices.highlighted or 0
             choices.highlighted = max(0, min(current + step, choices.option_count - 1))
 
-    @on(Input.Submitted, "#filter")
-    def _submit(self) -> None:
+    def action_choose(self) -> None:
         choices = self.query_one("#choices", OptionList)
-        if choices.highlighted is not None:
+        if choices.option_count and choices.highlighted is not None:
             self._choose(choices.get_option_at_index(choices.highlighted).id)
 
     @on(OptionList.OptionSelected, "#choices")

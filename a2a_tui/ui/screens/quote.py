@@ -26,7 +26,7 @@ from textual.worker import Worker, WorkerState
 
 from a2a_tui.domain.amounts import format_units
 from a2a_tui.domain.quote_input import QuoteArgs
-from a2a_tui.domain.quotes import QuoteSpec
+from a2a_tui.domain.quotes import ChannelRef, QuoteSpec
 from a2a_tui.domain.text import inert
 from a2a_tui.domain.tokens import Token
 from a2a_tui.engine.board import QuoteBoard
@@ -34,7 +34,9 @@ from a2a_tui.engine.merger import Arrival, QuoteRun
 from a2a_tui.engine.promo import promo_outcome
 from a2a_tui.providers.http.errors import describe
 from a2a_tui.services.backend import Backend
+from a2a_tui.ui.screens.channel_picker import ChannelPicker
 from a2a_tui.ui.screens.token_picker import TokenPicker
+from a2a_tui.ui.widgets.channel_field import ChannelField
 from a2a_tui.ui.widgets.quote_detail import QuoteDetail
 from a2a_tui.ui.widgets.quote_form import QuoteForm
 from a2a_tui.ui.widgets.quote_status import QuoteStatus, StatusView
@@ -315,6 +317,24 @@ class QuoteScreen(Screen[None]):
         self.app.push_screen(
             TokenPicker(title, form.tokens, event.query),
             lambda token: form.chose(field, token),
+        )
+
+    @on(ChannelField.PickRequested)
+    def _pick_channel(self, event: ChannelField.PickRequested) -> None:
+        if isinstance(self.app.screen, ChannelPicker):  # typed fast: one picker, every key
+            self.app.screen.extend_query(event.query)
+            return
+        form = self.query_one(QuoteForm)
+        src, dst = form.pair()
+        pair = None
+        if src is not None and dst is not None:
+            pair = f"{src.symbol} · {src.chain.name} → {dst.symbol} · {dst.chain.name}"
+
+        async def load() -> list[ChannelRef] | None:
+            return await self.backend.list_channels(src, dst)
+
+        self.app.push_screen(
+            ChannelPicker(pair, load, form.channel, event.query), form.chose_channel
         )
 
     @on(QuoteForm.Submitted)

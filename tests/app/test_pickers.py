@@ -75,16 +75,15 @@ async def test_the_picker_shows_its_own_keys_not_the_boards() -> None:
 async def test_keys_typed_while_the_picker_opens_go_into_one_picker() -> None:
     """Typed fast, `doge` opened four pickers, the last holding only `e`."""
     app = fake_app(ScriptedSource())
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24)):
         board = await ready(app)
         field = board.query_one("#src", TokenField)
         for key in "doge":
             field.post_message(TokenField.PickRequested(field, key))
-        await pilot.pause()
-        await pilot.pause()
-        pickers = [s for s in app.screen_stack if isinstance(s, TokenPicker)]
-        assert len(pickers) == 1
-        assert pickers[0].query_one("#filter", Input).value == "doge"
+        await until(board, lambda: isinstance(app.screen, TokenPicker))
+        picker = app.screen
+        await until(picker, lambda: picker.query_one("#filter", Input).value == "doge", 2)
+        assert [s for s in app.screen_stack if isinstance(s, TokenPicker)] == [picker]
 
 
 # -- the channel filter ----------------------------------------------------------
@@ -187,3 +186,14 @@ async def test_a_new_token_resets_the_channel_to_all() -> None:
         form.query_one("#channel", ChannelField).channel = CHANNELS[1]
         form.swap()  # the same pair, the other way: kept
         assert form.channel == CHANNELS[1]
+
+
+async def test_reopened_the_picker_highlights_the_current_channel() -> None:
+    app = channel_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_channel_picker(app, pilot)
+        await pilot.press("down", "down", "enter")  # Lumen Pools
+        picker = await open_channel_picker(app, pilot)
+        choices = picker.query_one("#choices", OptionList)
+        assert choices.highlighted is not None
+        assert str(choices.get_option_at_index(choices.highlighted).prompt).startswith("Lumen")

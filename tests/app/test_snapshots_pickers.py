@@ -8,6 +8,7 @@ from typing import Any
 from app_helpers import complete, fake_app, until
 from fakes import ScriptedSource, quote
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from a2a_tui.domain.quote_input import QuoteArgs
 from a2a_tui.domain.quotes import ChannelRef
@@ -25,6 +26,9 @@ def test_token_picker_with_no_match(snap_compare: SnapCompare) -> None:
         screen = pilot.app.screen
         await until(screen, lambda: screen.query_one(QuoteForm).tokens != ())
         await pilot.press("d", "o", "g", "e")
+        picker = pilot.app.screen
+        await until(picker, lambda: picker.query_one("#filter", Input).value == "doge")
+        picker.query_one("#filter", Input).cursor_blink = False  # a blink is a coin toss
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
@@ -47,6 +51,7 @@ def test_channel_picker(snap_compare: SnapCompare) -> None:
         assert isinstance(picker, ChannelPicker)
         await until(picker, lambda: not picker.query_one("#note").display)
         await pilot.press("down", "down")
+        picker.query_one("#filter", Input).cursor_blink = False  # a blink is a coin toss
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

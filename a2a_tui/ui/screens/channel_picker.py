@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Literal
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -73,6 +73,8 @@ class ChannelPicker(ModalScreen[ChannelChoice]):
         self._query = query
         self._channels: list[ChannelRef] = []
         self._status: str = "loading the channels…"
+        self._filled: str | None = None
+        self._moved = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
@@ -85,6 +87,12 @@ class ChannelPicker(ModalScreen[ChannelChoice]):
                 yield Label("", id="note", markup=False)
         yield Footer(compact=True)
 
+    def on_key(self, event: events.Key) -> None:
+        """A key that reached the screen before the filter had focus is still typed."""
+        if event.character and event.character.isprintable():
+            event.stop()
+            self.extend_query(event.character)
+
     def on_mount(self) -> None:
         self._fill()
         self.query_one("#filter", Input).focus()
@@ -92,8 +100,9 @@ class ChannelPicker(ModalScreen[ChannelChoice]):
 
     def extend_query(self, text: str) -> None:
         """Keys typed on the field while this picker was opening belong to its query."""
-        if self.is_mounted:
-            self.query_one("#filter", Input).insert_text_at_cursor(text)
+        found = self.query("#filter")  # composed (not necessarily mounted) yet?
+        if found:
+            found.first(Input).insert_text_at_cursor(text)
         else:
             self._query += text
 
@@ -128,17 +137,21 @@ class ChannelPicker(ModalScreen[ChannelChoice]):
         ]  # fmt: skip
 
     def _fill(self) -> None:
-        needle = self.query_one("#filter", Input).value.strip()
+        value = self.query_one("#filter", Input).value
+        self._filled = value
+        needle = value.strip()
         found = self._matching()
         choices = self.query_one("#choices", OptionList)
+        # the user's highlight survives a reload of the list; else the current choice
+        kept = None
+        if self._moved and choices.highlighted is not None and choices.option_count:
+            kept = choices.get_option_at_index(choices.highlighted).id
         options = [] if needle else [Option("All channels", id=ALL_CHANNELS)]
         options += [Option(_prompt(c), id=str(c.channel_id)) for c in found]
         choices.set_options(options)
-        current = next(
-            (i for i, o in enumerate(options)
-             if o.id == (ALL_CHANNELS if self._current is None else str(self._current.channel_id))),
-            0,
-        )  # fmt: skip
+        chosen = ALL_CHANNELS if self._current is None else str(self._current.channel_id)
+        ids = [o.id for o in options]
+        current = ids.index(kept) if kept in ids else ids.index(chosen) if chosen in ids else 0
         if options:
             choices.highlighted = current
         choices.display = bool(options)
@@ -150,10 +163,12 @@ class ChannelPicker(ModalScreen[ChannelChoice]):
         label.display = bool(note)
 
     @on(Input.Changed, "#filter")
-    def _filter(self) -> None:
-        self._fill()
+    def _filter(self, event: Input.Changed) -> None:
+        if event.value != self._filled:  # the input's first Changed repeats the initial query
+            self._fill()
 
     def action_move(self, step: int) -> None:
+        self._moved = True
         choices = self.query_one("#choices", OptionList)
         if choices.option_count:
             current = choices.highlighted or 0

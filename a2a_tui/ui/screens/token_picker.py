@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -44,6 +44,7 @@ class TokenPicker(ModalScreen[Token | None]):
         self._heading = title
         self._tokens = list(tokens)
         self._initial_query = query
+        self._filled: str | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
@@ -58,16 +59,24 @@ class TokenPicker(ModalScreen[Token | None]):
 
     def extend_query(self, text: str) -> None:
         """Keys typed on the field while this picker was opening belong to its query."""
-        if not self.is_mounted:
+        found = self.query("#filter")  # composed (not necessarily mounted) yet?
+        if found:
+            found.first(Input).insert_text_at_cursor(text)
+        else:
             self._initial_query += text
-            return
-        self.query_one("#filter", Input).insert_text_at_cursor(text)
+
+    def on_key(self, event: events.Key) -> None:
+        """A key that reached the screen before the filter had focus is still typed."""
+        if event.character and event.character.isprintable():
+            event.stop()
+            self.extend_query(event.character)
 
     def on_mount(self) -> None:
         self._fill(self._initial_query)
         self.query_one("#filter", Input).focus()
 
     def _fill(self, needle: str) -> None:
+        self._filled = needle
         found = search_tokens(self._tokens, needle)
         choices = self.query_one("#choices", OptionList)
         choices.set_options(Option(_prompt(t), id=str(t.token_id)) for t in found)
@@ -86,7 +95,8 @@ class TokenPicker(ModalScreen[Token | None]):
 
     @on(Input.Changed, "#filter")
     def _filter(self, event: Input.Changed) -> None:
-        self._fill(event.value)
+        if event.value != self._filled:  # the input's first Changed repeats the initial query
+            self._fill(event.value)
 
     def action_move(self, step: int) -> None:
         choices = self.query_one("#choices", OptionList)

@@ -7,6 +7,7 @@ only when the app does.
 from __future__ import annotations
 
 import asyncio
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -60,6 +61,10 @@ async def shoot(
 
 
 async def main() -> None:
+    # The pictures show the truecolor design, whatever terminal runs this: on a
+    # 16-colour console (a bare TERM=xterm counts) the app picks other colours.
+    os.environ |= {"TERM": "xterm-256color", "COLORTERM": "truecolor"}
+    os.environ.pop("NO_COLOR", None)
     OUT.mkdir(exist_ok=True)
     await shoot("quote-streaming-80x24", (80, 24), streaming=True)
     await shoot("quote-complete-80x24", (80, 24))

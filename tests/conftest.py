@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+import textual.constants
 from pydantic import SecretStr
 
 from a2a_tui.providers.any2any.client import Any2AnyClient
@@ -64,3 +65,15 @@ async def raw(sim: SimServer) -> AsyncIterator[httpx.AsyncClient]:
     """A plain httpx client: for asserting the wire itself, as curl would see it."""
     async with httpx.AsyncClient(base_url=sim.base_url, timeout=10) as c:
         yield c
+
+
+@pytest.fixture(autouse=True)
+def _truecolor_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test sees a truecolor terminal, whatever runs it: the app picks other
+    colours on a 16-colour console (TERM=linux, or a bare TERM=xterm, which Rich
+    reads as 16 colours), and snapshots must not depend on the machine. The
+    colour-system tests set their own."""
+    monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", "auto")
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setenv("COLORTERM", "truecolor")
+    monkeypatch.delenv("NO_COLOR", raising=False)

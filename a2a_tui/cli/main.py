@@ -37,6 +37,16 @@ def _non_negative(text: str) -> float:
     return value
 
 
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError("must be a positive number of seconds")
+    return value
+
+
 def _add_sim_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0, help="market seed (default 0)")
     parser.add_argument(
@@ -117,7 +127,19 @@ def build_parser() -> argparse.ArgumentParser:
     _add_host_option(quote)
     _add_quote_options(quote, required=True)
     quote.add_argument("--promo", metavar="CODE", help="promo code")
-    quote.add_argument("--channel", type=int, metavar="ID", help="quote one channel only")
+    quote.add_argument(
+        "--channel",
+        type=int,
+        metavar="ID",
+        help="quote one channel only (its id; an id the pair has not is refused)",
+    )
+    quote.add_argument(
+        "--timeout",
+        type=_positive,
+        metavar="SECONDS",
+        help="stop waiting after SECONDS: channels that have not answered by "
+        "then are reported as unanswered (exit 0 if any answered)",
+    )
     quote.add_argument("--json", action="store_true",
                        help="one JSON object per line, as events arrive")  # fmt: skip
 
@@ -240,9 +262,8 @@ def run_headless_quote(args: argparse.Namespace) -> int:
     async def go() -> int:
         backend = _backend(args, loaded)
         try:
-            return await run_quote(
-                backend, quote, as_json=args.json, out=sys.stdout, err=sys.stderr
-            )
+            return await run_quote(backend, quote, as_json=args.json, out=sys.stdout,
+                                   err=sys.stderr, within=args.timeout)  # fmt: skip
         finally:
             await backend.close()
 

@@ -165,7 +165,7 @@ def _warnings(view: OrderView) -> list[str]:
 def _human(units: int | None, view: OrderView) -> str | None:
     if units is None or view.src is None:
         return None
-    return display.amount(units, view.src.decimals, view.src.symbol, digits=view.src.decimals)
+    return display.amount_to_send(units, view.src.decimals, view.src.symbol)
 
 
 def order_json(view: OrderView, found_again: bool, warnings: list[str]) -> dict[str, Any]:

@@ -3,13 +3,16 @@
 With ``--json`` every event is one JSON line the moment it arrives, carrying
 the channel's rank at that moment; without it, a ranked table at the end.
 Exit status: 0 if at least one channel answered, 1 if none did (or the
-host failed), 2 for bad input.
+host failed), 2 for bad input (a ``--channel`` that does not quote the pair
+included). On a terminal, stderr carries a one-line progress while waiting.
 """
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import json
+import time
 from typing import Any, TextIO
 
 from a2a_tui.domain import display
@@ -22,8 +25,9 @@ from a2a_tui.domain.quotes import (
     QuoteSpec,
     SourceFinished,
 )
-from a2a_tui.engine.board import QuoteBoard, Ranked, RowState
+from a2a_tui.engine.board import QuoteBoard, Ranked, RowKey, RowState
 from a2a_tui.engine.merger import QuoteRun
+from a2a_tui.engine.promo import PromoOutcome, promo_outcome
 from a2a_tui.providers.http.errors import ProviderError, describe
 from a2a_tui.services.backend import Backend
 
@@ -37,8 +41,16 @@ async def resolve(backend: Backend, args: QuoteArgs) -> QuoteSpec:
 
 
 async def run_quote(
-    backend: Backend, args: QuoteArgs, *, as_json: bool, out: TextIO, err: TextIO
+    backend: Backend,
+    args: QuoteArgs,
+    *,
+    as_json: bool,
+    out: TextIO,
+    err: TextIO,
+    within: float | None = None,
 ) -> int:
+    """``within``: stop waiting after that many seconds (``--timeout``); what
+    has not answered by then is reported as unanswered, the rest is the result."""
     try:
         spec = await resolve(backend, args)
     except QuoteInputError as exc:
@@ -48,23 +60,106 @@ async def run_quote(
         print(f"a2a-tui quote: cannot load tokens from {backend.base_url}: {describe(exc)}",
               file=err)  # fmt: skip
         return EXIT_NO_QUOTE
+    if spec.channel_id is not None and (problem := await _unknown_channel(backend, spec)):
+        print(f"a2a-tui quote: {problem}", file=err)
+        return EXIT_USAGE
     gc.freeze()  # what lives now lives to the end: keep it out of the collector's passes
     labels = {source.id: source.label for source in backend.sources}
-    async with QuoteRun(backend.sources, spec) as run:
+    progress = _Progress(err) if err.isatty() else None
+    unanswered: dict[RowKey, str] = {}  # rows still waiting when their source finished
+    async with QuoteRun(backend.sources, spec, source_timeout=within) as run:
         board = QuoteBoard(spec, labels, run.started_at)
-        async for batch in run:
-            for arrival in batch:
-                board.apply([arrival])
-                if as_json:
-                    _print_json(_event_json(board, arrival[1]), out)
+        ticking = progress.tick(board) if progress else None
+        try:
+            async for batch in run:
+                for arrival in batch:
+                    if isinstance(arrival[1], SourceFinished):
+                        unanswered |= _waiting(board, arrival[1].source)
+                    board.apply([arrival])
+                    if as_json:
+                        if progress:
+                            progress.clear()
+                        _print_json(_event_json(board, arrival[1]), out)
+                if progress:
+                    progress.show(board)
+        finally:
+            if ticking is not None:
+                ticking.cancel()
+            if progress:
+                progress.clear()
     status = board.status()
+    promo = promo_outcome(board)
     if as_json:
-        _print_json(_summary_json(board), out)
+        _print_json(_summary_json(board, unanswered, promo), out)
     else:
-        _print_table(board, out)
+        _print_table(board, out, unanswered)
         for problem in status.problems:
             print(f"incomplete: {problem}", file=err)
+    if promo is not None and (message := promo.message()):
+        print(f"a2a-tui quote: {message}", file=err)
     return EXIT_OK if status.answered else EXIT_NO_QUOTE
+
+
+async def _unknown_channel(backend: Backend, spec: QuoteSpec) -> str | None:
+    """Why ``--channel`` cannot be quoted for this pair, before anything is asked.
+
+    If the host cannot list its channels, the quote goes ahead and the
+    server's own answer (``channel not found``) is reported.
+    """
+    try:
+        channels = await backend.list_channels(spec.src, spec.dst)
+    except ProviderError:
+        return None
+    if channels is None or any(c.channel_id == spec.channel_id for c in channels):
+        return None
+    pair = f"{spec.src.symbol} ({spec.src.chain.name}) → {spec.dst.symbol} ({spec.dst.chain.name})"
+    known = ", ".join(f"{c.channel_id} {c.name}" for c in channels) or "none"
+    return f"channel {spec.channel_id} does not quote {pair}; its channels: {known}"
+
+
+def _waiting(board: QuoteBoard, source: str) -> dict[RowKey, str]:
+    return {
+        ranked.row.key: ranked.row.name
+        for ranked in board.ranked()
+        if ranked.row.state is RowState.PENDING and ranked.row.key[0] == source
+    }
+
+
+class _Progress:
+    """One line on a terminal's stderr (``3 of 6 answered…``), rewritten in
+    place and erased when the quote ends. Never used when stderr is not a
+    terminal: scripts get nothing extra there."""
+
+    _ERASE = "\r\x1b[2K"
+
+    def __init__(self, err: TextIO) -> None:
+        self.err = err
+        self.shown = False
+
+    def show(self, board: QuoteBoard) -> None:
+        status = board.status()
+        total = f" of {status.expected}" if status.expected is not None else ""
+        failed = f" · {status.failed} failed" if status.failed else ""
+        elapsed = time.monotonic() - board.started_at
+        self.err.write(f"{self._ERASE}{status.answered}{total} answered{failed} · {elapsed:.0f} s…")
+        self.err.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            self.err.write(self._ERASE)
+            self.err.flush()
+            self.shown = False
+
+    def tick(self, board: QuoteBoard) -> asyncio.Task[None]:
+        """Keep the elapsed time moving while nothing arrives."""
+
+        async def every_half_second() -> None:
+            while True:
+                self.show(board)
+                await asyncio.sleep(0.5)
+
+        return asyncio.create_task(every_half_second())
 
 
 def _print_json(payload: dict[str, Any], out: TextIO) -> None:
@@ -81,7 +176,7 @@ def _quote_json(board: QuoteBoard, ranked: Ranked) -> dict[str, Any]:
         "channel_id": quote.channel_id,
         "name": quote.name,
         "estimated_out": str(quote.out_amount),
-        "estimated_out_human": display.amount(quote.out_amount, dst.decimals, digits=dst.decimals),
+        "estimated_out_human": display.amount_exact(quote.out_amount, dst.decimals),
         "symbol": dst.symbol,
         "estimated_out_usd": None if quote.out_usd is None else str(quote.out_usd),
         "fee_pct": str(quote.fee_pct),
@@ -128,7 +223,9 @@ def _event_json(board: QuoteBoard, event: QuoteEvent) -> dict[str, Any]:
             }
 
 
-def _summary_json(board: QuoteBoard) -> dict[str, Any]:
+def _summary_json(
+    board: QuoteBoard, unanswered: dict[RowKey, str], promo: PromoOutcome | None
+) -> dict[str, Any]:
     status = board.status()
     best = board.best()
     return {
@@ -137,11 +234,23 @@ def _summary_json(board: QuoteBoard) -> dict[str, Any]:
         "answered": status.answered,
         "failed": status.failed,
         "problems": list(status.problems),
+        "unanswered": [
+            {"source": key[0], "channel_id": key[1], "name": name}
+            for key, name in unanswered.items()
+        ],
+        "promo": None
+        if promo is None
+        else {
+            "code": promo.code,
+            "applied": len(promo.applied),
+            "answered": len(promo.applied) + len(promo.declined),
+            "message": promo.message(),
+        },
         "best": None if best is None else _quote_json(board, best),
     }
 
 
-def _print_table(board: QuoteBoard, out: TextIO) -> None:
+def _print_table(board: QuoteBoard, out: TextIO, unanswered: dict[RowKey, str]) -> None:
     dst = board.spec.dst
     header = ("#", "Channel", "Provider", f"Receive ({dst.symbol})", "USD", "Fee", "Δ bps",
               "Time", "Tags")  # fmt: skip
@@ -156,7 +265,8 @@ def _print_table(board: QuoteBoard, out: TextIO) -> None:
                 display.duration(ranked.latency), " ".join(sorted(ranked.tags)),
             ))  # fmt: skip
         else:
-            rows.append(("-", row.name, row.source_label, f"failed: {row.error}", "", "", "",
+            what = (row.error or "") if row.key in unanswered else f"failed: {row.error}"
+            rows.append(("-", row.name, row.source_label, what, "", "", "",
                          display.duration(ranked.latency), ""))  # fmt: skip
     widths = [max(len(cells[i]) for cells in [header, *rows]) for i in range(len(header))]
     right = {0, 3, 4, 5, 6, 7}
@@ -167,4 +277,5 @@ def _print_table(board: QuoteBoard, out: TextIO) -> None:
         )
         out.write(line.rstrip() + "\n")
     status = board.status()
-    out.write(f"{status.answered} answered, {status.failed} failed\n")
+    missing = f", {len(unanswered)} did not answer" if unanswered else ""
+    out.write(f"{status.answered} answered, {status.failed - len(unanswered)} failed{missing}\n")

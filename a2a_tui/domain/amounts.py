@@ -7,7 +7,8 @@ integer arithmetic on `Fraction`s so rounding is a decision, not an accident.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 from fractions import Fraction
 
 __all__ = [
@@ -30,20 +31,45 @@ class SlippageError(ValueError):
     """A slippage value outside the open interval (0, 1)."""
 
 
+#: Plain ASCII digits with at most one point: ``1000``, ``1.5``, ``.5``, ``2.``.
+_PLAIN = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\Z", re.ASCII)
+_EXPONENT = re.compile(r"[0-9.]+[eE][+-]?[0-9]+\Z", re.ASCII)
+
+
 def _parse_decimal(text: str, what: str) -> Decimal:
-    cleaned = text.strip().replace("_", "")
+    """Only plain digits: anything else is refused with what was wrong.
+
+    ``Decimal()`` alone would take ``1e3``, ``1_000``, ``NaN`` and any
+    script's digits (Arabic-Indic ``١٢`` is 12); each reads as something
+    else to somebody, and this is money. Thousands separators are refused
+    too: ``1,000`` is a thousand in one locale and one in another.
+    """
+    cleaned = text.strip()
     if not cleaned:
         raise AmountError(f"{what} is empty")
-    if cleaned.count(",") and "." not in cleaned and cleaned.count(",") == 1:
-        raise AmountError(f"use '.' as the decimal separator, not ',' ({text.strip()!r})")
-    cleaned = cleaned.replace(",", "")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise AmountError(f"{what} is not a number: {text.strip()!r}") from None
-    if not value.is_finite():
-        raise AmountError(f"{what} must be a finite number")
-    return value
+    negative = cleaned.startswith("-")
+    body = cleaned[1:] if negative else cleaned
+    if not _PLAIN.match(body):
+        raise AmountError(_what_is_wrong(body, f"{what} {cleaned!r}", what))
+    value = Decimal(body)
+    return -value if negative else value
+
+
+def _what_is_wrong(body: str, shown: str, what: str) -> str:
+    if "," in body:
+        return f"{shown} has a ',': use '.' for decimals and no thousands separators"
+    if "_" in body:
+        return f"{shown} has a '_': write the digits together (1000, not 1_000)"
+    if any(ch.isspace() for ch in body):
+        return f"{shown} has a space inside: write the digits together"
+    if _EXPONENT.match(body):
+        return f"{shown} has an exponent: write the number in full (1000, not 1e3)"
+    foreign = next((ch for ch in body if ch.isdigit() and not "0" <= ch <= "9"), None)
+    if foreign is not None:
+        return f"{shown} has {foreign!r}: only the digits 0-9 are accepted"
+    if body.count(".") > 1:
+        return f"{what} is not a number: {shown.split(' ', 1)[1]} has more than one '.'"
+    return f"{what} is not a number: {shown.split(' ', 1)[1]}"
 
 
 def to_units(text: str, decimals: int) -> int:
@@ -71,20 +97,12 @@ def to_units(text: str, decimals: int) -> int:
     return int(units)
 
 
-def format_units(units: int, decimals: int, *, max_fraction: int | None = None) -> str:
-    """Format smallest units as a human amount, exact, without trailing zeros.
-
-    ``max_fraction`` truncates (never rounds up) the fraction for narrow
-    columns; the exact value stays available to callers that need it.
-    """
+def format_units(units: int, decimals: int) -> str:
+    """Smallest units as the shortest exact human amount (``1,000``, ``1.5``):
+    how a typed amount is echoed back. Tables and panels use `domain.display`."""
     sign = "-" if units < 0 else ""
     whole, frac = divmod(abs(units), 10**decimals) if decimals else (abs(units), 0)
-    if not decimals:
-        return f"{sign}{whole:,}"
-    frac_text = f"{frac:0{decimals}d}"
-    if max_fraction is not None:
-        frac_text = frac_text[:max_fraction]
-    frac_text = frac_text.rstrip("0")
+    frac_text = f"{frac:0{decimals}d}".rstrip("0") if decimals else ""
     return f"{sign}{whole:,}.{frac_text}" if frac_text else f"{sign}{whole:,}"
 
 

@@ -1,37 +1,205 @@
-"""Plain-text formatting shared by the TUI and the headless output."""
+"""Plain-text formatting shared by the TUI and the headless output.
+
+One rule for numbers, everywhere (the board's table, its detail panel, the
+headless table):
+
+- A token amount is written with its token's decimals, trailing zeros
+  kept, so one amount reads the same in every place and a column lines up
+  on the point (``4,718.074980`` for USDT). The tables stop at
+  `TABLE_DECIMALS`; the detail panel and ``--json`` show every decimal.
+- USD is written in cents; the detail panel also shows the value as quoted.
+- Rounding, wherever digits are dropped, is half-even (4,702.447925 is
+  ``$4,702.45``), never truncation.
+- A number never is cut. With less room than it needs, it first loses
+  decimals, then is written compact with a unit (``3.11M``, ``$3.11M``).
+  A value too small to show reads ``<0.00000001``, never ``0``.
+"""
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, Decimal
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 
 from a2a_tui.domain.amounts import format_units
 
-__all__ = ["amount", "bps", "duration", "fraction_percent", "percent", "usd"]
+__all__ = [
+    "OVERFLOW",
+    "TABLE_DECIMALS",
+    "USD_DECIMALS",
+    "Form",
+    "amount",
+    "amount_exact",
+    "amount_form",
+    "amount_to_send",
+    "bps",
+    "duration",
+    "fit",
+    "fraction_percent",
+    "percent",
+    "usd",
+    "usd_exact",
+    "usd_form",
+]
+
+#: Decimals the tables show at most: a column of 18-digit fractions helps nobody.
+TABLE_DECIMALS = 8
+USD_DECIMALS = 2
+#: Compact units, smallest first.
+_UNITS = ((3, "K"), (6, "M"), (9, "B"), (12, "T"))
+#: Decimals of a compact mantissa at most (``3.11M``).
+_COMPACT_DECIMALS = 2
+#: What a cell holds when not even the compact form fits: never a number cut short.
+OVERFLOW = "#"
+
+Number = Fraction | Decimal | int
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """How a number is written: its decimals, and whether compact (``3.11M``).
+
+    A table chooses one per column from its widest value, so the column
+    lines up; a cell that still does not fit falls back to a shorter form.
+    """
+
+    decimals: int
+    compact: bool = False
+
+
+def _fixed(value: Fraction, decimals: int, prefix: str) -> str:
+    scaled = round(value * 10**decimals)  # Fraction rounds half to even
+    if scaled == 0 and value != 0:  # a dust amount is not zero
+        smallest = f"0.{'0' * (decimals - 1)}1" if decimals else "1"
+        return f"<{prefix}{smallest}" if value > 0 else f">-{prefix}{smallest}"
+    sign = "-" if scaled < 0 else ""
+    whole, fraction = divmod(abs(scaled), 10**decimals)
+    tail = f".{fraction:0{decimals}d}" if decimals else ""
+    return f"{sign}{prefix}{whole:,}{tail}"
+
+
+def _compact(value: Fraction, decimals: int, prefix: str) -> str:
+    """``value`` with the smallest unit that keeps the mantissa under 1,000."""
+    for power, unit in _UNITS:  # noqa: B007 (past the last unit, its mantissa grows: 1,234T)
+        scaled = round(value * 10**decimals / 10**power)
+        if abs(scaled) < 1000 * 10**decimals:
+            break
+    sign = "-" if scaled < 0 else ""
+    whole, fraction = divmod(abs(scaled), 10**decimals)
+    tail = f".{fraction:0{decimals}d}" if decimals else ""
+    return f"{sign}{prefix}{whole:,}{tail}{unit}"
+
+
+def _forms(value: Fraction, decimals: int, start: Form | None) -> Iterator[Form]:
+    """Forms from the most precise down: fewer decimals first, then compact."""
+    compact = abs(value) >= 1000
+    if start is None or not (start.compact and compact):
+        top = decimals if start is None else min(start.decimals, decimals)
+        for places in range(top, -1, -1):
+            yield Form(places)
+    if compact:
+        top = _COMPACT_DECIMALS if start is None else min(start.decimals, _COMPACT_DECIMALS)
+        for places in range(top, -1, -1):
+            yield Form(places, compact=True)
+
+
+def _write(value: Fraction, form: Form, prefix: str) -> str:
+    if form.compact:
+        return _compact(value, form.decimals, prefix)
+    return _fixed(value, form.decimals, prefix)
+
+
+def fit(
+    value: Number,
+    width: int | None = None,
+    *,
+    decimals: int,
+    prefix: str = "",
+    form: Form | None = None,
+) -> str:
+    """``value`` with ``decimals`` decimals, in at most ``width`` cells.
+
+    ``form`` (a column's choice) is where the search starts. If nothing fits,
+    the cell is filled with `OVERFLOW`: a number is never cut short.
+    """
+    exact = Fraction(value)
+    if width is None:
+        return _write(exact, form or Form(decimals), prefix)
+    for candidate in _forms(exact, decimals, form):
+        text = _write(exact, candidate, prefix)
+        if len(text) <= width:
+            return text
+    return OVERFLOW * max(width, 0)
+
+
+def choose(value: Number, width: int, *, decimals: int, prefix: str = "") -> Form:
+    """The most precise form of ``value`` that fits ``width``."""
+    exact = Fraction(value)
+    forms = list(_forms(exact, decimals, None))
+    return next((f for f in forms if len(_write(exact, f, prefix)) <= width), forms[-1])
 
 
 def amount(
-    units: int, decimals: int, symbol: str | None = None, *, digits: int = 8, pad: bool = False
+    units: int,
+    decimals: int,
+    symbol: str | None = None,
+    *,
+    width: int | None = None,
+    form: Form | None = None,
+    places: int = TABLE_DECIMALS,
 ) -> str:
-    """Human amount truncated (never rounded up) to ``digits`` fraction digits;
-    ``pad`` keeps trailing zeros so a column of amounts lines up on the point."""
-    text = format_units(units, decimals, max_fraction=digits)
-    width = min(digits, decimals)
-    if pad and width:
-        whole, _, fraction = text.partition(".")
-        text = f"{whole}.{fraction.ljust(width, '0')}"
+    """A token amount as the tables write it: the token's decimals up to
+    ``places``, trailing zeros kept, rounded half-even, fitted to ``width``."""
+    text = fit(Fraction(units, 10**decimals), width, decimals=min(decimals, places), form=form)
     return f"{text} {symbol}" if symbol else text
 
 
-def usd(value: Decimal | None) -> str:
+def amount_exact(units: int, decimals: int, symbol: str | None = None) -> str:
+    """Every decimal of the token: the same digits as the table, and more."""
+    return amount(units, decimals, symbol, places=decimals)
+
+
+def amount_to_send(units: int, decimals: int, symbol: str | None = None) -> str:
+    """Exact, without trailing zeros (``1.5 ETH``): what a person sends or is
+    owed, beside its smallest-unit integer. Never rounded."""
+    text = format_units(units, decimals)
+    return f"{text} {symbol}" if symbol else text
+
+
+def amount_form(units: int, decimals: int, width: int, places: int = TABLE_DECIMALS) -> Form:
+    return choose(Fraction(units, 10**decimals), width, decimals=min(decimals, places))
+
+
+def usd(value: Decimal | None, *, width: int | None = None, form: Form | None = None) -> str:
+    """Cents, rounded half-even."""
     if value is None:
         return "—"
-    return f"${value.quantize(Decimal('0.01'), rounding=ROUND_DOWN):,}"
+    return fit(value, width, decimals=USD_DECIMALS, prefix="$", form=form)
 
 
-def percent(value: Decimal) -> str:
-    """Rates arrive as percentages already (0.3 means 0.3 %)."""
-    return f"{value.normalize():f}%"
+def usd_exact(value: Decimal | None) -> str:
+    """The value as the server quoted it, every digit kept."""
+    if value is None:
+        return "—"
+    sign = "-" if value < 0 else ""
+    return f"{sign}${abs(value):,f}"
+
+
+def usd_form(value: Decimal | None, width: int) -> Form:
+    if value is None:
+        return Form(USD_DECIMALS)
+    return choose(value, width, decimals=USD_DECIMALS, prefix="$")
+
+
+def percent(value: Decimal, width: int | None = None) -> str:
+    """Rates arrive as percentages already (0.3 means 0.3 %). Written as
+    received; with too little room, rounded half-even to fewer decimals."""
+    exact = f"{value.normalize():f}%"
+    if width is None or len(exact) <= width:
+        return exact
+    places = max(0, -int(value.normalize().as_tuple().exponent))
+    return fit(value, width - 1, decimals=places) + "%"
 
 
 def fraction_percent(value: Fraction) -> str:
@@ -39,14 +207,22 @@ def fraction_percent(value: Fraction) -> str:
     return percent(Decimal(value.numerator * 100) / Decimal(value.denominator))
 
 
-def bps(value: Fraction | None) -> str:
-    """Shortfall below the best: ``0`` for the best, ``-12.5`` for 12.5 bps worse."""
+def bps(value: Fraction | None, width: int | None = None) -> str:
+    """Shortfall below the best: ``0`` for the best, ``-12.5`` for 12.5 bps worse.
+
+    Rounded up in size (a shortfall is never shown smaller than it is); with
+    too little room the tenths go first.
+    """
     if value is None:
         return "—"
     if value == 0:
         return "0"
-    tenths = -(-value * 10 // 1)  # ceil: a shortfall is never shown smaller than it is
-    return f"-{tenths // 10}.{tenths % 10}"
+    tenths = -(-value * 10 // 1)  # ceil
+    text = f"-{tenths // 10}.{tenths % 10}"
+    if width is None or len(text) <= width:
+        return text
+    whole = f"-{-(-value // 1)}"
+    return whole if len(whole) <= width else OVERFLOW * width
 
 
 def duration(seconds: float | None) -> str:

@@ -49,7 +49,9 @@ def build_spec(
     try:
         amount_in = to_units(amount, src.decimals)
     except AmountError as exc:
-        raise QuoteInputError("amount", f"amount: {exc}") from None
+        message = str(exc)
+        prefixed = message if message.startswith("amount") else f"amount: {message}"
+        raise QuoteInputError("amount", prefixed) from None
     try:
         fraction = parse_slippage(slippage)
     except SlippageError as exc:

@@ -97,7 +97,8 @@ class ChannelFailed:
 
 @dataclass(frozen=True, slots=True)
 class ChannelsExpected:
-    """The channels a source will ask, when it can tell in advance."""
+    """The channels a source will ask, when it can tell in advance: before its
+    first answer, or never (the merger drops a late one)."""
 
     source: str
     channels: tuple[ChannelRef, ...]

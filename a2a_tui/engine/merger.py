@@ -4,7 +4,8 @@ Events come out in arrival order, stamped with the arrival time, in
 *batches*: everything that arrived while the consumer was busy is handed
 over at once, so a burst of a hundred events costs the UI one update, not a
 hundred. One source failing, hanging or timing out never holds up the
-others. Leaving the ``async with`` block (or cancelling the task inside it)
+others. A source's channel list (`ChannelsExpected`) comes before its first
+answer or not at all. Leaving the ``async with`` block (or cancelling the task inside it)
 cancels every stream and waits until each has closed its connection, so a
 re-quote never overlaps the old one (guide 1.7).
 """
@@ -18,7 +19,13 @@ from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Self
 
-from a2a_tui.domain.quotes import QuoteEvent, QuoteSource, QuoteSpec, SourceFinished
+from a2a_tui.domain.quotes import (
+    ChannelsExpected,
+    QuoteEvent,
+    QuoteSource,
+    QuoteSpec,
+    SourceFinished,
+)
 from a2a_tui.domain.text import inert
 
 __all__ = ["Arrival", "QuoteRun"]
@@ -90,7 +97,12 @@ class QuoteRun:
             async with asyncio.timeout(self._timeout):
                 stream = source.stream(self.spec)
                 async with contextlib.aclosing(stream):  # type: ignore[type-var]
+                    answered = False
                     async for event in stream:
+                        listing = isinstance(event, ChannelsExpected)
+                        if listing and answered:  # in advance or not at all (see the docstring)
+                            continue
+                        answered = answered or not listing
                         put((clock(), event))
         except TimeoutError:
             put((clock(), SourceFinished(sid, False, f"no answer within {self._timeout:g} s")))

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from a2a_tui.domain.quotes import QuoteSource
+from a2a_tui.domain.quotes import ChannelRef, QuoteSource
 from a2a_tui.domain.tokens import Token
 from a2a_tui.infra.config import Settings
 from a2a_tui.providers.http.timeouts import Timeouts
@@ -25,6 +25,10 @@ DEFAULT_BASE_URL = "http://127.0.0.1:8787"
 
 
 async def _nothing() -> None:
+    return None
+
+
+async def _no_channel_list(src: Token | None, dst: Token | None) -> list[ChannelRef] | None:
     return None
 
 
@@ -50,6 +54,9 @@ class Backend:
     timeouts: Timeouts = field(default_factory=Timeouts)
     key_entry: str | None = None
     """Where the integrator key in use came from (entry name or ``$VARIABLE``), never the key."""
+    load_channels: Callable[[Token | None, Token | None], Awaitable[list[ChannelRef] | None]] = (
+        field(default=_no_channel_list)
+    )
 
     @classmethod
     def any2any(
@@ -57,7 +64,20 @@ class Backend:
     ) -> Backend:
         timeouts = timeouts or Timeouts()
         host = any2any_host(base_url, api_key, timeouts)
-        return cls(host.base_url, [host.source], host.load_tokens, host.aclose, host, timeouts)
+        return cls(
+            host.base_url,
+            [host.source],
+            host.load_tokens,
+            host.aclose,
+            host,
+            timeouts,
+            load_channels=host.list_channels,
+        )
+
+    async def list_channels(self, src: Token | None, dst: Token | None) -> list[ChannelRef] | None:
+        """The channels a quote for the pair would ask, by name (every channel
+        without a pair); None when this host cannot tell. Raises `ProviderError`."""
+        return await self.load_channels(src, dst)
 
     def set_api_key(self, api_key: SecretStr | None, entry: str | None = None) -> None:
         """The integrator key changed in the settings: use it from the next request."""

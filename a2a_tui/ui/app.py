@@ -86,6 +86,10 @@ class A2AApp(App[None]):
         self.clock = clock
         self.present_interval = present_interval
         self.sub_title = inert(subtitle or backend.base_url)
+        # A 16-colour terminal (TERM=linux) maps the theme's orange accent to the
+        # same bright red as errors: the stylesheets pick other colours there.
+        self.set_class(self.console.color_system in ("standard", "windows"), "-ansi16")
+        self.set_class(self.no_color, "-no-color")
 
     def on_ready(self) -> None:
         # Everything alive now (modules, the DOM, the stylesheet) lives as long

@@ -15,6 +15,7 @@ import httpx
 from pydantic import SecretStr
 
 from a2a_tui.domain.orders import OrderDraft, OrderView, TokenRef
+from a2a_tui.domain.quotes import ChannelRef
 from a2a_tui.domain.tokens import Token
 from a2a_tui.providers.any2any.client import Any2AnyClient
 from a2a_tui.providers.any2any.orders import (
@@ -23,7 +24,7 @@ from a2a_tui.providers.any2any.orders import (
     to_view,
     view_from_created,
 )
-from a2a_tui.providers.any2any.source import Any2AnySource, to_tokens
+from a2a_tui.providers.any2any.source import Any2AnySource, to_channel_refs, to_tokens
 from a2a_tui.providers.http.timeouts import Timeouts
 
 __all__ = ["Any2AnyHost"]
@@ -58,6 +59,12 @@ class Any2AnyHost:
     async def load_tokens(self) -> list[Token]:
         tokens, chains = await asyncio.gather(self.client.list_tokens(), self.client.list_chains())
         return to_tokens(tokens, chains)
+
+    async def list_channels(self, src: Token | None, dst: Token | None) -> list[ChannelRef]:
+        """The channels a quote for the pair would ask (every channel without a pair)."""
+        if src is None or dst is None:
+            return list(to_channel_refs(await self.client.list_channels()))
+        return list(to_channel_refs(await self.client.list_channels(src.token_id, dst.token_id)))
 
     # -- orders ---------------------------------------------------------------
 

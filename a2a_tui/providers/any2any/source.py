@@ -27,17 +27,22 @@ from a2a_tui.providers.any2any.errors import Any2AnyError
 from a2a_tui.providers.any2any.models import (
     ChainInfo,
     ChannelError,
+    ChannelInfo,
     ChannelQuote,
     Done,
     QuoteRequest,
     TokenInfo,
 )
 
-__all__ = ["Any2AnySource", "to_quote", "to_tokens"]
+__all__ = ["Any2AnySource", "to_channel_refs", "to_quote", "to_tokens"]
 
-StreamItem = ChannelQuote | ChannelError | InvalidChannelEvent | Done | ChannelsExpected
+WireEvent = ChannelQuote | ChannelError | InvalidChannelEvent | Done
+StreamItem = WireEvent | ChannelsExpected
 
 SOURCE_ID = "any2any"
+#: Seconds the first answers wait for the channel list (an assumed endpoint,
+#: normally back in milliseconds) so that it can be announced before them.
+ANNOUNCE_WITHIN = 1.0
 
 
 def to_tokens(tokens: Iterable[TokenInfo], chains: Iterable[ChainInfo]) -> list[Token]:
@@ -84,6 +89,10 @@ def to_quote(wire: ChannelQuote) -> Quote:
     )
 
 
+def to_channel_refs(channels: Iterable[ChannelInfo]) -> tuple[ChannelRef, ...]:
+    return tuple(ChannelRef(SOURCE_ID, c.channel_id, inert(c.name, limit=48)) for c in channels)
+
+
 def _decimal(text: str) -> Decimal | None:
     try:
         value = Decimal(text)
@@ -98,8 +107,9 @@ class Any2AnySource:
     id = SOURCE_ID
     label = "Any2Any"
 
-    def __init__(self, client: Any2AnyClient) -> None:
+    def __init__(self, client: Any2AnyClient, *, announce_within: float = ANNOUNCE_WITHIN) -> None:
         self.client = client
+        self.announce_within = announce_within
 
     def unsupported_reason(self, spec: QuoteSpec) -> str | None:
         return None  # tokens come from Any2Any's own list: it quotes any pair it lists
@@ -118,7 +128,7 @@ class Any2AnySource:
         expected = asyncio.create_task(self._expected(spec))
         try:
             async with self.client.stream_quotes(request) as stream:
-                async for event in _announced(stream, expected):
+                async for event in _announced(stream, expected, self.announce_within):
                     match event:
                         case ChannelQuote():
                             yield to_quote(event)
@@ -143,38 +153,72 @@ class Any2AnySource:
         except Any2AnyError:
             return None
         wanted = [c for c in channels if spec.channel_id in (None, c.channel_id)]
-        return ChannelsExpected(
-            SOURCE_ID,
-            tuple(ChannelRef(SOURCE_ID, c.channel_id, inert(c.name, limit=48)) for c in wanted),
-        )
+        return ChannelsExpected(SOURCE_ID, to_channel_refs(wanted))
 
 
 async def _announced(
-    events: AsyncIterator[ChannelQuote | ChannelError | InvalidChannelEvent | Done],
+    events: AsyncIterator[WireEvent],
     expected: asyncio.Task[ChannelsExpected | None],
+    within: float,
 ) -> AsyncIterator[StreamItem]:
-    """The stream's events with the expected-channel list slipped in: raced
-    against the first event (so pending rows can show before any answer), then
-    checked between events, which costs nothing per event."""
-    first: asyncio.Future[StreamItem] = asyncio.ensure_future(anext(events))
+    """The stream's events, after the expected-channel list if it comes in time.
+
+    The list and the stream are separate requests that race: a fast channel
+    can answer (and the stream end) before the list is back. Until the list
+    arrives, or ``within`` seconds pass, the stream is read on into a buffer,
+    so nothing waits on the wire; then the list goes first and the buffer
+    follows. A list later than that is dropped: "expecting" never comes after
+    an answer, and ordering is what consumers rely on.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    buffered: list[WireEvent] = []
+    reading: asyncio.Future[WireEvent] | None = None
+    failed: asyncio.Future[WireEvent] | None = None
+    ended = False
     try:
-        racers: list[asyncio.Future[Any]] = [first, expected]
-        await asyncio.wait(racers, return_when=asyncio.FIRST_COMPLETED)
-        pending_announcement = True
-        if expected.done():
-            pending_announcement = False
-            if (announced := expected.result()) is not None:
-                yield announced
-        try:
-            item = await first
-        except StopAsyncIteration:
+        while not expected.done() and failed is None:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                break
+            if reading is None and not ended:
+                reading = asyncio.ensure_future(anext(events))
+            racing: list[asyncio.Future[Any]] = [expected, *([reading] if reading else [])]
+            await asyncio.wait(racing, timeout=remaining, return_when=asyncio.FIRST_COMPLETED)
+            if reading is None or not reading.done():
+                continue
+            finished, reading = reading, None
+            error = finished.exception()
+            if isinstance(error, StopAsyncIteration):
+                ended = True
+            elif error is not None:
+                failed = finished  # what came before the failure still goes out first
+            else:
+                buffered.append(item := finished.result())
+                ended = isinstance(item, Done)
+        if (announced := _finished_result(expected)) is not None:
+            yield announced
+        for item in buffered:
+            yield item
+        if failed is not None:
+            failed.result()  # raises the stream's error
+        if ended:
             return
-        yield item
+        if reading is not None:
+            current, reading = reading, None
+            try:
+                item = await current
+            except StopAsyncIteration:
+                return
+            yield item
         async for item in events:
-            if pending_announcement and expected.done():
-                pending_announcement = False
-                if (announced := expected.result()) is not None:
-                    yield announced
             yield item
     finally:
-        first.cancel()
+        if reading is not None:
+            reading.cancel()
+
+
+def _finished_result(task: asyncio.Task[ChannelsExpected | None]) -> ChannelsExpected | None:
+    if not task.done() or task.cancelled() or task.exception() is not None:
+        return None
+    return task.result()

@@ -57,7 +57,7 @@ def _amount(units: int | None, view: OrderView) -> str:
         return "—"
     if view.src is None:
         return f"{units} units"
-    return display.amount(units, view.src.decimals, view.src.symbol, digits=view.src.decimals)
+    return display.amount_to_send(units, view.src.decimals, view.src.symbol)
 
 
 def _rate(value: object) -> str:
@@ -78,8 +78,7 @@ def details(view: OrderView) -> Content:
         lines.append(("Your id", view.client_order_id))
     if view.dst is not None and view.min_out is not None:
         dst = view.dst
-        lines.append(("Min out", display.amount(view.min_out, dst.decimals, dst.symbol,
-                                                digits=dst.decimals)))  # fmt: skip
+        lines.append(("Min out", display.amount_to_send(view.min_out, dst.decimals, dst.symbol)))
     if fees.empty:
         lines.append(("Fees", "not in the reply (r reads the detail)"))
     else:

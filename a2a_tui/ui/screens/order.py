@@ -74,7 +74,7 @@ def summary(draft: OrderDraft, service: OrderService, now: float) -> Content:
     src, dst = spec.src, spec.dst
 
     def amount(units: int, decimals: int, symbol: str) -> str:
-        return display.amount(units, decimals, symbol, digits=decimals)
+        return display.amount_to_send(units, decimals, symbol)
 
     fee = display.percent(quote.fee_pct)
     if quote.promo_applied:
@@ -258,8 +258,8 @@ class OrderScreen(Screen[None]):
             )
             return
         dst = self.draft.spec.dst
-        old = display.amount(requote.old.out_amount, dst.decimals, dst.symbol, digits=dst.decimals)
-        new = display.amount(requote.new.out_amount, dst.decimals, dst.symbol, digits=dst.decimals)
+        old = display.amount_to_send(requote.old.out_amount, dst.decimals, dst.symbol)
+        new = display.amount_to_send(requote.new.out_amount, dst.decimals, dst.symbol)
         self.draft = requote.draft
         self._show_summary()
         if requote.fell:

@@ -31,18 +31,21 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 from textual.worker import Worker, WorkerState
 
-from a2a_tui.domain import display
+from a2a_tui.domain.amounts import format_units
 from a2a_tui.domain.quote_input import QuoteArgs, QuoteInputError
-from a2a_tui.domain.quotes import QuoteSpec
+from a2a_tui.domain.quotes import ChannelRef, QuoteSpec
 from a2a_tui.domain.text import inert
 from a2a_tui.domain.tokens import Token
 from a2a_tui.engine.board import STALE_AFTER, BoardPhase, QuoteBoard, RowKey, RowState
 from a2a_tui.engine.merger import Arrival, QuoteRun
+from a2a_tui.engine.promo import promo_outcome
 from a2a_tui.providers.http.errors import describe
 from a2a_tui.services.backend import Backend
 from a2a_tui.services.orders import OrderService, draft_from_board
+from a2a_tui.ui.screens.channel_picker import ChannelPicker
 from a2a_tui.ui.screens.order import OrderScreen
 from a2a_tui.ui.screens.token_picker import TokenPicker
+from a2a_tui.ui.widgets.channel_field import ChannelField
 from a2a_tui.ui.widgets.quote_detail import QuoteDetail
 from a2a_tui.ui.widgets.quote_form import QuoteForm
 from a2a_tui.ui.widgets.quote_status import QuoteStatus, StatusView
@@ -61,6 +64,13 @@ CLOCK_INTERVAL = 0.5
 HINT_SECONDS = 8.0
 #: Keys that would type into an input: hidden from the footer while typing.
 _LETTER_ACTIONS = {"swap", "toggle_detail", "toggle_auto", "edit", "requote_key", "order"}
+
+
+def _echo(spec: QuoteSpec) -> tuple[str, str]:
+    """The amount as understood, both ways: what was typed, and what is sent."""
+    return f"{format_units(spec.amount_in, spec.src.decimals)} {spec.src.symbol}", (
+        f"{spec.amount_in} units"
+    )
 
 
 class TokensLoaded(Message):
@@ -133,6 +143,7 @@ class QuoteScreen(Screen[None]):
         self._hint: tuple[str, float] | None = None  # (text, shown at)
         self._auto_fired_for: QuoteBoard | None = None  # auto-refresh fires once per board
         self._stale_timer_armed = False
+        self._promo_ignored: str | None = None
         self._quote_lock = asyncio.Lock()
         self._detail_due = False
         self.present_interval = present_interval
@@ -204,6 +215,7 @@ class QuoteScreen(Screen[None]):
         self.board = QuoteBoard(spec, labels, self.clock())
         self._hint = None
         self._notice = None  # a previous run's failure is not this one's
+        self._promo_ignored = None
         self.run_quote(spec, self._run_id)
         table = self.query_one(QuoteTable)
         table.show(self.board)
@@ -233,6 +245,7 @@ class QuoteScreen(Screen[None]):
             return
         self.board.apply(message.arrivals)
         if not self._streaming:  # complete: shown at once (the worker may still be closing)
+            self._note_promo()
             self._present()
         else:
             self._schedule_present()
@@ -261,7 +274,13 @@ class QuoteScreen(Screen[None]):
     def _quote_ended(self, message: QuoteEnded) -> None:
         if message.run_id == self._run_id:
             self._stop("an error")  # a run that ends while streaming did not finish
+            self._note_promo()
             self.refresh_clock()
+
+    def _note_promo(self) -> None:
+        """Once a quote ends: was its promo code applied by no channel at all?"""
+        outcome = promo_outcome(self.board) if self.board is not None else None
+        self._promo_ignored = outcome.code if outcome is not None and outcome.ignored else None
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
@@ -301,6 +320,8 @@ class QuoteScreen(Screen[None]):
                 auto_refresh=self.auto_requote,
                 hint=None if self._hint is None else self._hint[0],
                 notice=self._notice,
+                request=_echo(board.spec),
+                promo_ignored=self._promo_ignored,
             )
         self.query_one(QuoteStatus).view = view
         if board is None:
@@ -341,7 +362,7 @@ class QuoteScreen(Screen[None]):
         if spec == board.spec:
             return None
         old = board.spec
-        amount = display.amount(old.amount_in, old.src.decimals)
+        amount = format_units(old.amount_in, old.src.decimals)
         return f"{amount} {old.src.label} → {old.dst.label}"
 
     def _form_changed(self) -> None:
@@ -429,10 +450,31 @@ class QuoteScreen(Screen[None]):
     @on(TokenField.PickRequested)
     def _pick(self, event: TokenField.PickRequested) -> None:
         form, field = self.query_one(QuoteForm), event.field
+        if isinstance(self.app.screen, TokenPicker):  # typed fast: one picker, every key
+            self.app.screen.extend_query(event.query)
+            return
         title = "Swap from" if field.id == "src" else "Swap to"
         self.app.push_screen(
             TokenPicker(title, form.tokens, event.query),
             lambda token: form.chose(field, token),
+        )
+
+    @on(ChannelField.PickRequested)
+    def _pick_channel(self, event: ChannelField.PickRequested) -> None:
+        if isinstance(self.app.screen, ChannelPicker):  # typed fast: one picker, every key
+            self.app.screen.extend_query(event.query)
+            return
+        form = self.query_one(QuoteForm)
+        src, dst = form.pair()
+        pair = None
+        if src is not None and dst is not None:
+            pair = f"{src.symbol} · {src.chain.name} → {dst.symbol} · {dst.chain.name}"
+
+        async def load() -> list[ChannelRef] | None:
+            return await self.backend.list_channels(src, dst)
+
+        self.app.push_screen(
+            ChannelPicker(pair, load, form.channel, event.query), form.chose_channel
         )
 
     @on(QuoteForm.Submitted)

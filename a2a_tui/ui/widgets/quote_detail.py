@@ -45,15 +45,15 @@ def describe_row(ranked: Ranked | None, spec: QuoteSpec | None, width: int = 80)
     def line(label: str, value: str, style: str = "") -> None:
         parts.extend([(f"\n{label:<9}", "$text-muted"), (value, style) if style else value])
 
-    line("Receive", display.amount(quote.out_amount, dst.decimals, dst.symbol, digits=dst.decimals),
-         "bold")  # fmt: skip
+    line("Receive", display.amount_exact(quote.out_amount, dst.decimals, dst.symbol), "bold")
     line("", f"{quote.out_amount} units", "$text-muted")
     if ranked.min_out is not None:
-        line("Min out", display.amount(ranked.min_out, dst.decimals, dst.symbol,
-                                       digits=dst.decimals))  # fmt: skip
+        line("Min out", display.amount_exact(ranked.min_out, dst.decimals, dst.symbol))
         line("", f"{ranked.min_out} units", "$text-muted")
         line("", f"at {display.fraction_percent(spec.slippage)} slippage", "$text-muted")
     line("USD", display.usd(quote.out_usd))
+    if quote.out_usd is not None and display.usd_exact(quote.out_usd) != display.usd(quote.out_usd):
+        line("", f"{display.usd_exact(quote.out_usd)} as quoted", "$text-muted")
     line("Fee", display.percent(quote.fee_pct))
     if quote.promo_applied:
         discount = f" -{display.percent(quote.discount_pct)}" if quote.discount_pct else ""

@@ -1,4 +1,4 @@
-"""The quote form: pair, amount, slippage, promo, channel filter.
+"""The quote form: pair, amount, slippage, promo, channel filter (by name, from a list).
 
 It checks everything it can before anything touches the network and shows
 the problem under the form, with focus on the input to fix. A valid form
@@ -19,8 +19,9 @@ from textual.widgets import Button, Input, Label
 
 from a2a_tui.domain import display
 from a2a_tui.domain.quote_input import QuoteArgs, QuoteInputError, build_spec, resolve_args
-from a2a_tui.domain.quotes import QuoteSpec
+from a2a_tui.domain.quotes import ChannelRef, QuoteSpec
 from a2a_tui.domain.tokens import Token
+from a2a_tui.ui.widgets.channel_field import ChannelField
 from a2a_tui.ui.widgets.token_field import TokenField
 
 __all__ = ["QuoteForm"]
@@ -53,7 +54,7 @@ class QuoteForm(Widget):
             yield Label("Promo", classes="field-label")
             yield Input(placeholder="none", id="promo", compact=True)
             yield Label("Channel", classes="field-label")
-            yield Input(placeholder="all", id="channel", compact=True, restrict=r"\d*")
+            yield ChannelField(id="channel")
             yield Button("Quote", id="go", compact=True, variant="primary")
         yield Label("", id="form-error", markup=False)
 
@@ -64,7 +65,11 @@ class QuoteForm(Widget):
         self.query_one("#amount", Input).value = args.amount
         self.query_one("#slippage", Input).value = args.slippage
         self.query_one("#promo", Input).value = args.promo or ""
-        self.query_one("#channel", Input).value = "" if args.channel is None else str(args.channel)
+        self.query_one("#channel", ChannelField).channel = (
+            None
+            if args.channel is None
+            else ChannelRef("", args.channel, f"channel {args.channel}")
+        )
         try:
             spec = resolve_args(args, self.tokens)
         except QuoteInputError as exc:
@@ -90,8 +95,15 @@ class QuoteForm(Widget):
             self.query_one("#amount", Input).value,
             self.query_one("#slippage", Input).value,
             self.query_one("#promo", Input).value,
-            self.query_one("#channel", Input).value,
+            None if (channel := self.channel) is None else channel.channel_id,
         )
+
+    @property
+    def channel(self) -> ChannelRef | None:
+        return self.query_one("#channel", ChannelField).channel
+
+    def pair(self) -> tuple[Token | None, Token | None]:
+        return self.query_one("#src", TokenField).token, self.query_one("#dst", TokenField).token
 
     def submit(self) -> None:
         try:
@@ -122,6 +134,16 @@ class QuoteForm(Widget):
         if token is None:
             field.focus()
             return
+        if token != field.token:  # a channel was chosen from the old pair's list
+            self.query_one("#channel", ChannelField).channel = None
         field.token = token
         self.show_error(None)
         self.screen.focus_next()
+
+    def chose_channel(self, choice: ChannelRef | str | None) -> None:
+        """The channel picker's answer: a channel, "all", or None (cancelled)."""
+        field = self.query_one("#channel", ChannelField)
+        if choice is not None:
+            field.channel = choice if isinstance(choice, ChannelRef) else None
+            self.show_error(None)
+        field.focus()

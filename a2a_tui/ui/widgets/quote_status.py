@@ -36,6 +36,8 @@ class StatusView:
     auto_refresh: bool = False
     hint: str | None = None  # a refused choice, a row that is gone; already inert
     notice: str | None = None  # e.g. tokens failed to load; already inert
+    request: tuple[str, str] | None = None  # what is being quoted: ("1,000 ETH", "10²¹ units")
+    promo_ignored: str | None = None  # a promo code no answering channel applied; inert
 
     @property
     def running(self) -> bool:
@@ -59,6 +61,11 @@ class StatusView:
             and (status.phase is BoardPhase.INCOMPLETE or self.nothing_answered)
         )
 
+    @property
+    def warning(self) -> bool:
+        """Finished, but a promo code was applied by no channel."""
+        return bool(self.promo_ignored) and not self.running and not self.problem
+
 
 class QuoteStatus(Widget):
     DEFAULT_CSS = Path(__file__).with_suffix(".tcss").read_text()
@@ -67,15 +74,17 @@ class QuoteStatus(Widget):
 
     def watch_view(self, view: StatusView) -> None:
         self.set_class(view.problem, "-problem")
-        self.set_class(not view.problem and (view.stale or bool(view.previous)), "-stale")
+        stale_like = not view.problem and (view.stale or bool(view.previous))
+        self.set_class(stale_like, "-stale")
         stopped = view.status is not None and view.status.phase is BoardPhase.STOPPED
-        self.set_class(stopped and not view.problem and not view.stale, "-stopped")
+        self.set_class(stopped and not view.problem and not stale_like, "-stopped")
+        self.set_class(view.warning and not stale_like and not stopped, "-warning")
 
     def render(self) -> Content:
-        return Content(status_line(self.view))
+        return Content(status_line(self.view, self.content_size.width or None))
 
 
-def status_line(view: StatusView) -> str:
+def status_line(view: StatusView, width: int | None = None) -> str:
     """The line as plain text (server text in it is inert already)."""
     if view.notice:
         return f"⚠ {view.notice}"
@@ -84,6 +93,15 @@ def status_line(view: StatusView) -> str:
         auto = " · auto-refresh on" if view.auto_refresh else ""
         return f"Pick a pair and an amount, then press Enter.{auto}"
     mark, parts = _board_parts(view, status)
+    if view.running and view.request is not None:
+        human, units = view.request
+        rest = " · ".join(parts)
+        long = f"quoting {human} ({units}) · {rest}"
+        fits = width is None or len(long) <= width
+        parts = [f"quoting {human} ({units})" if fits else f"quoting {human}", *parts]
+    if view.warning and mark == "✓":
+        mark = "⚠"
+        parts = [f"no channel applied promo {view.promo_ignored}", *parts]
     if view.stale:
         assert view.age is not None
         mark = "⚠"

@@ -52,12 +52,27 @@ class Column:
     right: bool = False
 
 
+#: Columns a narrow table gives up, first to last, rather than cut a number.
+_DROP_ORDER = ("delta", "time", "tags", "fee", "usd")
+_NAME_MIN = 10
+
+
+def _span(columns: list[Column]) -> int:
+    """Cells the columns take: each cell and one space between neighbours."""
+    return sum(c.width for c in columns) + len(columns) - 1
+
+
 def layout(width: int, symbol: str) -> list[Column]:
-    """Columns for a width: the channel name takes what the others leave."""
+    """Columns for a width: the channel name takes what the others leave.
+
+    Numbers are never cut: each numeric column is wide enough for the
+    compact form (``3.11M``), and a table too narrow for all of them drops
+    whole columns (`_DROP_ORDER`) instead.
+    """
     wide = width >= 100
-    fixed = [
+    columns = [
         Column("rank", "#", 3, right=True),
-        Column("name", "Channel", 0),
+        Column("name", "Channel", _NAME_MIN),
         *([Column("provider", "Provider", 9)] if wide else []),
         Column("out", f"Receive {symbol}"[:16], 16 if wide else 15, right=True),
         Column("usd", "USD", 12 if wide else 10, right=True),
@@ -66,9 +81,12 @@ def layout(width: int, symbol: str) -> list[Column]:
         Column("time", "Time", 7 if wide else 6, right=True),
         Column("tags", "Tags", 15),
     ]
-    used = sum(c.width for c in fixed) + len(fixed) - 1
-    name_width = max(10, width - used)
-    return [Column(c.key, c.title, name_width) if c.key == "name" else c for c in fixed]
+    for key in _DROP_ORDER:
+        if _span(columns) <= width:
+            break
+        columns = [c for c in columns if c.key != key]
+    name_width = max(_NAME_MIN, width - _span(columns) + _NAME_MIN)
+    return [Column(c.key, c.title, name_width) if c.key == "name" else c for c in columns]
 
 
 class QuoteTable(ScrollView, can_focus=True):
@@ -148,6 +166,8 @@ class QuoteTable(ScrollView, can_focus=True):
         self._board: QuoteBoard | None = None
         self._columns: list[Column] = []
         self._styles: dict[str, Style] = {}
+        self._widths: dict[str, int] = {}
+        self._forms: dict[str, display.Form] = {}
         self._cursor: RowKey | None = None
         self._follow_best = True
         self._wanted: tuple[RowKey, str] | None = None  # the user's row, awaited in a re-quote
@@ -336,6 +356,19 @@ class QuoteTable(ScrollView, can_focus=True):
             "cursor": base + self.get_component_rich_style("quote-table--cursor"),
             **{name: self._overlay(name) for name in ("best", "stale", "tag", "pending", "failed")},
         }
+        # One form per numeric column, from the best row: it has the largest
+        # amount, so every other row fits the same form and lines up with it.
+        self._widths = {c.key: c.width for c in self._columns}
+        self._forms = {}
+        best = board.best() if board is not None else None
+        if best is not None and best.row.quote is not None:
+            quote, decimals = best.row.quote, board.spec.dst.decimals if board else 0
+            if "out" in self._widths:
+                self._forms["out"] = display.amount_form(
+                    quote.out_amount, decimals, self._widths["out"]
+                )
+            if "usd" in self._widths:
+                self._forms["usd"] = display.usd_form(quote.out_usd, self._widths["usd"])
 
     def _overlay(self, name: str) -> Style:
         partial = self.get_component_rich_style(f"quote-table--{name}", partial=True)
@@ -391,20 +424,33 @@ class QuoteTable(ScrollView, can_focus=True):
             if stale or self.previous:  # on the cursor's colours grey would be unreadable
                 cursor = base is self._styles["cursor"]
                 amount_style = base + (_FAINT if cursor else self._styles["stale"])
-            fee = display.percent(quote.fee_pct)
-            if quote.promo_applied:
-                wide = next(c.width for c in columns if c.key == "fee") > 6
-                fee = f"{fee} ({display.percent(quote.fee_pct_original)})" if wide else f"*{fee}"
+            widths, forms = self._widths, self._forms
+            fee_width = widths.get("fee", 6)
+            fee = display.percent(quote.fee_pct, fee_width)
+            if quote.promo_applied:  # the original beside it when there is room, else a mark
+                both = f"{fee} ({display.percent(quote.fee_pct_original)})"
+                if len(both) <= fee_width:
+                    fee = both
+                else:
+                    fee = "*" + display.percent(quote.fee_pct, fee_width - 1)
             tag_style = base + self._styles["tag"]
             values |= {
                 "rank": (str(ranked.rank), base),
                 "out": (
-                    display.amount(quote.out_amount, board.spec.dst.decimals, pad=True),
+                    display.amount(
+                        quote.out_amount,
+                        board.spec.dst.decimals,
+                        width=widths.get("out"),
+                        form=forms.get("out"),
+                    ),
                     amount_style,
                 ),
-                "usd": (display.usd(quote.out_usd), amount_style),
+                "usd": (
+                    display.usd(quote.out_usd, width=widths.get("usd"), form=forms.get("usd")),
+                    amount_style,
+                ),
                 "fee": (fee, base),
-                "delta": (display.bps(ranked.shortfall_bps), base),
+                "delta": (display.bps(ranked.shortfall_bps, widths.get("delta")), base),
                 "time": (display.duration(ranked.latency), base),
                 "tags": (_tags(ranked, stale, columns), tag_style),
             }
@@ -417,12 +463,13 @@ class QuoteTable(ScrollView, can_focus=True):
                 frame = SPINNER[int(self._now() * 10) % len(SPINNER)]
                 values |= {"rank": (frame, style), "out": ("waiting…", style)}
             return [(*values.get(c.key, ("", style)), c.width, c.right) for c in columns]
-        # failed: the message spans from the amount column up to the time column
+        # failed: the message spans from the amount column up to the time (or tags) column
         style = base + self._styles["failed"]
         values |= {"rank": ("✗", style), "time": (display.duration(ranked.latency), style)}
         keys = [c.key for c in columns]
-        first, last = keys.index("out"), keys.index("time")
-        span = sum(c.width for c in columns[first:last]) + (last - first - 1)
+        first = keys.index("out")
+        last = next((keys.index(k) for k in ("time", "tags") if k in keys), len(keys))
+        span = _span(columns[first:last])
         return [
             *[(*values.get(c.key, ("", style)), c.width, c.right) for c in columns[:first]],
             (row.error or "failed", style, span, False),

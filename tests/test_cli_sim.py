@@ -95,3 +95,18 @@ def test_a_busy_port_is_a_clear_error() -> None:
         )
     assert result.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+
+
+def test_the_port_accepts_connections_as_soon_as_the_first_line_is_printed() -> None:
+    """The first line is printed right after binding, before uvicorn runs: a
+    script that connects at once was refused now and then (a flaky test found it)."""
+    import socket
+
+    from a2a_tui.sim.server import bind_socket
+
+    sock = bind_socket("127.0.0.1", 0)
+    try:
+        with socket.create_connection(sock.getsockname()[:2], timeout=2):
+            pass  # queued by the kernel; nothing serves it yet, and that is fine
+    finally:
+        sock.close()

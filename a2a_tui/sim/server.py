@@ -27,11 +27,14 @@ T = TypeVar("T")
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
-    """Bind before serving so port 0 gives a free port we know up front."""
+    """Bind and listen before serving: port 0 gives a free port we know up front,
+    and a client that connects as soon as the first line is printed is queued
+    by the kernel instead of refused while uvicorn is still starting."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
+    sock.listen(2048)
     sock.set_inheritable(True)
     return sock
 

@@ -1,0 +1,30 @@
+"""``a2a-tui serve web``: the app in a browser tab, through textual-serve.
+
+textual-serve starts one app process per tab (over pipes, with its web
+driver) and has no authentication of its own, so it listens on loopback
+unless told otherwise; demo tabs run inside `a2a_tui.serve.sandbox`.
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from collections.abc import Sequence
+
+__all__ = ["serve_web", "web_command"]
+
+
+def web_command(app_argv: Sequence[str], *, isolated: bool) -> str:
+    """The shell command textual-serve runs for each tab."""
+    app = [sys.executable, "-m", "a2a_tui", *app_argv]
+    if isolated:
+        app = [sys.executable, "-m", "a2a_tui.serve.sandbox", "--", *app]
+    return shlex.join(app)
+
+
+def serve_web(command: str, host: str, port: int, title: str) -> None:
+    """Serve until Ctrl+C or SIGTERM."""
+    from textual_serve.server import Server
+
+    shown = f"[{host}]" if ":" in host else host
+    Server(command, host=host, port=port, title=title, public_url=f"http://{shown}:{port}").serve()

@@ -187,6 +187,15 @@ class AppProcess:
             self.home = None
 
 
+def _is_ready(task: asyncio.Task[AppProcess]) -> bool:
+    return (
+        task.done()
+        and not task.cancelled()
+        and task.exception() is None
+        and task.result().ready.is_set()
+    )
+
+
 class SparePool:
     """Keeps ``size`` apps started and waiting, so a connection need not wait for imports."""
 
@@ -203,11 +212,7 @@ class SparePool:
     async def take(self) -> AppProcess:
         """A waiting app: a ready one first, else the one furthest along, else a new one."""
         while self._waiting:
-            ready = [
-                t
-                for t in self._waiting
-                if t.done() and not t.exception() and t.result().ready.is_set()
-            ]
+            ready = [t for t in self._waiting if _is_ready(t)]
             task = ready[0] if ready else self._waiting[0]
             self._waiting.remove(task)
             try:

@@ -121,6 +121,7 @@ class SSHServe:
         self.options = options
         self.sessions: dict[int, AppProcess] = {}
         self._numbers = itertools.count(1)
+        self._starting = 0
         self._server: asyncssh.SSHAcceptor | None = None
         self._pool = SparePool(self._spawn_task, size=options.spares)
         self._tasks: set[asyncio.Task[None]] = set()
@@ -202,7 +203,7 @@ class SSHServe:
                 "(ssh -t forces one)",
             )
             return
-        if len(self.sessions) >= self.options.max_sessions:
+        if len(self.sessions) + self._starting >= self.options.max_sessions:
             self._refuse(
                 process,
                 f"all {self.options.max_sessions} sessions are in use; "
@@ -210,7 +211,15 @@ class SSHServe:
             )
             return
         number = next(self._numbers)
-        app = await self._app()
+        self._starting += 1  # counted while its app is found, so two at once cannot pass
+        try:
+            app = await self._app()
+        except OSError as exc:
+            self.say(f"session {number}: cannot start the app: {exc}")
+            self._refuse(process, "the app could not be started; please try again later")
+            return
+        finally:
+            self._starting -= 1
         self.sessions[number] = app
         peer = process.get_extra_info("peername")
         self.say(f"session {number} from {peer[0] if peer else '?'}: app pid {app.pid}, "

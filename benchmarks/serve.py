@@ -1,4 +1,4 @@
-"""Serve benchmark: ``make bench-serve`` (or ``python benchmarks/serve.py``); part of ``make bench``.
+"""Serve benchmark: ``make bench-serve`` (``python benchmarks/serve.py``), also in ``make bench``.
 
 Runs ``a2a-tui serve ssh --demo`` as its own process and drives it with
 OpenSSH's client, each on a pty of its own, as people would. Prints:
@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import fcntl
 import os
 import re
 import shutil
@@ -33,14 +34,12 @@ import subprocess
 import sys
 import tempfile
 import termios
-import fcntl
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 import asyncssh
 
-HERE = Path(__file__).resolve().parent
 PAINTED = b"Receive"
 MARK = "ж"  # typed into the promo field: a character nothing else on the board uses
 REQUOTE = b"\x12"  # ctrl+r
@@ -143,7 +142,8 @@ class Server:
              "--data-dir", str(data), "--idle-timeout", "0", *self.args],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
-        assert self.process.stdout is not None and self.process.stderr is not None
+        assert self.process.stdout is not None
+        assert self.process.stderr is not None
         line = self.process.stdout.readline()
         match = re.search(r":(\d+)(?: \(demo\))?;", line)
         if match is None:
@@ -226,8 +226,11 @@ def import_seconds(code: str, runs: int = 5) -> float:
 async def first_paint(where: Path, runs: int) -> None:
     print(f"\nFirst painted board, from starting ssh (80x24), median of {runs}:")
     results: dict[str, list[float]] = {}
-    for label, args, pause in (("a spare app waiting (default)", (), 2.5),
-                               ("--spares 0 (app started on connect)", ("--spares", "0"), 0.3)):  # fmt: skip
+    setups = (
+        ("a spare app waiting (default)", (), 2.5),
+        ("--spares 0 (app started on connect)", ("--spares", "0"), 0.3),
+    )
+    for label, args, pause in setups:
         with Server(where / label.split()[0], *args) as server:
             await asyncio.sleep(3)  # the first spare's imports
             times = []
@@ -353,8 +356,8 @@ async def to_promo(client: Client) -> None:
 
 
 async def capacity(where: Path, counts: Sequence[int], seconds: float) -> None:
-    print(f"\nConcurrent sessions, every board re-quoting every 3 s, {seconds:g} s each "
-          f"(echo: a key typed until its character comes back; {os.cpu_count()} CPUs):")  # fmt: skip
+    print(f"\nConcurrent sessions, every board re-quoting every 3 s, {seconds:g} s each (echo: "
+          f"a key typed until its character comes back; {os.cpu_count()} CPUs):")  # fmt: skip
     print(f"  {'sessions':>8} {'echo p50':>9} {'echo p90':>9} {'CPU busy':>9} "
           f"{'PSS/session':>12} {'RSS/session':>12} {'server RSS':>11}")  # fmt: skip
     biggest = max(counts)
@@ -386,8 +389,8 @@ async def capacity(where: Path, counts: Sequence[int], seconds: float) -> None:
             echoes.sort()
             p50 = statistics.median(echoes) * 1000
             p90 = echoes[int(0.9 * (len(echoes) - 1))] * 1000
-            print(f"  {count:>8} {p50:>7.0f} ms {p90:>6.0f} ms {busy:>8.0%} "
-                  f"{pss:>8.0f} MiB {rss:>8.0f} MiB {server_rss:>7.0f} MiB", flush=True)  # fmt: skip
+            print(f"  {count:>8} {p50:>7.0f} ms {p90:>6.0f} ms {busy:>8.0%} {pss:>8.0f} MiB "
+                  f"{rss:>8.0f} MiB {server_rss:>7.0f} MiB", flush=True)  # fmt: skip
             if p50 <= 100:
                 knee = count
             if p50 > 500:

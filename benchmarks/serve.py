@@ -358,8 +358,10 @@ async def to_promo(client: Client) -> None:
 async def capacity(where: Path, counts: Sequence[int], seconds: float) -> None:
     print(f"\nConcurrent sessions, every board re-quoting every 3 s, {seconds:g} s each (echo: "
           f"a key typed until its character comes back; {os.cpu_count()} CPUs):")  # fmt: skip
-    print(f"  {'sessions':>8} {'echo p50':>9} {'echo p90':>9} {'CPU busy':>9} "
-          f"{'PSS/session':>12} {'RSS/session':>12} {'server RSS':>11}")  # fmt: skip
+    header = ("sessions", "echo p50", "echo p90", "CPU busy", "kB/s/session", "PSS/session",
+              "RSS/session", "server RSS")  # fmt: skip
+    widths = (8, 9, 9, 9, 13, 12, 12, 11)
+    print("  " + " ".join(f"{name:>{width}}" for name, width in zip(header, widths, strict=True)))
     biggest = max(counts)
     with Server(where / "capacity", "--max-sessions", str(biggest)) as server:
         await asyncio.sleep(3)
@@ -374,12 +376,14 @@ async def capacity(where: Path, counts: Sequence[int], seconds: float) -> None:
                 clients.append(client)
             await asyncio.sleep(2)
             echoes: list[float] = []
+            sent0 = sum(len(c.raw) for c in clients)
             total0, idle0 = cpu_times()
             until = time.perf_counter() + seconds
             await asyncio.gather(*(drive(c, until, echoes, 3 * i / count)
                                    for i, c in enumerate(clients)))  # fmt: skip
             total1, idle1 = cpu_times()
             busy = 1 - (idle1 - idle0) / max(1, total1 - total0)
+            rate = (sum(len(c.raw) for c in clients) - sent0) / seconds / count / 1000
             pids = server.app_pids()[:count]
             memory = [memory_kib(pid) for pid in pids]
             pss = statistics.mean(m[0] for m in memory) / 1024 if memory else 0.0
@@ -389,8 +393,9 @@ async def capacity(where: Path, counts: Sequence[int], seconds: float) -> None:
             echoes.sort()
             p50 = statistics.median(echoes) * 1000
             p90 = echoes[int(0.9 * (len(echoes) - 1))] * 1000
-            print(f"  {count:>8} {p50:>7.0f} ms {p90:>6.0f} ms {busy:>8.0%} {pss:>8.0f} MiB "
-                  f"{rss:>8.0f} MiB {server_rss:>7.0f} MiB", flush=True)  # fmt: skip
+            row = (f"{count:>8} {p50:>6.0f} ms {p90:>6.0f} ms {busy:>9.0%} {rate:>13.1f} "
+                   f"{pss:>8.0f} MiB {rss:>8.0f} MiB {server_rss:>7.0f} MiB")  # fmt: skip
+            print("  " + row, flush=True)
             if p50 <= 100:
                 knee = count
             if p50 > 500:
@@ -405,7 +410,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=10, help="first paints per figure")
     parser.add_argument("--seconds", type=float, default=15, help="per measurement window")
-    parser.add_argument("--sessions", default="1,2,4,8,12,16,24,32",
+    parser.add_argument("--sessions", default="1,2,4,8,16,24,32,48,64",
                         help="concurrent session counts, comma-separated")  # fmt: skip
     parser.add_argument("--only", choices=("paint", "bytes", "sessions"), help="one part only")
     args = parser.parse_args()

@@ -121,6 +121,8 @@ def add_serve_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
     )
     web.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
     web.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    web.add_argument("--max-sessions", type=_positive, default=DEFAULT_MAX_SESSIONS, metavar="N",
+                     help=f"concurrent tabs (default {DEFAULT_MAX_SESSIONS})")  # fmt: skip
     for kind in (ssh, web):
         kind.add_argument(
             "--demo",
@@ -187,7 +189,10 @@ def _run_web(args: argparse.Namespace) -> int:
     with _simulator(args.demo) as sim_url:
         command = web_command(_app_argv(args, sim_url), isolated=args.demo)
         title = "a2a-tui demo" if args.demo else "a2a-tui"
-        serve_web(command, args.host, args.port, title)
+        try:
+            serve_web(command, args.host, args.port, title, args.max_sessions)
+        except OSError as exc:
+            return _fail("web", f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
     return 0
 
 
@@ -245,7 +250,7 @@ def _run_ssh(args: argparse.Namespace) -> int:
         try:
             asyncio.run(_serve_ssh(SSHServe(options), args))
         except OSError as exc:
-            return _fail("ssh", f"cannot listen on {args.host}:{args.port}: {exc}")
+            return _fail("ssh", f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
     return 0
 
 

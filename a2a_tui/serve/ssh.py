@@ -259,12 +259,11 @@ class SSHServe:
         if idle in done:
             await app.end()
             output.cancel()
-            minutes = self.options.idle_timeout / 60
+            timeout = self.options.idle_timeout
+            shown = f"{timeout / 60:g} min" if timeout >= 120 else f"{timeout:g} s"
             with contextlib.suppress(Exception):
                 process.stdout.write(TERMINAL_RESET)
-                process.stdout.write(
-                    f"a2a-tui: closed after {minutes:g} min without a key.\r\n".encode()
-                )
+                process.stdout.write(f"a2a-tui: closed after {shown} without a key.\r\n".encode())
                 process.exit(0)
             return "idle", None
         output.cancel()

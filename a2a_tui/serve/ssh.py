@@ -250,15 +250,19 @@ class SSHServe:
         output = asyncio.create_task(_app_to_client(app, process, stats))
         inputs = asyncio.create_task(_client_to_app(process, app, stats))
         idle = asyncio.create_task(self._idle(stats))
-        done, _ = await asyncio.wait({output, inputs, idle}, return_when=asyncio.FIRST_COMPLETED)
-        for task in (inputs, idle):
-            task.cancel()
+        try:
+            done, _ = await asyncio.wait(
+                {output, inputs, idle}, return_when=asyncio.FIRST_COMPLETED
+            )
+        except asyncio.CancelledError:  # the server stops
+            await _cancel(output, inputs, idle)
+            raise
+        await _cancel(inputs, idle)
         if output in done:
-            code = await app.process.wait()
-            return "app exited", code
+            return "app exited", await app.process.wait()
         if idle in done:
-            await app.end()
-            output.cancel()
+            await app.end()  # its terminal closes: the output pump drains and stops
+            await _cancel(output, grace=2)
             timeout = self.options.idle_timeout
             shown = f"{timeout / 60:g} min" if timeout >= 120 else f"{timeout:g} s"
             with contextlib.suppress(Exception):
@@ -266,7 +270,7 @@ class SSHServe:
                 process.stdout.write(f"a2a-tui: closed after {shown} without a key.\r\n".encode())
                 process.exit(0)
             return "idle", None
-        output.cancel()
+        await _cancel(output)
         with contextlib.suppress(Exception):
             process.close()
         return "client left", None
@@ -282,19 +286,30 @@ class SSHServe:
             await asyncio.sleep(left)
 
 
+async def _cancel(*tasks: asyncio.Task[None], grace: float = 0) -> None:
+    """Stop the tasks (after ``grace`` seconds to finish by themselves) and wait for
+    them: their readers and writers must be gone before the pty is closed."""
+    if grace:
+        await asyncio.wait(tasks, timeout=grace)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
 async def _app_to_client(
     app: AppProcess, process: asyncssh.SSHServerProcess[bytes], stats: _Stats
 ) -> None:
     """Until the app closes its terminal (EIO on the master): everything it writes."""
     loop = asyncio.get_running_loop()
     readable = asyncio.Event()
-    loop.add_reader(app.master, readable.set)
+    master = app.master
+    loop.add_reader(master, readable.set)
     try:
         while True:
             await readable.wait()
             readable.clear()
             try:
-                data = os.read(app.master, 65536)
+                data = os.read(master, 65536)
             except BlockingIOError:
                 continue
             except OSError as exc:
@@ -307,7 +322,7 @@ async def _app_to_client(
             process.stdout.write(data)
             await process.stdout.drain()
     finally:
-        loop.remove_reader(app.master)
+        loop.remove_reader(master)
 
 
 async def _write_all(fd: int, data: bytes) -> None:

@@ -206,7 +206,13 @@ async def test_sessions_beyond_the_cap_are_told_politely(
         second = await connect(server, keys[0])
         await second.wait_text("all 1 sessions are in use")
         assert await second.exited() == 1
-        await first.close()
+        pid = await session_pid(server, 1)
+
+        # The server stops with a session open: its app is ended, the client let go.
+        await asyncio.to_thread(server.stop)
+        assert server.process.returncode == 0
+        await first.exited()
+        assert process_gone(pid)
 
 
 async def test_a_public_demo_needs_no_key_and_closes_idle_sessions(tmp_path: Path) -> None:

@@ -258,8 +258,9 @@ class SSHServe:
             await _cancel(output, inputs, idle)
             raise
         await _cancel(inputs, idle)
-        if output in done:
-            return "app exited", await app.process.wait()
+        if output in done and not output.cancelled() and output.exception() is None:
+            # The app closed its terminal: it is exiting (ended if it lingers).
+            return "app exited", await app.end()
         if idle in done:
             await app.end()  # its terminal closes: the output pump drains and stops
             await _cancel(output, grace=2)
@@ -299,7 +300,8 @@ async def _cancel(*tasks: asyncio.Task[None], grace: float = 0) -> None:
 async def _app_to_client(
     app: AppProcess, process: asyncssh.SSHServerProcess[bytes], stats: _Stats
 ) -> None:
-    """Until the app closes its terminal (EIO on the master): everything it writes."""
+    """Until the app closes its terminal (EIO on the master): everything it writes.
+    Raises if the client goes first."""
     loop = asyncio.get_running_loop()
     readable = asyncio.Event()
     master = app.master
@@ -319,7 +321,7 @@ async def _app_to_client(
             if not data:
                 return
             stats.bytes_out += len(data)
-            process.stdout.write(data)
+            process.stdout.write(data)  # raises once the client is gone
             await process.stdout.drain()
     finally:
         loop.remove_reader(master)

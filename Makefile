@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint typecheck unit snapshots-update screenshots bench sim clean
+.PHONY: demo test lint typecheck unit snapshots-update screenshots screenshot-web bench bench-serve sim serve-ssh serve-web clean
 
 # keyrings.alt goes apart from the venv, in $(VENV)/keyrings-alt: the tests put it on
 # the path of the subprocesses that need keyring's chain (tests/test_keyring_machines.py);
@@ -45,9 +45,25 @@ snapshots-update: $(STAMP)
 screenshots: $(STAMP)
 	$(BIN)/python scripts/screenshots.py
 
+## The web demo in Chromium (the serve web test), saved as screenshots/serve-web-demo.png.
+screenshot-web: $(STAMP)
+	A2A_TUI_WEB_SCREENSHOT=$(CURDIR)/screenshots/serve-web-demo.png $(BIN)/pytest -q -n 0 tests/serve/test_web.py
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/quote_stream.py
 	$(BIN)/python benchmarks/orders.py
+	$(BIN)/python benchmarks/serve.py
+
+## Only the serve benchmark: first paint over SSH, bytes per second, sessions per machine.
+bench-serve: $(STAMP)
+	$(BIN)/python benchmarks/serve.py
+
+## A public-demo SSH server on loopback (ssh -p 2222 127.0.0.1) and the same in a browser.
+serve-ssh: $(STAMP)
+	$(BIN)/a2a-tui serve ssh --demo --allow-anyone
+
+serve-web: $(STAMP)
+	$(BIN)/a2a-tui serve web --demo
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .import_linter_cache *.egg-info

@@ -5,12 +5,19 @@ so its work never competes with the UI's loop. The demo's keys (Any2Any's and
 every direct provider's) live in memory only, and each provider's settings
 point at its simulated endpoint; nothing is read from or written to the
 user's keyring or config.
+
+``a2a-tui demo --attach URL`` starts no simulator and opens the same demo
+against one already running: what every ``a2a-tui serve ... --demo`` session
+runs, all of them sharing the server's one simulator. That path imports
+neither uvicorn nor the simulator's HTTP layer, which a session's start-up
+would pay for.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from pydantic import SecretStr
 
@@ -20,50 +27,64 @@ from a2a_tui.services.backend import Backend, provider_settings_from
 from a2a_tui.services.credentials import CredentialService
 from a2a_tui.services.preferences import Preferences
 from a2a_tui.sim.catalog import API_KEYS
-from a2a_tui.sim.server import SimServer
-from a2a_tui.sim.simulator import SimConfig, Simulator
+from a2a_tui.sim.direct.catalog import demo_provider_credentials
 from a2a_tui.ui.app import A2AApp
 
-__all__ = ["DEMO_CONFIG", "DEMO_QUOTE", "demo_app", "demo_settings"]
+if TYPE_CHECKING:
+    from a2a_tui.sim.simulator import SimConfig
+
+__all__ = ["DEMO_QUOTE", "attached_app", "demo_app", "demo_settings", "demo_sim_config"]
 
 #: The demo opens with a quote already streaming: a cross-chain pair most channels serve.
 DEMO_QUOTE = QuoteArgs("ETH@ethereum", "USDT@tron", "1.5")
 #: The guide's 60 s upstream timeout is realistic, but a long wait in a demo.
 DEMO_UPSTREAM_TIMEOUT = 8.0
-#: The simulator as the demo runs it. Failures stay (they are half of what the
-#: board is for), but the first quote, the first thing a new user sees, has no
-#: random ones: with the fixed seed it used to open on a timeout every time.
-#: From the first re-quote on, channels fail at their usual rates. The seed
-#: stays fixed, so every demo start shows the same board.
-DEMO_CONFIG = SimConfig(upstream_timeout=DEMO_UPSTREAM_TIMEOUT, failure_free_quotes=1)
 
 
-def demo_settings(sim: Simulator, base_url: str) -> tuple[Settings, dict[str, dict[str, str]]]:
+def demo_sim_config() -> SimConfig:
+    """The simulator as the demo runs it. Failures stay (they are half of what the
+    board is for), but the first quote, the first thing a new user sees, has no
+    random ones: with the fixed seed it used to open on a timeout every time.
+    From the first re-quote on, channels fail at their usual rates. The seed
+    stays fixed, so every demo start shows the same board."""
+    from a2a_tui.sim.simulator import SimConfig
+
+    return SimConfig(upstream_timeout=DEMO_UPSTREAM_TIMEOUT, failure_free_quotes=1)
+
+
+def demo_settings(base_url: str) -> tuple[Settings, dict[str, dict[str, str]]]:
     """Settings with every direct provider enabled at its simulated endpoint,
     and the demo secrets by provider (entry name -> value)."""
     data = Settings().model_dump()
     secrets: dict[str, dict[str, str]] = {}
-    for provider, entry in sim.provider_credentials(base_url).items():
+    for provider, entry in demo_provider_credentials(base_url).items():
         data["providers"][provider].update(enabled=True, base_url=entry["base_url"])
         secrets[provider] = {name: value for name, value in entry.items() if name != "base_url"}
     return Settings.model_validate(data), secrets
 
 
+def attached_app(base_url: str, initial: QuoteArgs | None = None) -> A2AApp:
+    """The demo app against a simulator at ``base_url``, with its demo keys in memory."""
+    settings, secrets = demo_settings(base_url)
+    # never the user's keyring or env
+    credentials = CredentialService.in_memory(provider_settings_from(settings))
+    credentials.set("any2any.api_key", SecretStr(API_KEYS[0].key), base_url)
+    for entries in secrets.values():
+        for name, value in entries.items():
+            credentials.set(name, SecretStr(value))
+    return A2AApp(
+        Backend.any2any(base_url, credentials.get("any2any.api_key", base_url)),
+        preferences=Preferences(LoadedSettings(settings, None)),
+        credentials=credentials,
+        initial=initial or DEMO_QUOTE,
+        subtitle=f"demo · simulator on {base_url}",
+    )
+
+
 @contextmanager
 def demo_app(initial: QuoteArgs | None = None, config: SimConfig | None = None) -> Iterator[A2AApp]:
-    config = config or DEMO_CONFIG
-    with SimServer(Simulator(config)) as server:
-        settings, secrets = demo_settings(server.sim, server.base_url)
-        # never the user's keyring or env
-        credentials = CredentialService.in_memory(provider_settings_from(settings))
-        credentials.set("any2any.api_key", SecretStr(API_KEYS[0].key), server.base_url)
-        for entries in secrets.values():
-            for name, value in entries.items():
-                credentials.set(name, SecretStr(value))
-        yield A2AApp(
-            Backend.any2any(server.base_url, credentials.get("any2any.api_key", server.base_url)),
-            preferences=Preferences(LoadedSettings(settings, None)),
-            credentials=credentials,
-            initial=initial or DEMO_QUOTE,
-            subtitle=f"demo · simulator on {server.base_url}",
-        )
+    from a2a_tui.sim.server import SimServer
+    from a2a_tui.sim.simulator import Simulator
+
+    with SimServer(Simulator(config or demo_sim_config())) as server:
+        yield attached_app(server.base_url, initial)

@@ -1,4 +1,4 @@
-"""Command line entry point: ``a2a-tui [demo|sim|quote|order|keys|config]``.
+"""Command line entry point: ``a2a-tui [demo|sim|quote|order|keys|config|serve]``.
 
 Heavy imports (Textual, the simulator) happen inside the command that needs
 them, so ``a2a-tui quote`` never pays for the UI and ``a2a-tui`` never pays
@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -45,6 +46,12 @@ def _positive(text: str) -> float:
     if not value > 0 or value == float("inf"):
         raise argparse.ArgumentTypeError("must be a positive number of seconds")
     return value
+
+
+def _http_url(text: str) -> str:
+    if not re.fullmatch(r"https?://[^\s/?#]+/?", text):
+        raise argparse.ArgumentTypeError(f"not an http:// or https:// base URL: {text!r}")
+    return text.rstrip("/")
 
 
 def _add_sim_options(parser: argparse.ArgumentParser) -> None:
@@ -112,11 +119,18 @@ def build_parser() -> argparse.ArgumentParser:
     _add_quote_options(parser, required=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    commands.add_parser(
+    demo = commands.add_parser(
         "demo",
         help="the app against an embedded simulator (the README's first command)",
         description="Start the simulator in this process on a free loopback port and open "
         "the quote board against it. Demo keys live in memory only.",
+    )
+    demo.add_argument(
+        "--attach",
+        metavar="URL",
+        type=_http_url,
+        help="start no simulator: use the one running at URL (a2a-tui sim; what "
+        "serve --demo sessions run)",
     )
 
     quote = commands.add_parser(
@@ -204,6 +218,11 @@ def build_parser() -> argparse.ArgumentParser:
     listing = order_commands.add_parser("list", help="the order journal, newest first")
     _add_host_option(listing)
     listing.add_argument("--json", action="store_true", help="a JSON array")
+
+    from a2a_tui.cli.serve import add_serve_parser
+
+    add_serve_parser(commands)
+    parser.add_argument("--session-fd", type=int, help=argparse.SUPPRESS)  # serve's spares
 
     config = commands.add_parser("config", help="show the settings or the config file's path")
     config_commands = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
@@ -359,15 +378,26 @@ def run_order(args: argparse.Namespace) -> int:
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    quote = _quote_args(args, "1%")
+    if args.attach:
+        from a2a_tui.cli.demo import attached_app
+
+        app = attached_app(args.attach, quote)
+        app.run()
+        return app.return_code or 0
     from a2a_tui.cli.demo import demo_app
 
-    with demo_app(_quote_args(args, "1%")) as app:
+    with demo_app(quote) as app:
         app.run()
     return app.return_code or 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.session_fd is not None:
+        from a2a_tui.cli.serve import await_session
+
+        await_session(args)
     match args.command:
         case "sim":
             from a2a_tui.cli.sim import run_sim
@@ -392,6 +422,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                     provider_settings=provider_settings_from(loaded.settings),
                 )
             )
+        case "serve":
+            from a2a_tui.cli.serve import run_serve
+
+            return run_serve(args)
         case "config":
             from a2a_tui.cli.keys import run_config
 

@@ -26,20 +26,12 @@ from a2a_tui.sim import catalog
 from a2a_tui.sim.catalog import ApiKey, SimChannel, SimIntegrator, SimToken
 from a2a_tui.sim.clock import SimClock, iso
 from a2a_tui.sim.direct.catalog import (
-    CHANGELLY_DEMO_API_KEY,
-    CHANGELLY_DEMO_PEM,
-    OKX_DEMO,
-    SWAPKIT_KEYS,
-    SWAPSCANNER_SIGNER_KEY,
+    demo_provider_credentials,
 )
-from a2a_tui.sim.direct.changelly import PREFIX as CHANGELLY_PREFIX
 from a2a_tui.sim.direct.changelly import ChangellySim
 from a2a_tui.sim.direct.common import DirectContext, DirectFaults, Think
-from a2a_tui.sim.direct.okx import PREFIX as OKX_PREFIX
 from a2a_tui.sim.direct.okx import OkxSim
-from a2a_tui.sim.direct.swapkit import PREFIX as SWAPKIT_PREFIX
 from a2a_tui.sim.direct.swapkit import SwapKitSim
-from a2a_tui.sim.direct.swapscanner import PREFIX as SWAPSCANNER_PREFIX
 from a2a_tui.sim.direct.swapscanner import SwapscannerSim
 from a2a_tui.sim.errors import ApiFailure, bad_request
 from a2a_tui.sim.market import Market, Pair, QuoteRefused
@@ -170,20 +162,8 @@ class Simulator:
         }
 
     def provider_credentials(self, base_url: str) -> dict[str, dict[str, str]]:
-        """Per direct provider: where it is simulated and its demo credentials,
-        under the key store's entry names (what ``a2a-tui demo`` loads)."""
-        base = base_url.rstrip("/")
-        return {
-            "okx": {"base_url": f"{base}{OKX_PREFIX}", "okx.api_key": OKX_DEMO.api_key,
-                    "okx.secret_key": OKX_DEMO.secret_key, "okx.passphrase": OKX_DEMO.passphrase},
-            "swapscanner": {"base_url": f"{base}{SWAPSCANNER_PREFIX}",
-                            "swapscanner.signer_key": SWAPSCANNER_SIGNER_KEY},
-            "changelly": {"base_url": f"{base}{CHANGELLY_PREFIX}",
-                          "changelly.api_key": CHANGELLY_DEMO_API_KEY,
-                          "changelly.private_key": CHANGELLY_DEMO_PEM},
-            "swapkit": {"base_url": f"{base}{SWAPKIT_PREFIX}",
-                        "swapkit.api_key": next(iter(SWAPKIT_KEYS))},
-        }  # fmt: skip
+        """Per direct provider: where it is simulated and its demo credentials."""
+        return demo_provider_credentials(base_url)
 
     def _binding(self, key: str | None) -> _Binding | None:
         api_key = self._keys.get(key or "")

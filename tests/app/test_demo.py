@@ -8,7 +8,7 @@ from decimal import Decimal
 from app_helpers import complete, until
 from textual.widgets import Input, Label, Static
 
-from a2a_tui.cli.demo import DEMO_CONFIG, DEMO_QUOTE, demo_app
+from a2a_tui.cli.demo import DEMO_QUOTE, demo_app, demo_sim_config
 from a2a_tui.sim.requests import QuoteParams
 from a2a_tui.sim.simulator import SimConfig, Simulator
 from a2a_tui.ui.screens.quote import QuoteScreen
@@ -32,7 +32,7 @@ async def test_demo_opens_on_a_streaming_quote() -> None:
 async def test_the_demos_first_quote_has_no_failed_row() -> None:
     """With the fixed seed every start used to open on "✗ Quill Cross upstream
     timeout" (issue 7, item 20): the first impression must not be a failure."""
-    config = replace(DEMO_CONFIG, latency_scale=0, upstream_timeout=1.0)
+    config = replace(demo_sim_config(), latency_scale=0, upstream_timeout=1.0)
     with demo_app(config=config) as app:
         async with app.run_test(size=(80, 24)):
             screen = app.screen
@@ -46,7 +46,7 @@ async def test_the_demos_first_quote_has_no_failed_row() -> None:
 
 
 def test_later_demo_quotes_still_fail_sometimes() -> None:
-    sim = Simulator(DEMO_CONFIG)
+    sim = Simulator(demo_sim_config())
     demo_pair = QuoteParams(3, 9, 15 * 10**17, Decimal("0.01"), None, None)  # DEMO_QUOTE
     modes = [{plan.mode for plan in sim.plan_quote(demo_pair)} for _ in range(6)]
     assert modes[0] == {"ok"}

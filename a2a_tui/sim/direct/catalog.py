@@ -242,3 +242,26 @@ SWAPKIT_SERVICE_BPS = 15
 SWAPKIT_CHAIN_SECONDS: dict[str, int] = {"bitcoin": 600, "ethereum": 60, "bsc": 15,
                                          "solana": 5, "tron": 10}  # fmt: skip
 SWAPKIT_LATENCY_MS = 1100
+
+
+#: Where each direct provider is simulated, below the simulator's base URL.
+PREFIXES = {"okx": "/okx", "swapscanner": "/swapscanner", "changelly": "/changelly",
+            "swapkit": "/swapkit"}  # fmt: skip
+
+
+def demo_provider_credentials(base_url: str) -> dict[str, dict[str, str]]:
+    """Per direct provider: where it is simulated and its demo credentials, under
+    the key store's entry names (what ``a2a-tui demo`` loads). Light on purpose:
+    every ``serve --demo`` session imports this, never the simulator itself."""
+    base = base_url.rstrip("/")
+    return {
+        "okx": {"base_url": f"{base}{PREFIXES['okx']}", "okx.api_key": OKX_DEMO.api_key,
+                "okx.secret_key": OKX_DEMO.secret_key, "okx.passphrase": OKX_DEMO.passphrase},
+        "swapscanner": {"base_url": f"{base}{PREFIXES['swapscanner']}",
+                        "swapscanner.signer_key": SWAPSCANNER_SIGNER_KEY},
+        "changelly": {"base_url": f"{base}{PREFIXES['changelly']}",
+                      "changelly.api_key": CHANGELLY_DEMO_API_KEY,
+                      "changelly.private_key": CHANGELLY_DEMO_PEM},
+        "swapkit": {"base_url": f"{base}{PREFIXES['swapkit']}",
+                    "swapkit.api_key": next(iter(SWAPKIT_KEYS))},
+    }  # fmt: skip

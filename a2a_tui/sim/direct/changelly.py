@@ -33,6 +33,7 @@ from a2a_tui.sim.direct.catalog import (
     CHANGELLY_DEMO_PEM,
     CHANGELLY_IDS,
     CHANGELLY_VENUE,
+    PREFIXES,
     venue,
 )
 from a2a_tui.sim.direct.common import DirectContext, json_response
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 
 __all__ = ["PREFIX", "QUOTE_TTL_SECONDS", "TIMESTAMP_WINDOW", "ChangellySim", "demo_api_key"]
 
-PREFIX = "/changelly"
+PREFIX = PREFIXES["changelly"]
 #: How far x-api-timestamp may be from the server's clock (the guide gives no figure).
 TIMESTAMP_WINDOW = 60
 #: How long a quote stands (expires_at); the guide says quotes expire, not when.

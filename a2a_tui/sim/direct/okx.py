@@ -33,6 +33,7 @@ from a2a_tui.sim.direct.catalog import (
     OKX_IMPACT_BPS_PER_MUSD,
     OKX_LATENCY_MS,
     OKX_VENUE_FEE,
+    PREFIXES,
     OkxDex,
     okx_address,
     venue,
@@ -42,7 +43,7 @@ from a2a_tui.sim.market import QuoteRefused
 
 __all__ = ["PREFIX", "OkxSim", "expected_signature"]
 
-PREFIX = "/okx"
+PREFIX = PREFIXES["okx"]
 WINDOW_SECONDS = 30
 _STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z")
 _INTENT_CONTRACT = "0x1111111254fb6c44bac0bed2854e76f90643097d"

@@ -26,6 +26,7 @@ from starlette.routing import Route
 
 from a2a_tui.sim.catalog import SimToken
 from a2a_tui.sim.direct.catalog import (
+    PREFIXES,
     SWAPKIT_BLACKLIST,
     SWAPKIT_CHAIN_SECONDS,
     SWAPKIT_CHAINS,
@@ -41,7 +42,7 @@ from a2a_tui.sim.market import QuoteRefused
 
 __all__ = ["PREFIX", "SwapKitSim"]
 
-PREFIX = "/swapkit"
+PREFIX = PREFIXES["swapkit"]
 INVALID_BODY = "Request body is required and must be a valid JSON object"
 DEFAULT_SLIPPAGE = Decimal(3)
 #: How often a provider fails at random (seeded; off with --no-failures).

@@ -28,6 +28,7 @@ from starlette.routing import Route
 
 from a2a_tui.sim.catalog import SimToken
 from a2a_tui.sim.direct.catalog import (
+    PREFIXES,
     SWAPSCANNER_EXCHANGES,
     SWAPSCANNER_NATIVE,
     SWAPSCANNER_REFERRERS,
@@ -39,7 +40,7 @@ from a2a_tui.sim.market import QuoteRefused
 
 __all__ = ["PREFIX", "TTL_SECONDS", "SwapscannerSim", "recover_signer"]
 
-PREFIX = "/swapscanner"
+PREFIX = PREFIXES["swapscanner"]
 #: How old an issuedAt may be (the guide has a TTL but does not give it).
 TTL_SECONDS = 30
 #: Requests per referrer per minute before ``rate_limited`` (not in the guide).

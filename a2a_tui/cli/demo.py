@@ -26,8 +26,11 @@ from a2a_tui.ui.app import A2AApp
 
 __all__ = ["DEMO_CONFIG", "DEMO_QUOTE", "demo_app", "demo_settings"]
 
-#: The demo opens with a quote already streaming: a cross-chain pair most channels serve.
-DEMO_QUOTE = QuoteArgs("ETH@ethereum", "USDT@tron", "1.5")
+#: The demo opens with a quote already streaming, on a pair every Any2Any channel and
+#: most direct providers serve: OKX (same chain only), Changelly and SwapKit's routes
+#: answer beside the channels, and Swapscanner (Kaia only) says it is not available.
+#: A cross-chain pair (USDT on Tron) would leave OKX out too.
+DEMO_QUOTE = QuoteArgs("ETH@ethereum", "USDT@ethereum", "1.5")
 #: The guide's 60 s upstream timeout is realistic, but a long wait in a demo.
 DEMO_UPSTREAM_TIMEOUT = 8.0
 #: The simulator as the demo runs it. Failures stay (they are half of what the
@@ -60,8 +63,14 @@ def demo_app(initial: QuoteArgs | None = None, config: SimConfig | None = None) 
         for entries in secrets.values():
             for name, value in entries.items():
                 credentials.set(name, SecretStr(value))
+        backend = Backend.from_settings(
+            settings,
+            base_url=server.base_url,
+            api_key=credentials.get("any2any.api_key", server.base_url),
+            secrets=credentials.get,
+        )
         yield A2AApp(
-            Backend.any2any(server.base_url, credentials.get("any2any.api_key", server.base_url)),
+            backend,
             preferences=Preferences(LoadedSettings(settings, None)),
             credentials=credentials,
             initial=initial or DEMO_QUOTE,

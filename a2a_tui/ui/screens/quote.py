@@ -36,7 +36,7 @@ from a2a_tui.domain.quote_input import QuoteArgs, QuoteInputError
 from a2a_tui.domain.quotes import ChannelRef, QuoteSpec
 from a2a_tui.domain.text import inert
 from a2a_tui.domain.tokens import Token
-from a2a_tui.engine.board import STALE_AFTER, BoardPhase, QuoteBoard, RowKey, RowState
+from a2a_tui.engine.board import BoardPhase, QuoteBoard, RowKey, RowState
 from a2a_tui.engine.merger import Arrival, QuoteRun
 from a2a_tui.engine.promo import promo_outcome
 from a2a_tui.providers.http.errors import describe
@@ -62,6 +62,8 @@ DETAIL_INTERVAL = 0.2
 CLOCK_INTERVAL = 0.5
 #: Seconds a hint (a refused choice, a row gone from a re-quote) stays on the status line.
 HINT_SECONDS = 8.0
+#: Seconds after the tokens load (with no quote asked) before the sources warm up.
+WARM_AFTER = 2.0
 #: Keys that would type into an input: hidden from the footer while typing.
 _LETTER_ACTIONS = {"swap", "toggle_detail", "toggle_auto", "edit", "requote_key", "order"}
 
@@ -145,6 +147,7 @@ class QuoteScreen(Screen[None]):
         self._stale_timer_armed = False
         self._promo_ignored: str | None = None
         self._quote_lock = asyncio.Lock()
+        self._warmed = False
         self._detail_due = False
         self.present_interval = present_interval
         self._present_due = False
@@ -186,6 +189,12 @@ class QuoteScreen(Screen[None]):
     def _tokens_loaded_handler(self, message: TokensLoaded) -> None:
         self._tokens_loaded = True
         self._notice = None
+        for notice in self.backend.notices:
+            self.notify(inert(notice, limit=400), title="Settings", severity="warning",
+                        timeout=12, markup=False)  # fmt: skip
+        self.backend.notices.clear()
+        if self.initial is None:  # nothing to quote yet: warm the sources up soon
+            self.set_timer(WARM_AFTER, self._warm_once)
         gc.freeze()  # the token list lives as long as the screen (see A2AApp.on_ready)
         form = self.query_one(QuoteForm)
         form.tokens = message.tokens
@@ -211,8 +220,10 @@ class QuoteScreen(Screen[None]):
         """A new board at once (so the old one is never shown as this request's),
         then the worker; the board's start moves to the request's when it is sent."""
         self._run_id += 1
-        labels = {source.id: source.label for source in self.backend.sources}
-        self.board = QuoteBoard(spec, labels, self.clock())
+        sources = self.backend.sources
+        labels = {source.id: source.label for source in sources}
+        tags = {source.id: source.tag for source in sources}
+        self.board = QuoteBoard(spec, labels, self.clock(), tags=tags)
         self._hint = None
         self._notice = None  # a previous run's failure is not this one's
         self._promo_ignored = None
@@ -270,8 +281,22 @@ class QuoteScreen(Screen[None]):
         self._refresh_detail()
         self.refresh_clock()
 
+    def _warm_once(self) -> None:
+        """Once, when no quote is running: each source loads what its first
+        request needs (a signing library takes up to a second and more), on a
+        thread, so a later first row of that source does not wait for it."""
+        if self._warmed or self._streaming:
+            return
+        self._warmed = True
+        self.warm_sources()
+
+    @work(thread=True, exclusive=True, group="warm", exit_on_error=False)
+    def warm_sources(self) -> None:
+        self.backend.warm()
+
     @on(QuoteEnded)
     def _quote_ended(self, message: QuoteEnded) -> None:
+        self._warm_once()
         if message.run_id == self._run_id:
             self._stop("an error")  # a run that ends while streaming did not finish
             self._note_promo()
@@ -315,6 +340,8 @@ class QuoteScreen(Screen[None]):
                 status=status,
                 elapsed=end - board.started_at,
                 age=board.age(now),
+                stale_now=board.is_stale(now),
+                lifetime=board.best_lifetime(),
                 errors=tuple(board.errors()) if not status.answered and not self._streaming else (),
                 previous=previous,
                 auto_refresh=self.auto_requote,
@@ -338,10 +365,10 @@ class QuoteScreen(Screen[None]):
 
     def _arm_stale_timer(self, board: QuoteBoard, now: float) -> None:
         """The best row's turning stale is shown when it happens, not at the next tick."""
-        age = board.age(now)
-        if self._stale_timer_armed or age is None or age > STALE_AFTER:
+        stale_at = board.best_stale_at()
+        if self._stale_timer_armed or stale_at is None or now > stale_at:
             return
-        due = STALE_AFTER - age
+        due = stale_at - now
         if due < CLOCK_INTERVAL:
             self._stale_timer_armed = True
             self.set_timer(due + 0.001, self._stale_due)

@@ -221,7 +221,11 @@ class QuoteBoard:
             case ChannelFailed():
                 key = RouteId(event.source, event.route_id)
                 self._drop_placeholder(key)
-                name = self._whole(event.source) if event.route_id is None else ""
+                route = event.route_id
+                if route is None:
+                    name = self._whole(event.source)
+                else:  # a named route keeps its name (SwapKit's providers)
+                    name = route if isinstance(route, str) else ""
                 row = self._take(key, name)
                 row.quote, row.error = None, event.message
                 self._arrive(row, at)

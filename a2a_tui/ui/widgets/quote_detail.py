@@ -38,8 +38,6 @@ def _fee(fee: FeeLine) -> str:
         parts.append(display.usd(fee.usd))
     if fee.bps is not None:
         parts.append(f"{fee.bps.normalize():f} bps")
-    if fee.note:
-        parts.append(fee.note)
     return " · ".join(parts) or "—"
 
 
@@ -99,8 +97,7 @@ def describe_row(
         if quote.min_out is None:
             line("", f"at {display.fraction_percent(spec.slippage)} slippage", "$text-muted")
         else:
-            asked = display.fraction_percent(spec.slippage)
-            line("", f"the provider's worst case (asked: {asked})", "$text-muted")
+            line("", "the provider's own minimum", "$text-muted")
     line("USD", display.usd(quote.out_usd))
     if quote.out_usd is not None and display.usd_exact(quote.out_usd) != display.usd(quote.out_usd):
         line("", f"{display.usd_exact(quote.out_usd)} as quoted", "$text-muted")
@@ -108,8 +105,10 @@ def describe_row(
     if quote.promo_applied:
         discount = f" -{display.percent(quote.discount_pct)}" if quote.discount_pct else ""
         line("", f"promo{discount}, was {display.percent(quote.fee_pct_original)}", "$text-muted")
-    for fee in quote.fees:
-        line("", f"{fee.label}: {_fee(fee)}", "$text-muted")
+    for index, fee in enumerate(quote.fees):  # each on its own line: a number never wraps
+        line("Fees" if index == 0 else "", f"{fee.label} {_fee(fee)}")
+        if fee.note:
+            line("", f"  {fee.note}", "$text-muted")
     if quote.price_impact_pct is not None:
         line("Impact", display.percent(quote.price_impact_pct))
     if ranked.rank is not None:
@@ -121,7 +120,7 @@ def describe_row(
         line("Expires", _expiry(quote))
     line("Latency", display.duration(ranked.latency))
     if quote.route_text:
-        line("Route", _cut(quote.route_text, max(8, width - 9)))
+        line("Route", quote.route_text)  # wraps between words, never inside a number
     if quote.provider_tags:
         line("Tags", " ".join(quote.provider_tags))
     if quote.warnings:

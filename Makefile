@@ -47,6 +47,7 @@ screenshots: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/quote_stream.py
+	$(BIN)/python benchmarks/sources.py
 	$(BIN)/python benchmarks/orders.py
 
 clean:

@@ -53,7 +53,10 @@ def demo_settings(sim: Simulator, base_url: str) -> tuple[Settings, dict[str, di
 
 
 @contextmanager
-def demo_app(initial: QuoteArgs | None = None, config: SimConfig | None = None) -> Iterator[A2AApp]:
+def demo_app(
+    initial: QuoteArgs | None = None, config: SimConfig | None = None, *, direct: bool = True
+) -> Iterator[A2AApp]:
+    """``direct`` False: Any2Any alone (the benchmark's start-up baseline)."""
     config = config or DEMO_CONFIG
     with SimServer(Simulator(config)) as server:
         settings, secrets = demo_settings(server.sim, server.base_url)
@@ -63,11 +66,13 @@ def demo_app(initial: QuoteArgs | None = None, config: SimConfig | None = None) 
         for entries in secrets.values():
             for name, value in entries.items():
                 credentials.set(name, SecretStr(value))
-        backend = Backend.from_settings(
-            settings,
-            base_url=server.base_url,
-            api_key=credentials.get("any2any.api_key", server.base_url),
-            secrets=credentials.get,
+        api_key = credentials.get("any2any.api_key", server.base_url)
+        backend = (
+            Backend.from_settings(
+                settings, base_url=server.base_url, api_key=api_key, secrets=credentials.get
+            )
+            if direct
+            else Backend.any2any(server.base_url, api_key)
         )
         yield A2AApp(
             backend,

@@ -32,6 +32,7 @@ from a2a_tui.domain.quotes import (
     SourceUnavailable,
     not_available,
 )
+from a2a_tui.domain.tokens import Token
 from a2a_tui.providers.spec import SourceContext
 
 if TYPE_CHECKING:
@@ -42,6 +43,11 @@ if TYPE_CHECKING:
 __all__ = ["DirectSource", "Pair", "fee_share", "usd_value"]
 
 Event = Quote | ChannelFailed | ChannelsExpected
+
+#: One client built at a time, whichever source: a first build imports modules
+#: (Python work that holds the GIL), and three at once starved the event loop
+#: reading the other sources' answers; one at a time it keeps half of it.
+_BUILDING = threading.Lock()
 
 
 class _Closable(Protocol):
@@ -149,15 +155,15 @@ class DirectSource(Generic[C]):
         async for event in self.quotes(client, spec, pair):
             yield event
 
-    def warm(self) -> None:
-        """On a worker thread, ahead of the first quote: load what the first
-        request would (the client, its signing library, the key), so that
-        row does not wait for them. Quietly does nothing it cannot do."""
-        if not self.context.settings.get("enabled"):
-            return
+    def warm(self, src: Token, dst: Token) -> None:
+        """On a worker thread, ahead of a quote for this pair: load what the
+        first request would (the client, its signing library, the key), so
+        that row does not wait for them. Nothing for a pair this source would
+        not quote; quietly nothing it cannot do."""
+        spec = QuoteSpec(src, dst, 1, Fraction(1, 100))
         with contextlib.suppress(Exception):
-            self.context.assets()
-            self._ready()
+            if self.unsupported_reason(spec) is None:
+                self._ready()
 
     def _ready(self) -> C:
         """On a worker thread: the credentials (the keyring may block) and a
@@ -183,7 +189,8 @@ class DirectSource(Generic[C]):
         if self._client is not None and fingerprint == self._fingerprint:
             return self._client
         try:
-            client = self.build(secrets)
+            with _BUILDING:
+                client = self.build(secrets)
         except (ValueError, TypeError):  # their text could echo key material: not shown
             raise SourceUnavailable(
                 not_available("the stored credentials do not load (the settings' Test says why)")

@@ -159,13 +159,14 @@ class Backend:
         backend.load_tokens, backend.close = load_tokens, close
         return backend
 
-    def warm(self) -> None:
-        """On a worker thread, once the first board is done: let each source load
-        what its first request needs (clients, signing libraries, keys)."""
+    def warm(self, src: Token, dst: Token) -> None:
+        """On a worker thread, once a pair is chosen: each source that would
+        quote it loads what its first request needs (clients, signing
+        libraries, keys). A source without ``warm`` needs nothing."""
         for source in self.sources:
             warming = getattr(source, "warm", None)
             if warming is not None:
-                warming()
+                warming(src, dst)
 
     async def list_channels(self, src: Token | None, dst: Token | None) -> list[ChannelRef] | None:
         """The channels a quote for the pair would ask, by name (every channel

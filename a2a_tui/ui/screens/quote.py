@@ -62,8 +62,6 @@ DETAIL_INTERVAL = 0.2
 CLOCK_INTERVAL = 0.5
 #: Seconds a hint (a refused choice, a row gone from a re-quote) stays on the status line.
 HINT_SECONDS = 8.0
-#: Seconds after the tokens load (with no quote asked) before the sources warm up.
-WARM_AFTER = 2.0
 #: Keys that would type into an input: hidden from the footer while typing.
 _LETTER_ACTIONS = {"swap", "toggle_detail", "toggle_auto", "edit", "requote_key", "order"}
 
@@ -147,7 +145,7 @@ class QuoteScreen(Screen[None]):
         self._stale_timer_armed = False
         self._promo_ignored: str | None = None
         self._quote_lock = asyncio.Lock()
-        self._warmed = False
+        self._warmed: set[tuple[int, int]] = set()  # pairs the sources were warmed for
         self._detail_due = False
         self.present_interval = present_interval
         self._present_due = False
@@ -193,8 +191,6 @@ class QuoteScreen(Screen[None]):
             self.notify(inert(notice, limit=400), title="Settings", severity="warning",
                         timeout=12, markup=False)  # fmt: skip
         self.backend.notices.clear()
-        if self.initial is None:  # nothing to quote yet: warm the sources up soon
-            self.set_timer(WARM_AFTER, self._warm_once)
         gc.freeze()  # the token list lives as long as the screen (see A2AApp.on_ready)
         form = self.query_one(QuoteForm)
         form.tokens = message.tokens
@@ -254,9 +250,14 @@ class QuoteScreen(Screen[None]):
     def _quote_batch(self, message: QuoteBatch) -> None:
         if message.run_id != self._run_id or self.board is None:
             return
+        priced = self.board.best() is not None
         self.board.apply(message.arrivals)
         if not self._streaming:  # complete: shown at once (the worker may still be closing)
             self._note_promo()
+            self._present()
+        elif not priced and self.board.best() is not None:
+            # the first price is shown at once, even right after a paint of
+            # placeholders (several sources announce themselves at the start)
             self._present()
         else:
             self._schedule_present()
@@ -281,22 +282,23 @@ class QuoteScreen(Screen[None]):
         self._refresh_detail()
         self.refresh_clock()
 
-    def _warm_once(self) -> None:
-        """Once, when no quote is running: each source loads what its first
-        request needs (a signing library takes up to a second and more), on a
-        thread, so a later first row of that source does not wait for it."""
-        if self._warmed or self._streaming:
-            return
-        self._warmed = True
-        self.warm_sources()
+    def _warm_for_pair(self) -> None:
+        """A pair is chosen: the sources that would quote it load what their first
+        request needs (a client, a signing library: eth-account takes up to a
+        second and more) on a thread now, so their first row does not wait.
+        Only for the pair's sources: a library nobody needs is never loaded."""
+        src, dst = self.query_one(QuoteForm).pair()
+        if src is None or dst is None or src == dst or (src.token_id, dst.token_id) in self._warmed:
+            return  # (a swap passes through src == dst: the fields change one at a time)
+        self._warmed.add((src.token_id, dst.token_id))
+        self.warm_sources(src, dst)
 
-    @work(thread=True, exclusive=True, group="warm", exit_on_error=False)
-    def warm_sources(self) -> None:
-        self.backend.warm()
+    @work(thread=True, group="warm", exit_on_error=False)
+    def warm_sources(self, src: Token, dst: Token) -> None:
+        self.backend.warm(src, dst)
 
     @on(QuoteEnded)
     def _quote_ended(self, message: QuoteEnded) -> None:
-        self._warm_once()
         if message.run_id == self._run_id:
             self._stop("an error")  # a run that ends while streaming did not finish
             self._note_promo()
@@ -393,6 +395,8 @@ class QuoteScreen(Screen[None]):
         return f"{amount} {old.src.label} → {old.dst.label}"
 
     def _form_changed(self) -> None:
+        if self._tokens_loaded:
+            self.call_after_refresh(self._warm_for_pair)  # once the form has settled
         self._hint = None
         self.refresh_clock()
 

@@ -446,6 +446,10 @@ class QuoteScreen(Screen[None]):
             reason = f"not chosen: {name} never answered (stopped) · r to re-quote"
         elif event.state is RowState.FAILED:
             reason = f"not chosen: {name} failed, there is no price"
+        elif event.state is RowState.UNAVAILABLE:
+            reason = f"not chosen: {name} was not asked (see its row)"
+        elif event.state is RowState.UNRANKED:
+            reason = f"not chosen: {name} delivers another asset than asked"
         # a stale price is fine to choose: the order step re-quotes that channel
         # before anything is sent, and shows old against new (guide FAQ Q4)
         if reason is not None:

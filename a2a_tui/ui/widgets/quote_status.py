@@ -126,6 +126,9 @@ def status_line(view: StatusView, width: int | None = None) -> str:
         parts = [view.hint, *parts]
     if view.auto_refresh:
         parts.append("auto-refresh paused" if view.previous else "auto-refresh on")
+    sources = next((p for p in parts if p.endswith(" sources")), None)
+    if sources is not None and width is not None and len(" · ".join(parts)) + 2 > width:
+        parts.remove(sources)  # the rows name their providers; the age matters more
     text = " · ".join(parts)
     return f"{mark} {text}" if mark else text
 
@@ -143,15 +146,14 @@ def _board_parts(view: StatusView, status: BoardStatus) -> tuple[str, list[str]]
         if status.expected is not None
         else f"{status.answered} answered"
     )
-    if several:
-        answered = f"{status.sources} sources · {answered}"
+    sources = [f"{status.sources} sources"] if several else []
     nothing = "no route answered" if several else "no channel answered"
     errors = f"{status.failed} error{'s' if status.failed != 1 else ''}"
     fresh = view.age is not None and not view.stale  # a stale age is said up front instead
     age = [f"best quote {int(view.age or 0)} s old"] if fresh else []
     match status.phase:
         case BoardPhase.STREAMING:
-            return "", [answered, errors, display.duration(view.elapsed), *age]
+            return "", [*sources, answered, errors, display.duration(view.elapsed), *age]
         case BoardPhase.STOPPED:  # short: it must fit 80 columns with the age
             by = f"stopped by {status.stopped_by}"
             if not status.answered:
@@ -159,13 +161,13 @@ def _board_parts(view: StatusView, status: BoardStatus) -> tuple[str, list[str]]
             of = f" of {status.expected}" if status.expected is not None else ""
             unanswered = f", {status.stopped} unanswered" if status.stopped else ""
             failed = [errors] if status.failed else []
-            return "■", [by, f"{status.answered}{of} answered{unanswered}", *failed, *age]
+            return "■", [by, *sources, f"{status.answered}{of} answered{unanswered}", *failed, *age]
         case _ if not status.answered:
             return "✗", [nothing, "r to retry", f"{errors}{_error_list(view.errors)}"]
         case BoardPhase.INCOMPLETE:
-            return "⚠", ["incomplete", answered, errors, "; ".join(status.problems), *age]
+            return "⚠", ["incomplete", *sources, answered, errors, "; ".join(status.problems), *age]
         case _:
-            return "✓", [answered, errors, *age]
+            return "✓", [*sources, answered, errors, *age]
 
 
 def _error_list(errors: tuple[tuple[str, int], ...]) -> str:

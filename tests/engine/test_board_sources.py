@@ -131,3 +131,13 @@ def test_cheapest_is_among_the_rows_that_state_a_fee() -> None:
     best, other = board.ranked()
     assert best.tags == {Tag.BEST, Tag.FASTEST}
     assert other.tags == {Tag.CHEAPEST}
+
+
+def test_a_narrow_status_line_gives_up_the_sources_count_first() -> None:
+    board = QuoteBoard(SPEC, SOURCES, 0.0)
+    board.apply([(0.1, quote(101, 4_700_000_000, source="any2any"))])
+    view = StatusView(status=board.status(), elapsed=2.7, age=0.4, request=("1.5 ETH", "x units"))
+    wide = status_line(view, 200)
+    assert wide.startswith("quoting 1.5 ETH (x units) · 4 sources · 1 answered · 0 errors")
+    narrow = status_line(view, 60)
+    assert narrow == "quoting 1.5 ETH · 1 answered · 0 errors · 2.7 s · best quote 0 s old"

@@ -77,8 +77,9 @@ async def run_quote(
         try:
             async for batch in run:
                 for arrival in batch:
-                    if isinstance(arrival[1], SourceFinished):
-                        unanswered |= _waiting(board, arrival[1].source)
+                    finished = arrival[1]
+                    if isinstance(finished, SourceFinished) and finished.available:
+                        unanswered |= _waiting(board, finished.source)
                     board.apply([arrival])
                     if as_json:
                         if progress:
@@ -323,13 +324,27 @@ def _print_table(board: QuoteBoard, out: TextIO, unanswered: dict[RowKey, str]) 
                 what = f"failed: {row.error}"
             latency = "" if ranked.latency is None else display.duration(ranked.latency)
             rows.append(("-", name, row.source_label, what, "", "", "", latency, ""))
-    widths = [max(len(cells[i]) for cells in [header, *rows]) for i in range(len(header))]
+    # a row without a price writes its message across the number columns: it
+    # does not widen them (a long "not available: ..." would push every number right)
+    priced = [cells for cells in rows if cells[0] != "-"]
+    widths = [max(len(cells[i]) for cells in [header, *priced]) for i in range(len(header))]
+    for cells in [header, *rows]:
+        if cells is not header and cells[0] == "-":
+            widths[1] = max(widths[1], len(cells[1]))
+            widths[2] = max(widths[2], len(cells[2]))
     right = {0, 3, 4, 5, 6, 7}
     for cells in [header, *rows]:
-        line = "  ".join(
-            cell.rjust(w) if i in right and cells is not header else cell.ljust(w)
-            for i, (cell, w) in enumerate(zip(cells, widths, strict=True))
-        )
+        if cells is not header and cells[0] == "-":
+            head = "  ".join(c.ljust(w) for c, w in zip(cells[:3], widths[:3], strict=True))
+            span = sum(widths[3:7]) + 2 * 3
+            message, latency = cells[3], cells[7]
+            tail = f"  {latency.rjust(widths[7])}" if latency and len(message) <= span else ""
+            line = f"{head}  {message.ljust(span) if tail else message}{tail}"
+        else:
+            line = "  ".join(
+                cell.rjust(w) if i in right and cells is not header else cell.ljust(w)
+                for i, (cell, w) in enumerate(zip(cells, widths, strict=True))
+            )
         out.write(line.rstrip() + "\n")
     status = board.status()
     missing = f", {len(unanswered)} did not answer" if unanswered else ""

@@ -4,7 +4,9 @@ kept per set of credentials, and the conversions every adapter makes.
 
 A direct provider answers one request with one quote (SwapKit: a few
 routes), so its source announces one pending row named after itself, then
-replaces it with its answer, its error, or why it could not be asked. The
+replaces it with its answer, its error (a refusal, a timeout: that row's
+error, as a channel's is, and the quote stays complete), or why it could
+not be asked. The
 client, its wire models and any signing library are imported on a worker
 thread the first time a quote needs them: start-up never pays for them, and
 no other source's rows wait while they load.
@@ -33,6 +35,7 @@ from a2a_tui.domain.quotes import (
     not_available,
 )
 from a2a_tui.domain.tokens import Token
+from a2a_tui.providers.http.errors import ProviderError, describe
 from a2a_tui.providers.spec import SourceContext
 
 if TYPE_CHECKING:
@@ -141,7 +144,7 @@ class DirectSource(Generic[C]):
             if asset is None:
                 return f"{token.label} is not in the token registry"
             if getattr(asset, self.id, None) is None:
-                return f"the token registry has no {self.label} name for {token.label}"
+                return f"no {self.label} name for {token.label} (the token registry)"
             found.append(asset)
         return Pair(found[0], found[1])
 
@@ -152,8 +155,11 @@ class DirectSource(Generic[C]):
             raise SourceUnavailable(not_available(pair))
         client = await asyncio.to_thread(self._ready)
         await self._close_retired()
-        async for event in self.quotes(client, spec, pair):
-            yield event
+        try:
+            async for event in self.quotes(client, spec, pair):
+                yield event
+        except ProviderError as exc:  # the provider's refusal is its row's error, as a
+            yield ChannelFailed(self.id, None, describe(exc))  # channel's is; not a broken quote
 
     def warm(self, src: Token, dst: Token) -> None:
         """On a worker thread, ahead of a quote for this pair: load what the
@@ -180,7 +186,7 @@ class DirectSource(Generic[C]):
         secrets = {name: self.context.get(name) for name in (*names, *self.optional())}
         missing = [_label(name) for name in names if secrets[name] is None]
         if missing:
-            raise SourceUnavailable(not_available(f"no {', '.join(missing)} in the key store"))
+            raise SourceUnavailable(not_available(f"no {', '.join(missing)} set"))
         fingerprint = hashlib.sha256(
             "\0".join(
                 [self.context.base_url, *(v.get_secret_value() for v in secrets.values() if v)]

@@ -22,7 +22,7 @@ WARNING_MARK = "⚠"
 def _route(row: Row) -> str:
     route = row.key[1]
     if route is None:
-        return "whole provider" if row.source_label == row.name or row.quote is None else ""
+        return "" if row.quote is not None else "whole provider"  # a quote: its one route
     return f"channel {route}" if isinstance(route, int) else f"route {route}"
 
 

@@ -51,6 +51,7 @@ screenshot-web: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/quote_stream.py
+	$(BIN)/python benchmarks/sources.py
 	$(BIN)/python benchmarks/orders.py
 	$(BIN)/python benchmarks/serve.py
 

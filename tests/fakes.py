@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from keyring.backend import KeyringBackend
 from keyring.backends.chainer import ChainerBackend
@@ -26,22 +27,25 @@ TOKENS = [USDT, ETH, USDT_TRON]
 SPEC = QuoteSpec(ETH, USDT_TRON, 15 * 10**17, Fraction(1, 100))
 
 
-def quote(channel_id: int, out: int, fee: str = "0.3", *, source: str = "fake",
-          name: str | None = None) -> Quote:  # fmt: skip
+def quote(channel_id: int | str | None, out: int, fee: str | None = "0.3", *,
+          source: str = "fake", name: str | None = None, **extra: Any) -> Quote:  # fmt: skip
+    """An Any2Any-like answer (``channel_id`` an int) or another source's route;
+    ``extra`` sets any other `Quote` field."""
     name = name if name is not None else f"Channel {channel_id}"
-    return Quote(
-        source=source,
-        channel_id=channel_id,
-        name=name,
-        out_amount=out,
-        out_usd=Decimal(out) / 10**6,
-        fee_pct=Decimal(fee),
-        fee_pct_original=Decimal(fee),
-        promo_applied=False,
-        discount_pct=None,
-        icon="https://icons.example/x.png",
-        wire={"channel_id": channel_id, "name": name, "estimated_out_str": str(out)},
-    )
+    fields: dict[str, Any] = {
+        "source": source,
+        "route_id": channel_id,
+        "name": name,
+        "out_amount": out,
+        "out_usd": Decimal(out) / 10**6,
+        "fee_pct": None if fee is None else Decimal(fee),
+        "fee_pct_original": None if fee is None else Decimal(fee),
+        "promo_applied": False,
+        "discount_pct": None,
+        "icon": "https://icons.example/x.png",
+        "wire": {"channel_id": channel_id, "name": name, "estimated_out_str": str(out)},
+    }
+    return Quote(**(fields | extra))
 
 
 class Gate:
@@ -74,8 +78,9 @@ class ScriptedSource:
     """A `QuoteSource` that plays a script; records whether its stream was closed."""
 
     def __init__(self, script: Sequence[Step] = (), *, id: str = "fake", label: str = "Fake",
-                 unsupported: str | None = None) -> None:  # fmt: skip
+                 unsupported: str | None = None, tag: str | None = None) -> None:  # fmt: skip
         self.id, self.label = id, label
+        self.tag = tag if tag is not None else label[:3]
         self.script = list(script)
         self.unsupported = unsupported
         self.opened = 0

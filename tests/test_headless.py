@@ -57,8 +57,11 @@ async def test_json_lines_carry_the_rank_at_each_moment(make_sim: MakeSim) -> No
         assert channel["estimated_out"].isdigit()
         assert channel["symbol"] == "USDC"
         assert int(channel["min_out"]) == int(channel["estimated_out"]) * 99 // 100
-    assert events[-2] == {"event": "source_done", "source": "any2any", "complete": True,
-                          "message": None}  # fmt: skip
+    assert events[-2] == {"event": "source_done", "source": "any2any", "provider": "Any2Any",
+                          "complete": True, "available": True, "message": None}  # fmt: skip
+    assert {(c["source"], c["provider"], c["route"]) for c in channels} == {
+        ("any2any", "Any2Any", c.channel_id) for c in CHANNELS
+    }
     done = events[-1]
     assert done["event"] == "done"
     assert done["complete"] is True
@@ -163,6 +166,7 @@ def test_a_reader_that_goes_away_ends_the_command_quietly(make_sim: MakeSim) -> 
     first = process.stdout.readline()
     process.stdout.close()  # the reader goes away
     _, err = process.communicate(timeout=60)
-    assert json.loads(first)["event"] in {"expecting", "channel"}
+    # a provider the settings leave off says so first (source_done, available false)
+    assert json.loads(first)["event"] in {"expecting", "channel", "source_done"}
     assert process.returncode == 141
     assert b"Traceback" not in err

@@ -68,7 +68,9 @@ async def test_timeout_reports_the_channels_that_did_not_answer_and_exits_0(
     assert code == 0
     done = events(lines)[-1]
     assert done["answered"] == 1
-    assert done["unanswered"] == [{"source": "any2any", "channel_id": 303, "name": "Stuck Relay"}]
+    assert done["unanswered"] == [
+        {"source": "any2any", "provider": "Any2Any", "channel_id": 303, "name": "Stuck Relay"}
+    ]
     assert done["problems"] == ["Any2Any: no answer within 0.5 s"]
     assert err == ""  # not a terminal: nothing extra on stderr
 

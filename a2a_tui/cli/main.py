@@ -23,6 +23,7 @@ from a2a_tui.infra.config import DEFAULT_BASE_URL
 if TYPE_CHECKING:
     from a2a_tui.infra.config import LoadedSettings
     from a2a_tui.infra.keystore import SecretStore
+    from a2a_tui.providers.spec import SecretGetter
     from a2a_tui.services.backend import Backend
 
 
@@ -253,12 +254,18 @@ def _base_url(args: argparse.Namespace, loaded: LoadedSettings) -> str:
     return str(args.base_url or loaded.settings.base_url)
 
 
-def _backend(args: argparse.Namespace, loaded: LoadedSettings) -> Backend:
-    """Without the integrator key: quotes need none, and the app loads it from
-    the keyring in a worker once its screen is up (see A2AApp)."""
-    from a2a_tui.services.backend import Backend, timeouts_from
+def _backend(
+    args: argparse.Namespace, loaded: LoadedSettings, secrets: SecretGetter | None = None
+) -> Backend:
+    """Any2Any and every direct provider the settings enable. Without the
+    integrator key: quotes need none, and the app loads it from the keyring in
+    a worker once its screen is up (see A2AApp). ``secrets`` reads the direct
+    providers' credentials (off the event loop, when a quote needs them)."""
+    from a2a_tui.services.backend import Backend
 
-    return Backend.any2any(_base_url(args, loaded), timeouts=timeouts_from(loaded.settings))
+    if secrets is None:
+        return Backend.from_settings(loaded.settings, base_url=_base_url(args, loaded))
+    return Backend.from_settings(loaded.settings, base_url=_base_url(args, loaded), secrets=secrets)
 
 
 def _quote_args(args: argparse.Namespace, default_slippage: str) -> QuoteArgs | None:
@@ -278,8 +285,10 @@ def run_headless_quote(args: argparse.Namespace) -> int:
     quote = _quote_args(args, loaded.settings.quote.default_slippage)
     assert quote is not None
 
+    store = _store(loaded)
+
     async def go() -> int:
-        backend = _backend(args, loaded)
+        backend = _backend(args, loaded, store.get)
         try:
             return await run_quote(backend, quote, as_json=args.json, out=sys.stdout,
                                    err=sys.stderr, within=args.timeout)  # fmt: skip
@@ -309,17 +318,17 @@ def _until_the_reader_leaves(command: Callable[[], int]) -> int:
 
 
 def run_tui(args: argparse.Namespace) -> int:
-    from a2a_tui.services.backend import provider_settings_from
+    from a2a_tui.services.backend import provider_settings_from, timeouts_from
     from a2a_tui.services.credentials import CredentialService
     from a2a_tui.services.orders import JournalError, OrderService
     from a2a_tui.services.preferences import Preferences
     from a2a_tui.ui.app import A2AApp
 
     loaded = _settings(quiet=True)  # the app shows the problems itself
-    backend = _backend(args, loaded)
     credentials = CredentialService(
-        _store(loaded), backend.timeouts, provider_settings_from(loaded.settings)
+        _store(loaded), timeouts_from(loaded.settings), provider_settings_from(loaded.settings)
     )
+    backend = _backend(args, loaded, credentials.get)
     quote = _quote_args(args, loaded.settings.quote.default_slippage)
     orders, problem = None, None
     try:

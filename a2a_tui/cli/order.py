@@ -18,7 +18,7 @@ from a2a_tui.domain import display
 from a2a_tui.domain.order_input import OrderInputError, check_address, check_client_order_id
 from a2a_tui.domain.orders import JournalState, OrderRecord, OrderView, status_label
 from a2a_tui.domain.quote_input import QuoteArgs, QuoteInputError, resolve_args
-from a2a_tui.engine.board import QuoteBoard, RowState
+from a2a_tui.engine.board import QuoteBoard, RowKey, RowState
 from a2a_tui.engine.merger import QuoteRun
 from a2a_tui.providers.http.errors import ProviderError, describe
 from a2a_tui.services.orders import (
@@ -101,7 +101,7 @@ async def run_order_create(
             return EXIT_REFUSED
         key = best.row.key
     else:
-        key = (source or "", int(channel))
+        key = RowKey(source or "", int(channel))
         found = board.find(key)
         if found is None or found.row.state is not RowState.QUOTED:
             why = found.row.error if found is not None and found.row.error else "no quote"

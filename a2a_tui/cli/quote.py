@@ -20,6 +20,7 @@ from a2a_tui.domain.quote_input import QuoteArgs, QuoteInputError, resolve_args
 from a2a_tui.domain.quotes import (
     ChannelFailed,
     ChannelsExpected,
+    FeeLine,
     Quote,
     QuoteEvent,
     QuoteSpec,
@@ -65,16 +66,20 @@ async def run_quote(
         return EXIT_USAGE
     gc.freeze()  # what lives now lives to the end: keep it out of the collector's passes
     labels = {source.id: source.label for source in backend.sources}
+    tags = {source.id: source.tag for source in backend.sources}
+    for notice in backend.notices:
+        print(f"a2a-tui quote: {notice}", file=err)
     progress = _Progress(err) if err.isatty() else None
     unanswered: dict[RowKey, str] = {}  # rows still waiting when their source finished
     async with QuoteRun(backend.sources, spec, source_timeout=within) as run:
-        board = QuoteBoard(spec, labels, run.started_at)
+        board = QuoteBoard(spec, labels, run.started_at, tags=tags)
         ticking = progress.tick(board) if progress else None
         try:
             async for batch in run:
                 for arrival in batch:
-                    if isinstance(arrival[1], SourceFinished):
-                        unanswered |= _waiting(board, arrival[1].source)
+                    finished = arrival[1]
+                    if isinstance(finished, SourceFinished) and finished.available:
+                        unanswered |= _waiting(board, finished.source)
                     board.apply([arrival])
                     if as_json:
                         if progress:
@@ -167,24 +172,49 @@ def _print_json(payload: dict[str, Any], out: TextIO) -> None:
     out.flush()
 
 
+def _fee_json(fee: FeeLine) -> dict[str, Any]:
+    return {
+        "label": fee.label,
+        "amount": None if fee.units is None else str(fee.units),
+        "decimals": fee.decimals,
+        "symbol": fee.symbol or None,
+        "usd": None if fee.usd is None else str(fee.usd),
+        "bps": None if fee.bps is None else str(fee.bps),
+        "note": fee.note or None,
+    }
+
+
 def _quote_json(board: QuoteBoard, ranked: Ranked) -> dict[str, Any]:
-    quote = ranked.row.quote
+    """One route's answer. ``provider`` is the source's name, ``route`` its own
+    id for the route (Any2Any: the channel id, also in ``channel_id``)."""
+    row, quote = ranked.row, ranked.row.quote
     assert quote is not None
     dst = board.spec.dst
+    decimals = quote.decimals(dst)
     return {
         "source": quote.source,
+        "provider": row.source_label,
+        "route": quote.route_id,
         "channel_id": quote.channel_id,
         "name": quote.name,
         "estimated_out": str(quote.out_amount),
-        "estimated_out_human": display.amount_exact(quote.out_amount, dst.decimals),
-        "symbol": dst.symbol,
+        "estimated_out_human": display.amount_exact(quote.out_amount, decimals),
+        "decimals": decimals,
+        "symbol": dst.symbol if row.state is RowState.QUOTED else quote.asset_label,
         "estimated_out_usd": None if quote.out_usd is None else str(quote.out_usd),
-        "fee_pct": str(quote.fee_pct),
-        "fee_pct_original": str(quote.fee_pct_original),
+        "fee_pct": None if quote.fee_pct is None else str(quote.fee_pct),
+        "fee_pct_original": None if quote.fee_pct_original is None else str(quote.fee_pct_original),
         "promo_applied": quote.promo_applied,
-        "min_out": str(ranked.min_out),
+        "min_out": None if ranked.min_out is None else str(ranked.min_out),
         "shortfall_bps": None if ranked.shortfall_bps is None else float(ranked.shortfall_bps),
         "latency_ms": None if ranked.latency is None else round(ranked.latency * 1000),
+        "eta_s": quote.eta,
+        "price_impact_pct": None if quote.price_impact_pct is None else str(quote.price_impact_pct),
+        "expires_at": None if quote.expires_at is None else quote.expires_at.isoformat(),
+        "warnings": list(quote.warnings),
+        "fees": [_fee_json(fee) for fee in quote.fees],
+        "provider_tags": list(quote.provider_tags),
+        "comparable": row.state is RowState.QUOTED,
         "rank": ranked.rank,
         "tags": sorted(ranked.tags),
     }
@@ -193,18 +223,21 @@ def _quote_json(board: QuoteBoard, ranked: Ranked) -> dict[str, Any]:
 def _event_json(board: QuoteBoard, event: QuoteEvent) -> dict[str, Any]:
     match event:
         case Quote():
-            ranked = board.find((event.source, event.channel_id))
+            ranked = board.find(event.key)
             assert ranked is not None
             best = board.best()
             return {
                 "event": "channel",
                 **_quote_json(board, ranked),
                 "best_channel_id": None if best is None else best.row.key[1],
+                "best_provider": None if best is None else best.row.source_label,
             }
         case ChannelFailed():
             return {
                 "event": "error",
                 "source": event.source,
+                "provider": _label(board, event.source),
+                "route": event.route_id,
                 "channel_id": event.channel_id,
                 "message": event.message,
             }
@@ -212,15 +245,22 @@ def _event_json(board: QuoteBoard, event: QuoteEvent) -> dict[str, Any]:
             return {
                 "event": "expecting",
                 "source": event.source,
-                "channel_ids": [c.channel_id for c in event.channels],
+                "provider": _label(board, event.source),
+                "channel_ids": [c.route_id for c in event.channels],
             }
         case SourceFinished():
             return {
                 "event": "source_done",
                 "source": event.source,
+                "provider": _label(board, event.source),
                 "complete": event.complete,
+                "available": event.available,
                 "message": event.message,
             }
+
+
+def _label(board: QuoteBoard, source: str) -> str:
+    return board.label(source)
 
 
 def _summary_json(
@@ -235,8 +275,19 @@ def _summary_json(
         "failed": status.failed,
         "problems": list(status.problems),
         "unanswered": [
-            {"source": key[0], "channel_id": key[1], "name": name}
+            {
+                "source": key[0],
+                "provider": _label(board, key[0]),
+                "channel_id": key[1],
+                "name": name,
+            }
             for key, name in unanswered.items()
+        ],
+        "sources": status.sources,
+        "unavailable": [
+            {"source": r.row.key[0], "provider": r.row.source_label, "reason": r.row.error}
+            for r in board.ranked()
+            if r.row.state is RowState.UNAVAILABLE
         ],
         "promo": None
         if promo is None
@@ -257,25 +308,46 @@ def _print_table(board: QuoteBoard, out: TextIO, unanswered: dict[RowKey, str]) 
     rows: list[tuple[str, ...]] = []
     for ranked in board.ranked():
         row, quote = ranked.row, ranked.row.quote
+        name = f"⚠{row.name}" if quote is not None and quote.warnings else row.name
         if row.state is RowState.QUOTED and quote is not None:
+            amount = display.amount(quote.out_amount, quote.decimals(dst),
+                                    token_decimals=dst.decimals)  # fmt: skip
             rows.append((
-                str(ranked.rank), row.name, row.source_label,
-                display.amount(quote.out_amount, dst.decimals), display.usd(quote.out_usd),
+                str(ranked.rank), name, row.source_label, amount, display.usd(quote.out_usd),
                 display.percent(quote.fee_pct), display.bps(ranked.shortfall_bps),
                 display.duration(ranked.latency), " ".join(sorted(ranked.tags)),
             ))  # fmt: skip
         else:
-            what = (row.error or "") if row.key in unanswered else f"failed: {row.error}"
-            rows.append(("-", row.name, row.source_label, what, "", "", "",
-                         display.duration(ranked.latency), ""))  # fmt: skip
-    widths = [max(len(cells[i]) for cells in [header, *rows]) for i in range(len(header))]
+            if row.key in unanswered or row.state in (RowState.UNAVAILABLE, RowState.UNRANKED):
+                what = row.error or ""
+            else:
+                what = f"failed: {row.error}"
+            latency = "" if ranked.latency is None else display.duration(ranked.latency)
+            rows.append(("-", name, row.source_label, what, "", "", "", latency, ""))
+    # a row without a price writes its message across the number columns: it
+    # does not widen them (a long "not available: ..." would push every number right)
+    priced = [cells for cells in rows if cells[0] != "-"]
+    widths = [max(len(cells[i]) for cells in [header, *priced]) for i in range(len(header))]
+    for cells in [header, *rows]:
+        if cells is not header and cells[0] == "-":
+            widths[1] = max(widths[1], len(cells[1]))
+            widths[2] = max(widths[2], len(cells[2]))
     right = {0, 3, 4, 5, 6, 7}
     for cells in [header, *rows]:
-        line = "  ".join(
-            cell.rjust(w) if i in right and cells is not header else cell.ljust(w)
-            for i, (cell, w) in enumerate(zip(cells, widths, strict=True))
-        )
+        if cells is not header and cells[0] == "-":
+            head = "  ".join(c.ljust(w) for c, w in zip(cells[:3], widths[:3], strict=True))
+            span = sum(widths[3:7]) + 2 * 3
+            message, latency = cells[3], cells[7]
+            tail = f"  {latency.rjust(widths[7])}" if latency and len(message) <= span else ""
+            line = f"{head}  {message.ljust(span) if tail else message}{tail}"
+        else:
+            line = "  ".join(
+                cell.rjust(w) if i in right and cells is not header else cell.ljust(w)
+                for i, (cell, w) in enumerate(zip(cells, widths, strict=True))
+            )
         out.write(line.rstrip() + "\n")
     status = board.status()
     missing = f", {len(unanswered)} did not answer" if unanswered else ""
-    out.write(f"{status.answered} answered, {status.failed - len(unanswered)} failed{missing}\n")
+    off = f", {status.unavailable} not available" if status.unavailable else ""
+    out.write(f"{status.answered} answered, {status.failed - len(unanswered)} failed"
+              f"{missing}{off}\n")  # fmt: skip

@@ -17,10 +17,16 @@ __all__ = [
     "format_units",
     "min_out",
     "parse_slippage",
+    "percent_of",
+    "rescale",
+    "scaled",
     "to_units",
 ]
 
 _MAX_DECIMALS = 36
+#: Every amount counted in at most this many decimals compares as an integer
+#: at this scale (`scaled`): exact, whatever decimals each provider counts in.
+COMPARE_DECIMALS = 78  # a uint256 has 78 digits: no token counts finer
 
 
 class AmountError(ValueError):
@@ -137,3 +143,31 @@ def min_out(estimated_out: int, slippage: Fraction) -> int:
         raise SlippageError("slippage must be between 0 and 1 exclusive")
     keep = 1 - slippage
     return estimated_out * keep.numerator // keep.denominator
+
+
+def _ten(power: int) -> int:
+    return int(10**power)
+
+
+def rescale(units: int, decimals: int, to_decimals: int) -> int | None:
+    """The same amount counted in ``to_decimals``; None when it cannot be said
+    exactly (digits finer than ``to_decimals`` would be lost)."""
+    if to_decimals >= decimals:
+        return units * _ten(to_decimals - decimals)
+    whole, rest = divmod(units, _ten(decimals - to_decimals))
+    return None if rest else whole
+
+
+def scaled(units: int, decimals: int) -> int:
+    """``units`` at `COMPARE_DECIMALS`: amounts in different decimals compare exactly."""
+    return units * _ten(max(0, COMPARE_DECIMALS - decimals))
+
+
+def percent_of(part: Fraction, whole: Fraction, places: int = 4) -> Decimal | None:
+    """``part`` as a percentage of ``whole``, rounded half-even to ``places``
+    decimals; None when ``whole`` is not positive."""
+    if whole <= 0:
+        return None
+    value = Decimal(round(part * 100 / whole * 10**places)).scaleb(-places)  # half-even
+    # trailing zeros go, but never into an exponent ("1E+1"): JSON and tables read it
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()

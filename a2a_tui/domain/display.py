@@ -148,10 +148,17 @@ def amount(
     width: int | None = None,
     form: Form | None = None,
     places: int = TABLE_DECIMALS,
+    token_decimals: int | None = None,
 ) -> str:
     """A token amount as the tables write it: the token's decimals up to
-    ``places``, trailing zeros kept, rounded half-even, fitted to ``width``."""
-    text = fit(Fraction(units, 10**decimals), width, decimals=min(decimals, places), form=form)
+    ``places``, trailing zeros kept, rounded half-even, fitted to ``width``.
+
+    ``decimals`` is what ``units`` counts in; ``token_decimals`` (default the
+    same) what the token is written with: a provider counting a token in
+    other decimals than the board's still lines up with the other rows.
+    """
+    shown = decimals if token_decimals is None else token_decimals
+    text = fit(Fraction(units, 10**decimals), width, decimals=min(shown, places), form=form)
     return f"{text} {symbol}" if symbol else text
 
 
@@ -192,9 +199,12 @@ def usd_form(value: Decimal | None, width: int) -> Form:
     return choose(value, width, decimals=USD_DECIMALS, prefix="$")
 
 
-def percent(value: Decimal, width: int | None = None) -> str:
+def percent(value: Decimal | None, width: int | None = None) -> str:
     """Rates arrive as percentages already (0.3 means 0.3 %). Written as
-    received; with too little room, rounded half-even to fewer decimals."""
+    received; with too little room, rounded half-even to fewer decimals.
+    None (a source that states no rate) is a dash."""
+    if value is None:
+        return "—"
     exact = f"{value.normalize():f}%"
     if width is None or len(exact) <= width:
         return exact

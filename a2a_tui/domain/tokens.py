@@ -8,7 +8,33 @@ from decimal import Decimal
 
 from a2a_tui.domain.addresses import AddressFormat
 
-__all__ = ["Chain", "Token", "TokenLookupError", "resolve_token", "search_tokens"]
+__all__ = ["AssetId", "Chain", "Token", "TokenLookupError", "resolve_token", "search_tokens"]
+
+
+@dataclass(frozen=True, slots=True)
+class AssetId:
+    """An asset whoever names it: its chain (the chain key users type after
+    ``@``) and its contract (None: the chain's native coin).
+
+    Providers name tokens their own way (Any2Any by integer id, OKX by chain
+    index and address, SwapKit by ``CHAIN.TICKER-ADDRESS``...); this is what
+    those names are compared through. EVM hex is case-insensitive, so it is
+    kept lowercase; other chains' addresses are case-sensitive and kept as
+    they are.
+    """
+
+    chain: str
+    contract: str | None = None
+
+    @classmethod
+    def of(cls, chain: str, contract: str | None) -> AssetId:
+        text = contract.strip() if contract else None
+        if text and text[:2].lower() == "0x":
+            text = text.lower()
+        return cls(chain, text or None)
+
+    def __str__(self) -> str:
+        return f"{self.contract or 'native'}@{self.chain}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +47,10 @@ class Chain:
 
 @dataclass(frozen=True, slots=True)
 class Token:
+    """A token of the form's list. ``token_id`` is Any2Any's integer id (the
+    list comes from the Any2Any host); `asset` is the provider-neutral
+    identity every other provider's name for it is matched against."""
+
     token_id: int
     symbol: str
     name: str
@@ -28,6 +58,10 @@ class Token:
     chain: Chain
     contract_address: str | None
     usd_price: Decimal | None
+
+    @property
+    def asset(self) -> AssetId:
+        return AssetId.of(self.chain.key, self.contract_address)
 
     @property
     def label(self) -> str:

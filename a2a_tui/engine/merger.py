@@ -5,7 +5,9 @@ Events come out in arrival order, stamped with the arrival time, in
 over at once, so a burst of a hundred events costs the UI one update, not a
 hundred. One source failing, hanging or timing out never holds up the
 others. A source's channel list (`ChannelsExpected`) comes before its first
-answer or not at all. Leaving the ``async with`` block (or cancelling the task inside it)
+answer or not at all. A source that cannot be asked (its `unsupported_reason`,
+or `SourceUnavailable` from its stream) finishes as not available: a row that
+says why, not an error. Leaving the ``async with`` block (or cancelling the task inside it)
 cancels every stream and waits until each has closed its connection, so a
 re-quote never overlaps the old one (guide 1.7).
 """
@@ -25,6 +27,8 @@ from a2a_tui.domain.quotes import (
     QuoteSource,
     QuoteSpec,
     SourceFinished,
+    SourceUnavailable,
+    not_available,
 )
 from a2a_tui.domain.text import inert
 
@@ -57,7 +61,8 @@ class QuoteRun:
         for source in self.sources:
             reason = source.unsupported_reason(self.spec)
             if reason is not None:
-                self._queue.put_nowait((self.started_at, SourceFinished(source.id, False, reason)))
+                finished = SourceFinished(source.id, False, not_available(inert(reason)), False)
+                self._queue.put_nowait((self.started_at, finished))
                 continue
             self._tasks.append(asyncio.create_task(self._pump(source), name=f"quote:{source.id}"))
         return self
@@ -106,6 +111,8 @@ class QuoteRun:
                         put((clock(), event))
         except TimeoutError:
             put((clock(), SourceFinished(sid, False, f"no answer within {self._timeout:g} s")))
+        except SourceUnavailable as exc:
+            put((clock(), SourceFinished(sid, False, inert(str(exc)) or "not available", False)))
         except Exception as exc:  # one source's failure is data for the board
             put((clock(), SourceFinished(sid, False, inert(str(exc)) or type(exc).__name__)))
         else:

@@ -50,6 +50,6 @@ def promo_outcome(board: QuoteBoard) -> PromoOutcome | None:
     declined: list[str] = []
     for index in range(board.status().answered):
         row = board.row_at(index).row
-        if row.quote is not None:
+        if row.quote is not None and row.quote.promo_applied is not None:  # None: no promos
             (applied if row.quote.promo_applied else declined).append(row.name)
     return PromoOutcome(inert(code, limit=32), tuple(applied), tuple(declined))

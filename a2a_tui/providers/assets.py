@@ -10,6 +10,7 @@ each provider's adapter turns its own into request parameters.
 from __future__ import annotations
 
 import re
+import threading
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ __all__ = [
     "Asset",
     "AssetRegistry",
     "ChangellyAsset",
+    "LazyRegistry",
     "OkxAsset",
     "SwapKitAsset",
     "SwapscannerAsset",
@@ -164,3 +166,24 @@ def load_registry(
                 continue
             registry.assets[key] = asset
     return registry
+
+
+class LazyRegistry:
+    """The registry, loaded on the first call (from any thread), then kept.
+
+    Loading validates every row (tens of milliseconds): the backend warms it
+    on a worker thread while the token list is on its way, so neither the
+    first paint nor the first quote waits for it.
+    """
+
+    def __init__(self, extra: Mapping[str, Mapping[str, Any]] | None = None) -> None:
+        self._extra = dict(extra or {})
+        self._lock = threading.Lock()
+        self._loaded: AssetRegistry | None = None
+
+    def __call__(self) -> AssetRegistry:
+        if self._loaded is None:
+            with self._lock:
+                if self._loaded is None:
+                    self._loaded = load_registry(self._extra)
+        return self._loaded

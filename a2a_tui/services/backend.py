@@ -1,11 +1,17 @@
-"""One Any2Any host as the app and the headless commands use it.
+"""The quote sources the app and the headless commands use: an Any2Any host
+(tokens, channels, orders) and every direct provider the registry knows.
 
 The UI and the CLI depend on this small surface (a token loader, quote
-sources, a closer), which tests replace with scripted fakes.
+sources, a closer), which tests replace with scripted fakes. No code here or
+above names a direct provider: each provider's spec says how to build its
+source (`ProviderSpec.source`).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import threading
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,10 +21,18 @@ from pydantic import SecretStr
 from a2a_tui.domain.quotes import ChannelRef, QuoteSource
 from a2a_tui.domain.tokens import Token
 from a2a_tui.infra.config import Settings
+from a2a_tui.providers.assets import LazyRegistry
 from a2a_tui.providers.http.timeouts import Timeouts
-from a2a_tui.providers.registry import Any2AnyHost, any2any_host
+from a2a_tui.providers.registry import PROVIDERS, Any2AnyHost, any2any_host
+from a2a_tui.providers.spec import SecretGetter, SourceContext
 
-__all__ = ["DEFAULT_BASE_URL", "Backend", "provider_settings_from", "timeouts_from"]
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "Backend",
+    "direct_sources",
+    "provider_settings_from",
+    "timeouts_from",
+]
 
 #: Where ``a2a-tui sim`` listens by default.
 DEFAULT_BASE_URL = "http://127.0.0.1:8787"
@@ -44,6 +58,36 @@ def provider_settings_from(settings: Settings) -> dict[str, dict[str, Any]]:
     return settings.providers.model_dump(mode="json")
 
 
+def _no_secrets(name: str) -> SecretStr | None:
+    return None
+
+
+def direct_sources(
+    providers: dict[str, dict[str, Any]],
+    get: SecretGetter,
+    assets: LazyRegistry,
+    timeouts: Timeouts,
+) -> list[QuoteSource]:
+    """Every direct provider's source, in the registry's order, from its
+    ``[providers.<id>]`` table; one that is disabled says so on the board.
+    ``get`` reads a credential (it may block: sources call it off the loop)."""
+    lock = threading.Lock()  # one keyring lookup at a time, whichever source asks
+
+    def serial(name: str) -> SecretStr | None:
+        with lock:
+            return get(name)
+
+    sources = []
+    for spec in PROVIDERS:
+        if spec.source is None:
+            continue
+        own = providers.get(spec.id, {})
+        base_url = spec.base_url("", own)
+        context = SourceContext(serial, base_url, assets, timeouts, own)
+        sources.append(spec.source(context))
+    return sources
+
+
 @dataclass
 class Backend:
     base_url: str
@@ -57,11 +101,14 @@ class Backend:
     load_channels: Callable[[Token | None, Token | None], Awaitable[list[ChannelRef] | None]] = (
         field(default=_no_channel_list)
     )
+    #: Things worth telling the trader once tokens are loaded (bad [assets] rows).
+    notices: list[str] = field(default_factory=list)
 
     @classmethod
     def any2any(
         cls, base_url: str, api_key: SecretStr | None = None, timeouts: Timeouts | None = None
     ) -> Backend:
+        """Any2Any alone (tests, benchmarks of the stream)."""
         timeouts = timeouts or Timeouts()
         host = any2any_host(base_url, api_key, timeouts)
         return cls(
@@ -73,6 +120,53 @@ class Backend:
             timeouts,
             load_channels=host.list_channels,
         )
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        *,
+        base_url: str | None = None,
+        api_key: SecretStr | None = None,
+        secrets: SecretGetter = _no_secrets,
+    ) -> Backend:
+        """Any2Any at ``base_url`` (else the active profile's) and every direct
+        provider as ``[providers.*]`` says; ``secrets`` reads their credentials."""
+        timeouts = timeouts_from(settings)
+        host = any2any_host(base_url or settings.base_url, api_key, timeouts)
+        assets = LazyRegistry(settings.assets)
+        direct = direct_sources(provider_settings_from(settings), secrets, assets, timeouts)
+        backend = cls(
+            host.base_url, [host.source, *direct], host.load_tokens, host=host,
+            timeouts=timeouts, load_channels=host.list_channels,
+        )  # fmt: skip
+
+        async def load_tokens() -> list[Token]:
+            """The token list, and the registry loaded on a worker thread meanwhile."""
+            tokens, registry = await asyncio.gather(host.load_tokens(), asyncio.to_thread(assets))
+            if not backend.notices:
+                backend.notices.extend(f"token registry: {p}" for p in registry.problems)
+            return tokens
+
+        async def close() -> None:
+            for source in direct:
+                closing = getattr(source, "aclose", None)
+                if closing is not None:
+                    with contextlib.suppress(Exception):
+                        await closing()
+            await host.aclose()
+
+        backend.load_tokens, backend.close = load_tokens, close
+        return backend
+
+    def warm(self, src: Token, dst: Token) -> None:
+        """On a worker thread, once a pair is chosen: each source that would
+        quote it loads what its first request needs (clients, signing
+        libraries, keys). A source without ``warm`` needs nothing."""
+        for source in self.sources:
+            warming = getattr(source, "warm", None)
+            if warming is not None:
+                warming(src, dst)
 
     async def list_channels(self, src: Token | None, dst: Token | None) -> list[ChannelRef] | None:
         """The channels a quote for the pair would ask, by name (every channel

@@ -71,11 +71,11 @@ async def test_a_hanging_source_times_out_alone() -> None:
     assert SourceFinished("quick", True) in events
 
 
-async def test_unsupported_source_is_reported_and_never_opened() -> None:
+async def test_unsupported_source_is_reported_as_not_available_and_never_opened() -> None:
     skipped = ScriptedSource([quote(1, 1)], id="skip", unsupported="no Tron support")
     async with QuoteRun([skipped], SPEC) as run:
         events = [e for b in await drain(run) for _, e in b]
-    assert events == [SourceFinished("skip", False, "no Tron support")]
+    assert events == [SourceFinished("skip", False, "not available: no Tron support", False)]
     assert skipped.opened == 0
 
 

@@ -76,7 +76,7 @@ def to_tokens(tokens: Iterable[TokenInfo], chains: Iterable[ChainInfo]) -> list[
 def to_quote(wire: ChannelQuote) -> Quote:
     return Quote(
         source=SOURCE_ID,
-        channel_id=wire.channel_id,
+        route_id=wire.channel_id,
         name=inert(wire.name, limit=48),
         out_amount=wire.estimated_out_str,
         out_usd=_decimal(wire.estimated_out_usd),
@@ -106,6 +106,7 @@ class Any2AnySource:
 
     id = SOURCE_ID
     label = "Any2Any"
+    tag = "A2A"
 
     def __init__(self, client: Any2AnyClient, *, announce_within: float = ANNOUNCE_WITHIN) -> None:
         self.client = client

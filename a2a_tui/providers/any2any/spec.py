@@ -31,4 +31,4 @@ async def check(context: CheckContext) -> CheckResult:
     return CheckResult(True, f"key accepted by {inert(host)} (checked without creating anything)")
 
 
-SPEC = ProviderSpec("any2any", "Any2Any", ("any2any.api_key",), check)
+SPEC = ProviderSpec("any2any", "Any2Any", ("any2any.api_key",), check, tag="A2A")

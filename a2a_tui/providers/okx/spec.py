@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from a2a_tui.domain.credentials import CheckResult
-from a2a_tui.providers.spec import CheckContext, ProviderSpec
+from a2a_tui.domain.quotes import QuoteSource
+from a2a_tui.providers.spec import CheckContext, ProviderSpec, SourceContext
 
 __all__ = ["REQUIRED", "SPEC"]
 
@@ -16,4 +17,18 @@ async def check(context: CheckContext) -> CheckResult:
     return await run(context)
 
 
-SPEC = ProviderSpec("okx", "OKX DEX", (*REQUIRED, "okx.project_id"), check, "https://web3.okx.com")
+def source(context: SourceContext) -> QuoteSource:
+    from a2a_tui.providers.okx.source import OkxSource
+
+    return OkxSource(context)
+
+
+SPEC = ProviderSpec(
+    "okx",
+    "OKX DEX",
+    (*REQUIRED, "okx.project_id"),
+    check,
+    "https://web3.okx.com",
+    tag="OKX",
+    source=source,
+)

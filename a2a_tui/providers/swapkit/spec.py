@@ -7,7 +7,8 @@ window is shared in this process), so a Test never pushes the key over it.
 from __future__ import annotations
 
 from a2a_tui.domain.credentials import CheckResult
-from a2a_tui.providers.spec import CheckContext, ProviderSpec
+from a2a_tui.domain.quotes import QuoteSource
+from a2a_tui.providers.spec import CheckContext, ProviderSpec, SourceContext
 
 __all__ = ["SPEC"]
 
@@ -18,4 +19,18 @@ async def check(context: CheckContext) -> CheckResult:
     return await run(context)
 
 
-SPEC = ProviderSpec("swapkit", "SwapKit", ("swapkit.api_key",), check, "https://api.swapkit.dev")
+def source(context: SourceContext) -> QuoteSource:
+    from a2a_tui.providers.swapkit.source import SwapKitSource
+
+    return SwapKitSource(context)
+
+
+SPEC = ProviderSpec(
+    "swapkit",
+    "SwapKit",
+    ("swapkit.api_key",),
+    check,
+    "https://api.swapkit.dev",
+    tag="SWK",
+    source=source,
+)

@@ -36,7 +36,7 @@ from a2a_tui.domain.quote_input import QuoteArgs, QuoteInputError
 from a2a_tui.domain.quotes import ChannelRef, QuoteSpec
 from a2a_tui.domain.text import inert
 from a2a_tui.domain.tokens import Token
-from a2a_tui.engine.board import STALE_AFTER, BoardPhase, QuoteBoard, RowKey, RowState
+from a2a_tui.engine.board import BoardPhase, QuoteBoard, RowKey, RowState
 from a2a_tui.engine.merger import Arrival, QuoteRun
 from a2a_tui.engine.promo import promo_outcome
 from a2a_tui.providers.http.errors import describe
@@ -145,6 +145,7 @@ class QuoteScreen(Screen[None]):
         self._stale_timer_armed = False
         self._promo_ignored: str | None = None
         self._quote_lock = asyncio.Lock()
+        self._warmed: set[tuple[int, int]] = set()  # pairs the sources were warmed for
         self._detail_due = False
         self.present_interval = present_interval
         self._present_due = False
@@ -186,6 +187,10 @@ class QuoteScreen(Screen[None]):
     def _tokens_loaded_handler(self, message: TokensLoaded) -> None:
         self._tokens_loaded = True
         self._notice = None
+        for notice in self.backend.notices:
+            self.notify(inert(notice, limit=400), title="Settings", severity="warning",
+                        timeout=12, markup=False)  # fmt: skip
+        self.backend.notices.clear()
         gc.freeze()  # the token list lives as long as the screen (see A2AApp.on_ready)
         form = self.query_one(QuoteForm)
         form.tokens = message.tokens
@@ -211,8 +216,10 @@ class QuoteScreen(Screen[None]):
         """A new board at once (so the old one is never shown as this request's),
         then the worker; the board's start moves to the request's when it is sent."""
         self._run_id += 1
-        labels = {source.id: source.label for source in self.backend.sources}
-        self.board = QuoteBoard(spec, labels, self.clock())
+        sources = self.backend.sources
+        labels = {source.id: source.label for source in sources}
+        tags = {source.id: source.tag for source in sources}
+        self.board = QuoteBoard(spec, labels, self.clock(), tags=tags)
         self._hint = None
         self._notice = None  # a previous run's failure is not this one's
         self._promo_ignored = None
@@ -243,9 +250,14 @@ class QuoteScreen(Screen[None]):
     def _quote_batch(self, message: QuoteBatch) -> None:
         if message.run_id != self._run_id or self.board is None:
             return
+        priced = self.board.best() is not None
         self.board.apply(message.arrivals)
         if not self._streaming:  # complete: shown at once (the worker may still be closing)
             self._note_promo()
+            self._present()
+        elif not priced and self.board.best() is not None:
+            # the first price is shown at once, even right after a paint of
+            # placeholders (several sources announce themselves at the start)
             self._present()
         else:
             self._schedule_present()
@@ -269,6 +281,21 @@ class QuoteScreen(Screen[None]):
         self.query_one(QuoteTable).refresh_rows()
         self._refresh_detail()
         self.refresh_clock()
+
+    def _warm_for_pair(self) -> None:
+        """A pair is chosen: the sources that would quote it load what their first
+        request needs (a client, a signing library: eth-account takes up to a
+        second and more) on a thread now, so their first row does not wait.
+        Only for the pair's sources: a library nobody needs is never loaded."""
+        src, dst = self.query_one(QuoteForm).pair()
+        if src is None or dst is None or src == dst or (src.token_id, dst.token_id) in self._warmed:
+            return  # (a swap passes through src == dst: the fields change one at a time)
+        self._warmed.add((src.token_id, dst.token_id))
+        self.warm_sources(src, dst)
+
+    @work(thread=True, group="warm", exit_on_error=False)
+    def warm_sources(self, src: Token, dst: Token) -> None:
+        self.backend.warm(src, dst)
 
     @on(QuoteEnded)
     def _quote_ended(self, message: QuoteEnded) -> None:
@@ -315,6 +342,8 @@ class QuoteScreen(Screen[None]):
                 status=status,
                 elapsed=end - board.started_at,
                 age=board.age(now),
+                stale_now=board.is_stale(now),
+                lifetime=board.best_lifetime(),
                 errors=tuple(board.errors()) if not status.answered and not self._streaming else (),
                 previous=previous,
                 auto_refresh=self.auto_requote,
@@ -338,10 +367,10 @@ class QuoteScreen(Screen[None]):
 
     def _arm_stale_timer(self, board: QuoteBoard, now: float) -> None:
         """The best row's turning stale is shown when it happens, not at the next tick."""
-        age = board.age(now)
-        if self._stale_timer_armed or age is None or age > STALE_AFTER:
+        stale_at = board.best_stale_at()
+        if self._stale_timer_armed or stale_at is None or now > stale_at:
             return
-        due = STALE_AFTER - age
+        due = stale_at - now
         if due < CLOCK_INTERVAL:
             self._stale_timer_armed = True
             self.set_timer(due + 0.001, self._stale_due)
@@ -366,6 +395,8 @@ class QuoteScreen(Screen[None]):
         return f"{amount} {old.src.label} → {old.dst.label}"
 
     def _form_changed(self) -> None:
+        if self._tokens_loaded:
+            self.call_after_refresh(self._warm_for_pair)  # once the form has settled
         self._hint = None
         self.refresh_clock()
 
@@ -415,6 +446,10 @@ class QuoteScreen(Screen[None]):
             reason = f"not chosen: {name} never answered (stopped) · r to re-quote"
         elif event.state is RowState.FAILED:
             reason = f"not chosen: {name} failed, there is no price"
+        elif event.state is RowState.UNAVAILABLE:
+            reason = f"not chosen: {name} was not asked (see its row)"
+        elif event.state is RowState.UNRANKED:
+            reason = f"not chosen: {name} delivers another asset than asked"
         # a stale price is fine to choose: the order step re-quotes that channel
         # before anything is sent, and shows old against new (guide FAQ Q4)
         if reason is not None:

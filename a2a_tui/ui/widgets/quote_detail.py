@@ -1,4 +1,5 @@
-"""Everything about the highlighted row: the exact amounts and the raw channel object."""
+"""Everything about the highlighted row: the exact amounts, the fee breakdown,
+ETA, expiry and warnings a provider gives, and its answer as received."""
 
 from __future__ import annotations
 
@@ -10,13 +11,51 @@ from textual.content import Content
 from textual.widgets import Static
 
 from a2a_tui.domain import display
-from a2a_tui.domain.quotes import QuoteSpec
-from a2a_tui.engine.board import Ranked, RowState
+from a2a_tui.domain.quotes import FeeLine, Quote, QuoteSpec
+from a2a_tui.engine.board import Ranked, Row, RowState
 
 __all__ = ["QuoteDetail", "describe_row"]
 
+WARNING_MARK = "⚠"
 
-def describe_row(ranked: Ranked | None, spec: QuoteSpec | None, width: int = 80) -> Content:
+
+def _route(row: Row) -> str:
+    route = row.key[1]
+    if route is None:
+        return "" if row.quote is not None else "whole provider"  # a quote: its one route
+    return f"channel {route}" if isinstance(route, int) else f"route {route}"
+
+
+def _fee(fee: FeeLine) -> str:
+    """One fee in the board's number rule: exact amount, USD in cents, the rate."""
+    parts = []
+    if fee.units is not None:
+        if fee.decimals is None:
+            parts.append(f"{fee.units} units of {fee.symbol}".strip())
+        else:
+            parts.append(display.amount_exact(fee.units, fee.decimals, fee.symbol or None))
+    if fee.usd is not None:
+        parts.append(display.usd(fee.usd))
+    if fee.bps is not None:
+        parts.append(f"{fee.bps.normalize():f} bps")
+    return " · ".join(parts) or "—"
+
+
+def _expiry(quote: Quote) -> str:
+    """Absolute (the panel is not redrawn every second); the table marks the
+    row STALE when the moment passes."""
+    assert quote.expires_at is not None
+    local = quote.expires_at.astimezone().strftime("%H:%M:%S")
+    if quote.valid_for is None:
+        return local
+    return f"{local}, {display.duration(quote.valid_for)} after it was quoted"
+
+
+def describe_row(
+    ranked: Ranked | None,
+    spec: QuoteSpec | None,
+    width: int = 80,
+) -> Content:
     """Plain spans only: every value here started life on a server.
 
     No line is wider than ``width`` (long values are cut with an ellipsis), so
@@ -26,31 +65,39 @@ def describe_row(ranked: Ranked | None, spec: QuoteSpec | None, width: int = 80)
     if ranked is None or spec is None:
         return Content.styled("No row selected.", "$text-muted")
     row, quote = ranked.row, ranked.row.quote
-    channel = "whole provider" if row.key[1] is None else f"channel {row.key[1]}"
+    where = " · ".join(p for p in (row.source_label, _route(row)) if p)
     parts: list[Content | tuple[str, str] | str] = [
         (row.name or "(unnamed)", "bold"),
-        (f"\n{row.source_label} · {channel}\n", "$text-muted"),
+        (f"\n{_cut(where, width)}\n", "$text-muted"),
     ]
-    if row.state is not RowState.QUOTED or quote is None:
-        state = {
-            RowState.PENDING: "waiting for an answer",
-            RowState.STOPPED: "stopped before it answered",
-        }.get(row.state, "failed")
-        parts += [f"\n{state}", f"\n{row.error}" if row.error else ""]
-        if ranked.latency is not None:
-            parts.append(f"\nafter {display.duration(ranked.latency)}")
-        return Content.assemble(*parts)
-    dst = spec.dst
 
     def line(label: str, value: str, style: str = "") -> None:
         parts.extend([(f"\n{label:<9}", "$text-muted"), (value, style) if style else value])
 
-    line("Receive", display.amount_exact(quote.out_amount, dst.decimals, dst.symbol), "bold")
+    if row.state not in (RowState.QUOTED, RowState.UNRANKED) or quote is None:
+        state = {
+            RowState.PENDING: "waiting for an answer",
+            RowState.STOPPED: "stopped before it answered",
+            RowState.UNAVAILABLE: "not asked",
+        }.get(row.state, "failed")
+        parts += [f"\n{state}", f"\n{_cut(row.error or '', width)}" if row.error else ""]
+        if ranked.latency is not None:
+            parts.append(f"\nafter {display.duration(ranked.latency)}")
+        return Content.assemble(*parts)
+    dst = spec.dst
+    decimals = quote.decimals(dst)
+    symbol = dst.symbol if row.state is RowState.QUOTED else (quote.asset_label or "?")
+    if row.state is RowState.UNRANKED:
+        parts.append((f"\n{_cut(row.error or '', width)}", "$text-warning"))
+    line("Receive", display.amount_exact(quote.out_amount, decimals, symbol), "bold")
     line("", f"{quote.out_amount} units", "$text-muted")
     if ranked.min_out is not None:
-        line("Min out", display.amount_exact(ranked.min_out, dst.decimals, dst.symbol))
+        line("Min out", display.amount_exact(ranked.min_out, decimals, symbol))
         line("", f"{ranked.min_out} units", "$text-muted")
-        line("", f"at {display.fraction_percent(spec.slippage)} slippage", "$text-muted")
+        if quote.min_out is None:
+            line("", f"at {display.fraction_percent(spec.slippage)} slippage", "$text-muted")
+        else:
+            line("", "the provider's own minimum", "$text-muted")
     line("USD", display.usd(quote.out_usd))
     if quote.out_usd is not None and display.usd_exact(quote.out_usd) != display.usd(quote.out_usd):
         line("", f"{display.usd_exact(quote.out_usd)} as quoted", "$text-muted")
@@ -58,10 +105,30 @@ def describe_row(ranked: Ranked | None, spec: QuoteSpec | None, width: int = 80)
     if quote.promo_applied:
         discount = f" -{display.percent(quote.discount_pct)}" if quote.discount_pct else ""
         line("", f"promo{discount}, was {display.percent(quote.fee_pct_original)}", "$text-muted")
-    rank = "best" if ranked.rank == 1 else f"{display.bps(ranked.shortfall_bps)} bps vs best"
-    line("Rank", f"{ranked.rank} ({rank})")
+    for index, fee in enumerate(quote.fees):  # each on its own line: a number never wraps
+        line("Fees" if index == 0 else "", f"{fee.label} {_fee(fee)}")
+        if fee.note:
+            line("", f"  {fee.note}", "$text-muted")
+    if quote.price_impact_pct is not None:
+        line("Impact", display.percent(quote.price_impact_pct))
+    if ranked.rank is not None:
+        rank = "best" if ranked.rank == 1 else f"{display.bps(ranked.shortfall_bps)} bps vs best"
+        line("Rank", f"{ranked.rank} ({rank})")
+    if quote.eta is not None:
+        line("ETA", display.duration(quote.eta))
+    if quote.expires_at is not None:
+        line("Expires", _expiry(quote))
     line("Latency", display.duration(ranked.latency))
-    parts.append(("\n\nChannel object", "bold"))
+    if quote.route_text:
+        line("Route", quote.route_text)  # wraps between words, never inside a number
+    if quote.provider_tags:
+        line("Tags", " ".join(quote.provider_tags))
+    if quote.warnings:
+        parts.append(("\n\nWarnings", "bold"))
+        for warning in quote.warnings:
+            parts.append((f"\n{WARNING_MARK} {_cut(warning, width - 2)}", "$text-warning"))
+    title = "Channel object" if quote.channel_id is not None else "As received"
+    parts.append((f"\n\n{title}", "bold"))
     for name, value in quote.display_fields():
         room = width - 21
         if len(value) > room:  # its own line, cut to fit

@@ -38,6 +38,8 @@ class StatusView:
     notice: str | None = None  # e.g. tokens failed to load; already inert
     request: tuple[str, str] | None = None  # what is being quoted: ("1,000 ETH", "10²¹ units")
     promo_ignored: str | None = None  # a promo code no answering channel applied; inert
+    stale_now: bool | None = None  # the board's word; None: the age against the guide's 10 s
+    lifetime: float | None = None  # the best quote's own stated lifetime, if any
 
     @property
     def running(self) -> bool:
@@ -45,6 +47,8 @@ class StatusView:
 
     @property
     def stale(self) -> bool:
+        if self.stale_now is not None:
+            return self.stale_now
         return self.age is not None and self.age > STALE_AFTER
 
     @property
@@ -105,9 +109,13 @@ def status_line(view: StatusView, width: int | None = None) -> str:
     if view.stale:
         assert view.age is not None
         mark = "⚠"
+        limit = (
+            f"past its own {view.lifetime:.0f} s expiry"
+            if view.lifetime is not None
+            else f"over the guide's {STALE_AFTER:g} s"
+        )
         parts = [
-            f"stale: best quoted {display.duration(view.age)} ago (over the guide's"
-            f" {STALE_AFTER:g} s) · r to re-quote",
+            f"stale: best quoted {display.duration(view.age)} ago ({limit}) · r to re-quote",
             *parts,
         ]
     if view.previous:
@@ -118,37 +126,48 @@ def status_line(view: StatusView, width: int | None = None) -> str:
         parts = [view.hint, *parts]
     if view.auto_refresh:
         parts.append("auto-refresh paused" if view.previous else "auto-refresh on")
+    sources = next((p for p in parts if p.endswith(" sources")), None)
+    if sources is not None and width is not None and len(" · ".join(parts)) + 2 > width:
+        parts.remove(sources)  # the rows name their providers; the age matters more
     text = " · ".join(parts)
     return f"{mark} {text}" if mark else text
 
 
 def _board_parts(view: StatusView, status: BoardStatus) -> tuple[str, list[str]]:
-    """The board's own state: (mark, parts), before staleness and the form are considered."""
+    """The board's own state: (mark, parts), before staleness and the form are considered.
+
+    A board of one source counts its channels; of several, the sources, then
+    their routes (Any2Any's channels and every direct provider's quotes).
+    """
+    several = status.sources > 1
+    noun = "routes" if several else "channels"
     answered = (
-        f"{status.answered} of {status.expected} channels answered"
+        f"{status.answered} of {status.expected} {noun} answered"
         if status.expected is not None
         else f"{status.answered} answered"
     )
+    sources = [f"{status.sources} sources"] if several else []
+    nothing = "no route answered" if several else "no channel answered"
     errors = f"{status.failed} error{'s' if status.failed != 1 else ''}"
     fresh = view.age is not None and not view.stale  # a stale age is said up front instead
     age = [f"best quote {int(view.age or 0)} s old"] if fresh else []
     match status.phase:
         case BoardPhase.STREAMING:
-            return "", [answered, errors, display.duration(view.elapsed), *age]
+            return "", [*sources, answered, errors, display.duration(view.elapsed), *age]
         case BoardPhase.STOPPED:  # short: it must fit 80 columns with the age
             by = f"stopped by {status.stopped_by}"
             if not status.answered:
-                return "■", [by, "no channel answered", "r to re-quote"]
+                return "■", [by, nothing, "r to re-quote"]
             of = f" of {status.expected}" if status.expected is not None else ""
             unanswered = f", {status.stopped} unanswered" if status.stopped else ""
             failed = [errors] if status.failed else []
-            return "■", [by, f"{status.answered}{of} answered{unanswered}", *failed, *age]
+            return "■", [by, *sources, f"{status.answered}{of} answered{unanswered}", *failed, *age]
         case _ if not status.answered:
-            return "✗", ["no channel answered", "r to retry", f"{errors}{_error_list(view.errors)}"]
+            return "✗", [nothing, "r to retry", f"{errors}{_error_list(view.errors)}"]
         case BoardPhase.INCOMPLETE:
-            return "⚠", ["incomplete", answered, errors, "; ".join(status.problems), *age]
+            return "⚠", ["incomplete", *sources, answered, errors, "; ".join(status.problems), *age]
         case _:
-            return "✓", [answered, errors, *age]
+            return "✓", [*sources, answered, errors, *age]
 
 
 def _error_list(errors: tuple[tuple[str, int], ...]) -> str:

@@ -8,8 +8,12 @@ index: when ranks move, the highlight moves with its row. Until the user
 moves it, it rides on the best quote; a row the user chose stays chosen
 across a re-quote of the same pair, as long as the new quote has it.
 
-Each quoted row turns stale on its own, 10 s after its price arrived: its
-amounts dim and its tags start with STALE (readable without colour).
+Each quoted row turns stale on its own, 10 s after its price arrived (or at
+its quote's own expiry): its amounts dim and its tags start with STALE
+(readable without colour). A board of several sources names each row's
+provider (a 3-letter tag where there is no room for the name), shows the
+ETA when wide, marks a row with warnings ``⚠``, and writes what cannot be
+ranked (another asset, a source not available) in words, below the ranking.
 
 All text comes from the board already made inert; it is emitted as plain
 segments, never parsed as markup.
@@ -20,6 +24,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 from rich.cells import cell_len, set_cell_size
@@ -40,6 +45,7 @@ __all__ = ["QuoteTable"]
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 STALE_TAG = "STALE"
+WARNING_MARK = "⚠"
 _FAINT = Style(dim=True, bold=False)
 _TAG_LABELS = {Tag.BEST: "BEST", Tag.CHEAPEST: "CHEAP", Tag.FASTEST: "FAST"}
 
@@ -53,7 +59,7 @@ class Column:
 
 
 #: Columns a narrow table gives up, first to last, rather than cut a number.
-_DROP_ORDER = ("delta", "time", "tags", "fee", "usd")
+_DROP_ORDER = ("delta", "eta", "time", "tags", "fee", "usd", "via")
 _NAME_MIN = 10
 
 
@@ -62,24 +68,30 @@ def _span(columns: list[Column]) -> int:
     return sum(c.width for c in columns) + len(columns) - 1
 
 
-def layout(width: int, symbol: str) -> list[Column]:
+def layout(width: int, symbol: str, *, sources: int = 1) -> list[Column]:
     """Columns for a width: the channel name takes what the others leave.
 
     Numbers are never cut: each numeric column is wide enough for the
     compact form (``3.11M``), and a table too narrow for all of them drops
-    whole columns (`_DROP_ORDER`) instead.
+    whole columns (`_DROP_ORDER`) instead. A board of several ``sources``
+    names each row's provider (its 3-letter tag when narrow) and, when wide,
+    shows the ETA some providers give.
     """
     wide = width >= 100
+    several = sources > 1
+    provider = [Column("provider", "Provider", 11 if several else 9)] if wide else []
     columns = [
         Column("rank", "#", 3, right=True),
-        Column("name", "Channel", _NAME_MIN),
-        *([Column("provider", "Provider", 9)] if wide else []),
+        *([Column("via", "Via", 3)] if several and not wide else []),
+        Column("name", "Route" if several else "Channel", _NAME_MIN),
+        *provider,
         Column("out", f"Receive {symbol}"[:16], 16 if wide else 15, right=True),
         Column("usd", "USD", 12 if wide else 10, right=True),
         Column("fee", "Fee", 14 if wide else 6, right=True),
         Column("delta", "Δ bps", 7 if wide else 6, right=True),
+        *([Column("eta", "ETA", 6, right=True)] if several and wide else []),
         Column("time", "Time", 7 if wide else 6, right=True),
-        Column("tags", "Tags", 15),
+        Column("tags", "Tags", 11 if several and not wide else 15),
     ]
     for key in _DROP_ORDER:
         if _span(columns) <= width:
@@ -348,7 +360,9 @@ class QuoteTable(ScrollView, can_focus=True):
         """
         board = self._board
         self._paint_now = self._now()  # one "now" per paint: rows age consistently
-        self._columns = layout(self.size.width, board.spec.dst.symbol if board else "")
+        sources = board.status().sources if board is not None else 1
+        self._columns = layout(self.size.width, board.spec.dst.symbol if board else "",
+                               sources=sources)  # fmt: skip
         base = self.rich_style
         self._styles = {
             "base": base,
@@ -361,11 +375,12 @@ class QuoteTable(ScrollView, can_focus=True):
         self._widths = {c.key: c.width for c in self._columns}
         self._forms = {}
         best = board.best() if board is not None else None
-        if best is not None and best.row.quote is not None:
-            quote, decimals = best.row.quote, board.spec.dst.decimals if board else 0
+        if board is not None and best is not None and best.row.quote is not None:
+            quote, dst = best.row.quote, board.spec.dst
             if "out" in self._widths:
-                self._forms["out"] = display.amount_form(
-                    quote.out_amount, decimals, self._widths["out"]
+                value = Fraction(quote.out_amount, 10 ** quote.decimals(dst))
+                self._forms["out"] = display.choose(
+                    value, self._widths["out"], decimals=min(dst.decimals, display.TABLE_DECIMALS)
                 )
             if "usd" in self._widths:
                 self._forms["usd"] = display.usd_form(quote.out_usd, self._widths["usd"])
@@ -412,9 +427,11 @@ class QuoteTable(ScrollView, can_focus=True):
         self, board: QuoteBoard, ranked: Ranked, columns: list[Column], base: Style
     ) -> list[Cell]:
         row, quote = ranked.row, ranked.row.quote
+        name = f"{WARNING_MARK}{row.name}" if quote is not None and quote.warnings else row.name
         values: dict[str, tuple[str, Style]] = {
-            "name": (row.name, base),
+            "name": (name, base),
             "provider": (row.source_label, base),
+            "via": (row.source_tag or row.source_label[:3], base),
         }
         if row.state is RowState.QUOTED and quote is not None:
             amount_style = base
@@ -439,9 +456,10 @@ class QuoteTable(ScrollView, can_focus=True):
                 "out": (
                     display.amount(
                         quote.out_amount,
-                        board.spec.dst.decimals,
+                        quote.decimals(board.spec.dst),
                         width=widths.get("out"),
                         form=forms.get("out"),
+                        token_decimals=board.spec.dst.decimals,
                     ),
                     amount_style,
                 ),
@@ -451,6 +469,7 @@ class QuoteTable(ScrollView, can_focus=True):
                 ),
                 "fee": (fee, base),
                 "delta": (display.bps(ranked.shortfall_bps, widths.get("delta")), base),
+                "eta": ("" if quote.eta is None else display.duration(quote.eta), base),
                 "time": (display.duration(ranked.latency), base),
                 "tags": (_tags(ranked, stale, columns), tag_style),
             }
@@ -463,9 +482,16 @@ class QuoteTable(ScrollView, can_focus=True):
                 frame = SPINNER[int(self._now() * 10) % len(SPINNER)]
                 values |= {"rank": (frame, style), "out": ("waiting…", style)}
             return [(*values.get(c.key, ("", style)), c.width, c.right) for c in columns]
-        # failed: the message spans from the amount column up to the time (or tags) column
-        style = base + self._styles["failed"]
-        values |= {"rank": ("✗", style), "time": (display.duration(ranked.latency), style)}
+        # failed, unranked, not available: the message spans from the amount column
+        # up to the time (or tags) column
+        if row.state is RowState.FAILED:
+            style = base + self._styles["failed"]
+            values |= {"rank": ("✗", style), "time": (display.duration(ranked.latency), style)}
+        else:  # not an error: said quietly, in words
+            style = base + self._styles["pending"]
+            mark = "≠" if row.state is RowState.UNRANKED else "–"
+            latency = "" if ranked.latency is None else display.duration(ranked.latency)
+            values |= {"rank": (mark, style), "time": (latency, style)}
         keys = [c.key for c in columns]
         first = keys.index("out")
         last = next((keys.index(k) for k in ("time", "tags") if k in keys), len(keys))

@@ -91,6 +91,21 @@ class A2AApp(App[None]):
         self.set_class(self.console.color_system in ("standard", "windows"), "-ansi16")
         self.set_class(self.no_color, "-no-color")
 
+    def _fatal_error(self) -> None:
+        """A crash shows where, never what: Textual's own traceback prints every
+        frame's locals, which held a typed keyring password and key material.
+        (Textual offers no setting for this; its private method is the one place.)"""
+        import rich
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None, suppress=[rich])
+        self._exit_renderables.append(
+            Segments(self.console.render(traceback, self.console.options))
+        )
+        self._close_messages_no_wait()
+
     def on_ready(self) -> None:
         # Everything alive now (modules, the DOM, the stylesheet) lives as long
         # as the app: moving it out of the collector's reach turns 40-85 ms

@@ -165,10 +165,10 @@ class SettingsScreen(Screen[None]):
             view = message.views.get(row.spec.name)
             if view is not None:
                 row.show_state(*view)
-        if (row := self._refocus) is not None:  # its Delete is disabled now: never lose
-            self._refocus = None  # the focus to the scroll container behind the rows
+        if (deleted := self._refocus) is not None:  # its Delete is disabled now: never
+            self._refocus = None  # lose the focus to the scroll container behind the rows
             if self.focused is None or self.focused.disabled or not self.focused.focusable:
-                self.set_focus(row.query_one(".set", Button))
+                self.set_focus(deleted.query_one(".set", Button))
 
     @on(SecretRow.Requested)
     def _requested(self, event: SecretRow.Requested) -> None:

@@ -189,11 +189,11 @@ class QuoteScreen(Screen[None]):
         gc.freeze()  # the token list lives as long as the screen (see A2AApp.on_ready)
         form = self.query_one(QuoteForm)
         form.tokens = message.tokens
-        spec = form.fill(self.initial) if self.initial is not None else None
-        self.initial = None
+        initial, self.initial = self.initial, None
+        spec = form.fill(initial) if initial is not None else None
         if spec is not None:
             self.start_quote(spec)
-        else:
+        elif initial is None:  # else the form has focused the field to fix
             self.query_one("#src").focus()
         self.refresh_clock()
 

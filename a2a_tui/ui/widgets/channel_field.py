@@ -48,6 +48,8 @@ class ChannelField(Widget, can_focus=True):
         self.post_message(self.PickRequested(self, ""))
 
     def on_key(self, event: events.Key) -> None:
-        if event.character and event.character.isprintable() and not event.character.isspace():
+        """The space too: typed fast, ``lumen p`` reaches this field before the picker
+        opens (channel names have spaces); alone it opens the picker, as Enter does."""
+        if event.character and event.character.isprintable():
             event.stop()
             self.post_message(self.PickRequested(self, event.character))

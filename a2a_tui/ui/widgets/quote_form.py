@@ -31,9 +31,12 @@ class QuoteForm(Widget):
     DEFAULT_CSS = Path(__file__).with_suffix(".tcss").read_text()
 
     class Submitted(Message):
-        def __init__(self, spec: QuoteSpec) -> None:
+        """``by_enter``: from Enter in the form (or its button), not a re-quote key."""
+
+        def __init__(self, spec: QuoteSpec, by_enter: bool = True) -> None:
             super().__init__()
             self.spec = spec
+            self.by_enter = by_enter
 
     def __init__(self, *, id: str | None = None, slippage: str = "1%") -> None:
         super().__init__(id=id)
@@ -118,15 +121,15 @@ class QuoteForm(Widget):
     def pair(self) -> tuple[Token | None, Token | None]:
         return self.query_one("#src", TokenField).token, self.query_one("#dst", TokenField).token
 
-    def submit(self) -> None:
+    def submit(self, *, by_enter: bool = True) -> None:
         try:
             spec = self.spec()
         except QuoteInputError as exc:
             self.show_error(exc)
-            self.query_one(f"#{exc.field}").focus()
+            self.screen.set_focus(self.query_one(f"#{exc.field}"))
             return
         self.show_error(None)
-        self.post_message(self.Submitted(spec))
+        self.post_message(self.Submitted(spec, by_enter))
 
     def show_error(self, error: QuoteInputError | None) -> None:
         label = self.query_one("#form-error", Label)
@@ -155,7 +158,7 @@ class QuoteForm(Widget):
             self.query_one("#channel", ChannelField).channel = None
         field.token = token
         self.show_error(None)
-        self.screen.focus_next()
+        self.screen.focus_next()  # at once (not deferred): the next key goes there
 
     def chose_channel(self, choice: ChannelRef | str | None) -> None:
         """The channel picker's answer: a channel, "all", or None (cancelled)."""

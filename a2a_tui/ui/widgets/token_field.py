@@ -24,12 +24,23 @@ class TokenField(Widget, can_focus=True):
     """The chosen token; None until the user (or the command line) picks one."""
 
     class PickRequested(Message):
-        """The user wants to choose; ``query`` is what they started typing."""
+        """The user wants to choose; ``query`` is what they started typing.
 
-        def __init__(self, field: TokenField, query: str) -> None:
+        Every key the field gets comes as one of these, with ``key`` and its
+        time ``at``: keys that arrive in one read (a paste, a fast typist, SSH
+        lag) all reach the field before the picker it asked for is open, and
+        the screen hands them to that picker (see `QuoteScreen`), Enter and
+        the space included.
+        """
+
+        def __init__(
+            self, field: TokenField, query: str, key: str | None = None, at: float | None = None
+        ) -> None:
             super().__init__()
             self.field = field
             self.query = query
+            self.key = key
+            self.at = at
 
         @property
         def control(self) -> TokenField:
@@ -52,6 +63,10 @@ class TokenField(Widget, can_focus=True):
         self.post_message(self.PickRequested(self, ""))
 
     def on_key(self, event: events.Key) -> None:
-        if event.character and event.character.isprintable() and not event.character.isspace():
+        """Printable keys (the space too), Enter and Backspace go to the screen as
+        they are; Enter or the space alone opens the picker, as the binding says."""
+        printable = event.character is not None and event.character.isprintable()
+        if printable or event.key in ("enter", "backspace"):
             event.stop()
-            self.post_message(self.PickRequested(self, event.character))
+            text = event.character if printable and event.character else ""
+            self.post_message(self.PickRequested(self, text, event.key, event.time))

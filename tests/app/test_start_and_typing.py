@@ -3,6 +3,7 @@ changes: what resolves is kept, a refusal says where, and no key is lost."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -13,8 +14,10 @@ from textual import events
 from textual.widgets import Input, Label
 
 from a2a_tui.cli.main import build_parser
+from a2a_tui.domain.addresses import AddressFormat
 from a2a_tui.domain.quote_input import QuoteArgs
 from a2a_tui.domain.quotes import ChannelRef
+from a2a_tui.domain.tokens import Chain, Token
 from a2a_tui.services.backend import Backend
 from a2a_tui.ui.app import A2AApp
 from a2a_tui.ui.screens.channel_picker import ChannelPicker
@@ -191,3 +194,34 @@ async def test_a_burst_on_the_channel_field_keeps_the_space() -> None:
         picker = app.screen
         assert isinstance(picker, ChannelPicker)
         assert picker.query_one("#filter", Input).value == "lumen p"
+
+
+async def test_a_long_chain_is_shortened_with_an_ellipsis_and_the_pick_mark_stays() -> None:
+    """At 80 columns the From field read `USDT · BNB Smart`: cut, with no ▾ or ellipsis."""
+    bsc = Chain(5, "bsc", "BNB Smart Chain", AddressFormat.EVM)
+    usdt_bsc = Token(10, "USDT", "Tether USD", 18, bsc, None, Decimal(1))
+    app = fake_app(ScriptedSource(), tokens=[usdt_bsc, USDT_TRON, ETH])
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await started(app)
+        field = screen.query_one("#src", TokenField)
+        field.token = usdt_bsc
+        await pilot.pause()
+        shown = str(field.render())
+        assert shown.startswith("USDT · ")
+        assert shown.endswith("… ▾")
+        assert len(shown) <= field.size.width
+        await pilot.resize_terminal(200, 40)
+        await pilot.pause()
+        assert str(field.render()) == "USDT · BNB Smart Chain ▾"
+
+
+async def test_a_long_refusal_wraps_under_the_form_instead_of_being_cut() -> None:
+    """`(write 0.01 or 1% for one` was cut at 80 columns."""
+    app = fake_app(ScriptedSource(), initial=QuoteArgs("ETH", "USDT@tron", "1.5", "1"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await started(app)
+        await pilot.pause()
+        label = screen.query_one("#form-error", Label)
+        assert str(label.render()).endswith("(write 0.01 or 1% for one percent)")
+        assert label.region.height == 2
+        assert screen.query_one(QuoteForm).region.contains_region(label.region)

@@ -42,6 +42,7 @@ from a2a_tui.engine.promo import promo_outcome
 from a2a_tui.providers.http.errors import describe
 from a2a_tui.services.backend import Backend
 from a2a_tui.services.orders import OrderService, draft_from_board
+from a2a_tui.ui.glyphs import GLYPHS
 from a2a_tui.ui.screens.channel_picker import ChannelPicker
 from a2a_tui.ui.screens.order import OrderScreen
 from a2a_tui.ui.screens.token_picker import TokenPicker
@@ -153,7 +154,7 @@ class QuoteScreen(Screen[None]):
         self._last_present = 0.0
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="⇄")
+        yield Header(icon=GLYPHS.pair)
         yield QuoteForm(id="form", slippage=self.default_slippage)
         with Horizontal(id="body"):
             yield QuoteTable(id="table", clock=self.clock)

@@ -23,6 +23,7 @@ from a2a_tui.domain.credentials import BackendCheck, SecretState
 from a2a_tui.domain.text import inert
 from a2a_tui.services.credentials import CredentialError, CredentialService
 from a2a_tui.services.preferences import PreferenceError, Preferences
+from a2a_tui.ui.glyphs import GLYPHS
 from a2a_tui.ui.screens.confirm_delete import ConfirmDelete
 from a2a_tui.ui.screens.secret_prompt import SecretPrompt
 from a2a_tui.ui.widgets.secret_row import SecretRow
@@ -75,7 +76,7 @@ class SettingsScreen(Screen[None]):
         self._refocus: SecretRow | None = None  # after a delete: its Set button
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="⇄")
+        yield Header(icon=GLYPHS.pair)
         with VerticalScroll(id="settings-body"):
             yield Static(id="keyring-banner", markup=False)
             yield Static(self._where(), id="where", markup=False)
@@ -146,7 +147,8 @@ class SettingsScreen(Screen[None]):
             )
         else:
             banner.update(
-                f"⚠ Secrets cannot be stored: {check.reason}.\nInstead, {ALTERNATIVES_HINT}."
+                f"{GLYPHS.warn} Secrets cannot be stored: {check.reason}.\n"
+                f"Instead, {ALTERNATIVES_HINT}."
             )
             banner.add_class("-warning")
 
@@ -266,7 +268,7 @@ class SettingsScreen(Screen[None]):
     def _test_done(self, message: TestDone) -> None:
         """Shown under the provider's Test button, scrolled into view, and notified:
         at 80x24 a result at the bottom of the screen was below the fold."""
-        mark = "✓" if message.ok else "✗"
+        mark = GLYPHS.ok if message.ok else GLYPHS.fail
         result = self.query_one(f"#test-result-{message.provider}", Label)
         result.update(f"{mark} {message.text}")
         result.add_class("-shown")

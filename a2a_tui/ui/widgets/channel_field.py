@@ -12,6 +12,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from a2a_tui.domain.quotes import ChannelRef
+from a2a_tui.ui.glyphs import GLYPHS
 
 __all__ = ["ChannelField"]
 
@@ -38,8 +39,10 @@ class ChannelField(Widget, can_focus=True):
     def render(self) -> Content:
         channel = self.channel
         if channel is None:
-            return Content.assemble(("all channels", "$text-muted"), " ▾")
-        return Content.assemble((channel.name, "bold"), " ▾")  # a server's name: plain spans
+            return Content.assemble(("all channels", "$text-muted"), f" {GLYPHS.pick}")
+        return Content.assemble(
+            (channel.name, "bold"), f" {GLYPHS.pick}"
+        )  # a server's name: plain spans
 
     def action_pick(self) -> None:
         self.post_message(self.PickRequested(self, ""))

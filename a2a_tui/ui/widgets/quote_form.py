@@ -21,6 +21,7 @@ from a2a_tui.domain import display
 from a2a_tui.domain.quote_input import QuoteArgs, QuoteInputError, build_spec
 from a2a_tui.domain.quotes import ChannelRef, QuoteSpec
 from a2a_tui.domain.tokens import Token, TokenLookupError, resolve_token
+from a2a_tui.ui.glyphs import GLYPHS
 from a2a_tui.ui.widgets.channel_field import ChannelField
 from a2a_tui.ui.widgets.token_field import TokenField
 
@@ -133,7 +134,7 @@ class QuoteForm(Widget):
 
     def show_error(self, error: QuoteInputError | None) -> None:
         label = self.query_one("#form-error", Label)
-        label.update("" if error is None else f"⚠ {error}")
+        label.update("" if error is None else f"{GLYPHS.warn} {error}")
         label.set_class(error is not None, "-visible")
         # what the inputs held when it was shown: only an edit clears it, not the
         # Changed events of values set just before (fill puts in what was refused)

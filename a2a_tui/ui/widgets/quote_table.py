@@ -35,10 +35,10 @@ from textual.strip import Strip
 
 from a2a_tui.domain import display
 from a2a_tui.engine.board import BoardPhase, QuoteBoard, Ranked, RowKey, RowState, Tag
+from a2a_tui.ui.glyphs import GLYPHS
 
 __all__ = ["QuoteTable"]
 
-SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 STALE_TAG = "STALE"
 _FAINT = Style(dim=True, bold=False)
 _TAG_LABELS = {Tag.BEST: "BEST", Tag.CHEAPEST: "CHEAP", Tag.FASTEST: "FAST"}
@@ -458,14 +458,14 @@ class QuoteTable(ScrollView, can_focus=True):
         if row.state in (RowState.PENDING, RowState.STOPPED):
             style = base + self._styles["pending"]
             if row.state is RowState.STOPPED:  # still, and says why it has no price
-                values |= {"rank": ("■", style), "out": ("stopped", style)}
+                values |= {"rank": (GLYPHS.stop, style), "out": ("stopped", style)}
             else:
-                frame = SPINNER[int(self._now() * 10) % len(SPINNER)]
+                frame = GLYPHS.spinner[int(self._now() * 10) % len(GLYPHS.spinner)]
                 values |= {"rank": (frame, style), "out": ("waiting…", style)}
             return [(*values.get(c.key, ("", style)), c.width, c.right) for c in columns]
         # failed: the message spans from the amount column up to the time (or tags) column
         style = base + self._styles["failed"]
-        values |= {"rank": ("✗", style), "time": (display.duration(ranked.latency), style)}
+        values |= {"rank": (GLYPHS.fail, style), "time": (display.duration(ranked.latency), style)}
         keys = [c.key for c in columns]
         first = keys.index("out")
         last = next((keys.index(k) for k in ("time", "tags") if k in keys), len(keys))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.cells import cell_len
 from textual import events
 from textual.binding import Binding
 from textual.content import Content
@@ -12,8 +13,13 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from a2a_tui.domain.tokens import Token
+from a2a_tui.ui.glyphs import GLYPHS
 
 __all__ = ["TokenField"]
+
+
+def _fit(text: Content, room: int | None) -> Content:
+    return text if room is None or text.cell_length <= room else text.truncate(room, ellipsis=True)
 
 
 class TokenField(Widget, can_focus=True):
@@ -51,10 +57,19 @@ class TokenField(Widget, can_focus=True):
         self.placeholder = placeholder
 
     def render(self) -> Content:
-        token = self.token
+        """The chain is shortened with an ellipsis when the field is narrow (at 80
+        columns `USDT · BNB Smart` was cut, the ▾ with it); the ▾ always stays."""
+        token, pick = self.token, f" {GLYPHS.pick}"
+        room = self.size.width - cell_len(pick) if self.size.width else None
         if token is None:
-            return Content.assemble((self.placeholder, "$text-muted"), " ▾")
-        return Content.assemble((token.symbol, "bold"), " · ", token.chain.name, " ▾")
+            text = Content(self.placeholder)
+            return Content.assemble(_fit(text, room).stylize("$text-muted"), pick)
+        symbol = Content(token.symbol).stylize("bold")
+        chain = Content(f" · {token.chain.name}")
+        if room is not None and symbol.cell_length + chain.cell_length > room:
+            left = room - symbol.cell_length
+            chain = chain.truncate(left, ellipsis=True) if left >= 5 else Content("")
+        return Content.assemble(_fit(symbol, room), chain, pick)
 
     def action_pick(self) -> None:
         self.post_message(self.PickRequested(self, ""))

@@ -41,6 +41,7 @@ __all__ = ["QuoteTable"]
 
 STALE_TAG = "STALE"
 _FAINT = Style(dim=True, bold=False)
+_BOLD = Style(bold=True)
 _TAG_LABELS = {Tag.BEST: "BEST", Tag.CHEAPEST: "CHEAP", Tag.FASTEST: "FAST"}
 
 
@@ -433,7 +434,8 @@ class QuoteTable(ScrollView, can_focus=True):
                     fee = both
                 else:
                     fee = "*" + display.percent(quote.fee_pct, fee_width - 1)
-            tag_style = base + self._styles["tag"]
+            # on the cursor's colours the tag colour fell to 2:1: the cursor's own, bold
+            tag_style = base + (_BOLD if base is self._styles["cursor"] else self._styles["tag"])
             values |= {
                 "rank": (str(ranked.rank), base),
                 "out": (

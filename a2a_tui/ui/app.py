@@ -169,8 +169,9 @@ class A2AApp(App[None]):
             return
         try:
             self.preferences.save({"ui.theme": theme.name})
-        except PreferenceError as exc:
-            self.notify(f"theme not saved: {inert(exc)}", severity="warning", markup=False)
+        except PreferenceError as exc:  # its text may say "not saved" already
+            reason = inert(exc).removeprefix("not saved: ")
+            self.notify(f"theme not saved: {reason}", severity="warning", markup=False)
 
     def action_settings(self) -> None:
         if not isinstance(self.screen, SettingsScreen):

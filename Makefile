@@ -9,13 +9,17 @@ STAMP := $(VENV)/.installed-stamp
 # keyrings.alt goes apart from the venv, in $(VENV)/keyrings-alt: the tests put it on
 # the path of the subprocesses that need keyring's chain (tests/test_keyring_machines.py);
 # everything else runs without it, as most users do (beside the app it changes which
-# backend keyring picks).
+# backend keyring picks). keyrings.cryptfile, the README's way out of a machine without
+# an OS keyring, goes apart the same way, in $(VENV)/keyrings-cryptfile, with its argon2
+# (pycryptodome and jaraco.classes are in the venv already).
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
 	$(BIN)/python -m pip install --quiet --no-deps --upgrade --target $(VENV)/keyrings-alt \
 		-c constraints.txt keyrings.alt
+	$(BIN)/python -m pip install --quiet --no-deps --upgrade --target $(VENV)/keyrings-cryptfile \
+		-c constraints.txt keyrings.cryptfile argon2-cffi argon2-cffi-bindings
 	touch $(STAMP)
 
 ## Run the app against the embedded simulator (no network, demo keys in memory only).

@@ -211,3 +211,29 @@ def test_each_providers_own_settings(tmp_path: Path) -> None:
     assert "line 16: providers.swapscanner.referrer_fee_token: Input should be 0, 1" in problems
     assert providers.swapscanner.wallet_address is None  # only the bad keys fall back
     assert providers.swapscanner.referrer_fee_token == 0
+
+
+@pytest.mark.parametrize("written", ['"yes"', '"true"', "1", '"off"'])
+def test_a_boolean_must_be_a_toml_boolean(tmp_path: Path, written: str) -> None:
+    """`auto_refresh = "yes"` was silently taken as true."""
+    text = CONFIG.replace("auto_refresh = true", f"auto_refresh = {written}")
+    text += "\n[providers.okx]\nenabled = true\n"
+    loaded = load_settings(env_for(tmp_path, text))
+    (problem,) = loaded.problems
+    assert problem.endswith(
+        "config.toml, line 12: quote.auto_refresh: Value error, must be true or false, "
+        "a TOML boolean (no quotes); using the default"
+    )
+    assert loaded.settings.quote.auto_refresh is False  # the default
+    assert loaded.settings.providers.okx.enabled is True  # a real boolean is kept
+
+
+def test_booleans_from_the_environment_are_still_words(tmp_path: Path) -> None:
+    loaded = load_settings(
+        env_for(tmp_path, A2A_TUI_PROVIDERS__OKX__ENABLED="true", A2A_TUI_QUOTE__AUTO_REFRESH="0")
+    )
+    assert loaded.problems == []
+    assert loaded.settings.providers.okx.enabled is True
+    assert loaded.settings.quote.auto_refresh is False
+    wrong = load_settings(env_for(tmp_path, A2A_TUI_QUOTE__AUTO_REFRESH="maybe"))
+    assert any("$A2A_TUI_QUOTE__AUTO_REFRESH" in p for p in wrong.problems)

@@ -19,6 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 #: subprocesses that ask for it see keyring's chain; everything else sees a machine
 #: without it, as most users have.
 KEYRINGS_ALT = ROOT / ".venv" / "keyrings-alt"
+#: keyrings.cryptfile (the README's way out), apart the same way.
+KEYRINGS_CRYPTFILE = ROOT / ".venv" / "keyrings-cryptfile"
 
 
 def a2a(env: Mapping[str, str], *argv: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -155,3 +157,50 @@ def test_a_real_secret_service_beside_keyrings_alt(tmp_path: Path) -> None:
     leftovers = [p.name for p in (tmp_path / "home").rglob("*pass.cfg")]
     assert leftovers == []  # keyrings.alt's keyring_pass.cfg / crypted_pass.cfg
     assert "value-123456789" not in "".join(read(n) for n in ("set.out", "set.err", "list.out"))
+
+
+@pytest.mark.skipif(
+    not (KEYRINGS_CRYPTFILE / "keyrings" / "cryptfile").is_dir(),
+    reason=f"needs keyrings.cryptfile in {KEYRINGS_CRYPTFILE} (the Makefile puts it there)",
+)
+def test_the_readmes_way_out_keyrings_cryptfile_works_without_a_terminal(tmp_path: Path) -> None:
+    """The README said KEYRING_CRYPTFILE_PASSWORD, which keyrings.cryptfile 1.3.9 never
+    reads: `keys set` prompted "Please set a password for your new keyring" (echo on),
+    then stored nothing; `keys list </dev/null` ended in getpass's EOFError traceback."""
+    (tmp_path / "config.toml").write_text(
+        '[secrets]\nbackend = "keyrings.cryptfile.cryptfile.CryptFileKeyring"\n'
+    )
+    base = machine(tmp_path, PYTHONPATH=str(KEYRINGS_CRYPTFILE))
+    stale = base | {"KEYRING_CRYPTFILE_PASSWORD": "pw123"}
+    refused = a2a(stale, "keys", "set", "okx.api_key", stdin="value-123456789\n")
+    assert refused.returncode == 1
+    assert "Please set a password" not in refused.stdout + refused.stderr
+    assert refused.stderr.startswith("a2a-tui keys set: cannot store okx.api_key: ")
+    assert "set $A2A_TUI_KEYRING_PASSWORD" in refused.stderr
+    assert "KEYRING_CRYPTFILE_PASSWORD is set, but keyrings.cryptfile never reads it" in (
+        refused.stderr
+    )
+    listing = a2a(stale, "keys", "list")  # stdin is empty, as </dev/null
+    assert (listing.returncode, listing.stderr) == (0, "")
+    assert listing.stdout.startswith("keyring: unavailable: keyrings.cryptfile.cryptfile.")
+
+    unlocked = base | {"A2A_TUI_KEYRING_PASSWORD": "pw123"}
+    stored = a2a(unlocked, "keys", "set", "okx.api_key", stdin="value-123456789\n")
+    assert (stored.returncode, stored.stderr) == (0, "")
+    assert stored.stdout == (
+        "stored okx.api_key in keyrings.cryptfile.cryptfile.CryptFileKeyring\n"
+    )
+    listing = a2a(unlocked, "keys", "list")
+    assert (listing.returncode, listing.stderr) == (0, "")
+    assert listing.stdout.splitlines()[0] == (
+        "keyring: keyrings.cryptfile.cryptfile.CryptFileKeyring (service a2a-tui)"
+    )
+    assert " set " in okx_line(listing.stdout)
+    (file,) = (tmp_path / "home").rglob("cryptfile_pass.cfg")
+    assert "value-123456789" not in file.read_text()
+
+    wrong = a2a(base | {"A2A_TUI_KEYRING_PASSWORD": "not-it-42"}, "keys", "list")
+    assert (wrong.returncode, wrong.stderr) == (0, "")
+    assert "A2A_TUI_KEYRING_PASSWORD does not unlock" in wrong.stdout.splitlines()[0]
+    assert "not-it-42" not in wrong.stdout
+    assert "value-123456789" not in listing.stdout + wrong.stdout + stored.stdout

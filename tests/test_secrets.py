@@ -201,3 +201,98 @@ def test_a_chain_without_a_trusted_member_is_refused_with_every_reason() -> None
     with pytest.raises(SecretStoreError, match=r"cannot store okx\.api_key"):
         secrets.set("okx.api_key", SecretStr("x" * 20))
     assert encrypted.get_password(SERVICE, "okx.api_key") is None
+
+
+# -- keyrings that unlock with a password (keyrings.cryptfile) ---------------------------
+
+CRYPTFILE = "keyrings.cryptfile.cryptfile.CryptFileKeyring"
+
+
+class _PasswordKeyring(MemoryKeyring):
+    """keyrings.cryptfile's shape: ``keyring_key`` is a property whose getter asks
+    with getpass when no password was given, and whose setter opens the file."""
+
+    def __init__(self, password: str = "pw123") -> None:
+        super().__init__()
+        self._password, self._key, self.given = password, "", []
+
+    @property
+    def keyring_key(self) -> str:
+        if not self._key:
+            import getpass
+
+            self._key = getpass.getpass("Please set a password for your new keyring: ")
+        return self._key
+
+    @keyring_key.setter
+    def keyring_key(self, key: str) -> None:
+        self.given.append(key)
+        if key != self._password:
+            raise ValueError("Incorrect Password")
+        self._key = key
+
+    def get_password(self, service: str, username: str) -> str | None:
+        assert self.keyring_key
+        return super().get_password(service, username)
+
+
+_PasswordKeyring.__module__, _PasswordKeyring.__qualname__ = (
+    "keyrings.cryptfile.cryptfile",
+    "CryptFileKeyring",
+)
+
+
+def test_a_password_keyring_is_unlocked_with_the_apps_variable() -> None:
+    """keyrings.cryptfile 1.3.9 reads no variable: the app gives it the password."""
+    backend = _PasswordKeyring()
+    secrets = SecretStore(backend, env={"A2A_TUI_KEYRING_PASSWORD": "pw123"}, chosen=CRYPTFILE)
+    assert secrets.check.usable, secrets.check.reason
+    secrets.set("okx.api_key", SecretStr("stored-in-the-file-1234"))
+    assert backend.given == ["pw123"]
+    assert secrets.state("okx.api_key") is SecretState.SET
+
+
+@pytest.mark.parametrize(
+    ("env", "says"),
+    [
+        ({}, "set $A2A_TUI_KEYRING_PASSWORD"),
+        ({"KEYRING_CRYPTFILE_PASSWORD": "pw123"}, "KEYRING_CRYPTFILE_PASSWORD is set, but"),
+        ({"A2A_TUI_KEYRING_PASSWORD": "not-it-42"}, "does not unlock"),
+    ],
+)
+def test_a_password_keyring_without_its_password_is_refused_never_prompted(
+    env: dict[str, str], says: str
+) -> None:
+    """It prompted with getpass: echo on in a pipe, EOFError without a terminal,
+    and inside the TUI a hidden prompt that read the user's keys."""
+    backend = _PasswordKeyring()
+    secrets = SecretStore(backend, env=env, chosen=CRYPTFILE)
+    assert not secrets.check.usable
+    assert says in secrets.check.reason
+    assert "not-it-42" not in secrets.check.reason
+    assert "pw123" not in secrets.check.reason
+    assert secrets.state("okx.api_key") is SecretState.UNAVAILABLE
+    assert secrets.get("okx.api_key") is None
+    with pytest.raises(SecretStoreError, match=r"cannot store okx\.api_key"):
+        secrets.require_writable("okx.api_key")
+    assert backend._key == ""  # never asked
+
+
+def test_no_backend_call_can_prompt_on_the_terminal() -> None:
+    """Whatever the backend, a getpass inside it raises instead of reading the terminal."""
+
+    class Prompting(MemoryKeyring):
+        def get_password(self, service: str, username: str) -> str | None:
+            import getpass
+
+            return getpass.getpass("Please enter password for encrypted keyring: ")
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.get_password(service, username)
+
+    Prompting.__module__, Prompting.__qualname__ = "somebody.keyring", "Prompting"
+    secrets = SecretStore(Prompting(), env={}, chosen="somebody.keyring.Prompting")
+    assert secrets.state("okx.api_key") is SecretState.UNAVAILABLE
+    assert secrets.get("okx.api_key") is None
+    with pytest.raises(SecretStoreError, match="asked for a password on the terminal"):
+        secrets.set("okx.api_key", SecretStr("x" * 20))

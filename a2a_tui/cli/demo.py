@@ -42,6 +42,9 @@ __all__ = ["DEMO_QUOTE", "attached_app", "demo_app", "demo_settings", "demo_sim_
 DEMO_QUOTE = QuoteArgs("ETH@ethereum", "USDT@ethereum", "1.5")
 #: The guide's 60 s upstream timeout is realistic, but a long wait in a demo.
 DEMO_UPSTREAM_TIMEOUT = 8.0
+#: Seconds between the demo market's price moves: longer than its first quote
+#: (8 s at most), as long as a price stays fresh (the guide's 10 s).
+DEMO_PRICE_STEP = 10.0
 
 
 def demo_sim_config() -> SimConfig:
@@ -49,10 +52,15 @@ def demo_sim_config() -> SimConfig:
     board is for), but the first quote, the first thing a new user sees, has no
     random ones: with the fixed seed it used to open on a timeout every time.
     From the first re-quote on, channels fail at their usual rates. The seed
-    stays fixed, so every demo start shows the same board."""
+    stays fixed, and prices move in steps of `DEMO_PRICE_STEP` seconds counted
+    from the start (they wobbled with the real clock, so three starts showed
+    three boards): every demo start shows the same first board, while the
+    clock, expiries and countdowns stay real."""
     from a2a_tui.sim.simulator import SimConfig
 
-    return SimConfig(upstream_timeout=DEMO_UPSTREAM_TIMEOUT, failure_free_quotes=1)
+    return SimConfig(
+        upstream_timeout=DEMO_UPSTREAM_TIMEOUT, failure_free_quotes=1, price_step=DEMO_PRICE_STEP
+    )
 
 
 def demo_settings(base_url: str) -> tuple[Settings, dict[str, dict[str, str]]]:

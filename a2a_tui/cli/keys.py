@@ -84,6 +84,7 @@ def _read_secret(name: str, multiline: bool, stdin: TextIO, err: TextIO) -> str:
 def _set(name: str, store: SecretStore, host: str, stdin: TextIO, out: TextIO, err: TextIO) -> int:
     try:
         spec = store.spec(name.partition("@")[0])
+        store.require_writable(spec.name)  # before the prompt: nobody types a key in vain
         raw = _read_secret(spec.name, spec.multiline, stdin, err)
         CredentialService(store).set(spec.name, SecretStr(raw.strip()), host)
     except SecretStoreError as exc:

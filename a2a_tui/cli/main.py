@@ -99,13 +99,18 @@ def _add_host_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_quote_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
-    parser.add_argument("--src", required=required, metavar="TOKEN",
+def _add_quote_options(
+    parser: argparse.ArgumentParser, *, required: bool, default: object = None
+) -> None:
+    """``default=argparse.SUPPRESS`` on a subcommand that repeats the top-level
+    options, so ``a2a-tui --src X demo`` keeps X (argparse would reset it)."""
+    parser.add_argument("--src", required=required, metavar="TOKEN", default=default,
                         help="source token: id, SYMBOL or SYMBOL@chain")  # fmt: skip
-    parser.add_argument("--dst", required=required, metavar="TOKEN", help="destination token")
-    parser.add_argument("--amount", required=required, metavar="X",
+    parser.add_argument("--dst", required=required, metavar="TOKEN", default=default,
+                        help="destination token")  # fmt: skip
+    parser.add_argument("--amount", required=required, metavar="X", default=default,
                         help="amount in human units, e.g. 1.5")  # fmt: skip
-    parser.add_argument("--slippage", metavar="S",
+    parser.add_argument("--slippage", metavar="S", default=default,
                         help="0.005 or 0.5%% (default: the config's, 1%%)")  # fmt: skip
 
 
@@ -133,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="start no simulator: use the one running at URL (a2a-tui sim; what "
         "serve --demo sessions run)",
     )
+    _add_quote_options(demo, required=False, default=argparse.SUPPRESS)
 
     quote = commands.add_parser(
         "quote",

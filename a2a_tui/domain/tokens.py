@@ -43,6 +43,9 @@ class Chain:
     key: str  # "ethereum": what users type after "@"
     name: str
     address_format: AddressFormat | None  # None: a format this client does not know
+    enabled: bool = True
+    """False: the host lists the chain as disabled. Its tokens are kept only so that
+    naming one says why it cannot be used; search and resolution skip them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,25 +72,60 @@ class Token:
         return f"{self.symbol}@{self.chain.key}"
 
     def matches(self, needle: str) -> bool:
-        """Type-to-filter: every word appears in the symbol, name or chain."""
+        """Every word appears in the symbol, name or chain (see `search_tokens`
+        for the picker's rule, where words after the first name the chain)."""
         haystack = f"{self.symbol} {self.name} {self.chain.key} {self.chain.name}".lower()
         return all(word in haystack for word in needle.lower().replace("@", " ").split())
 
 
-def search_tokens(tokens: Sequence[Token], needle: str) -> list[Token]:
-    """Type-to-filter, best match first: an exact symbol beats a symbol prefix,
-    which beats a match anywhere (typing "eth" puts ETH above Tether)."""
-    words = needle.lower().replace("@", " ").split()
-    if not words:
-        return list(tokens)
-    first = words[0]
+def _chain_match(chain: Chain, word: str) -> int | None:
+    """0: ``word`` is the chain (key, name, a word of its name or its id); 1: a
+    prefix of its key or of a word of its name; None: neither."""
+    words = chain.name.lower().split()
+    if word in (chain.key.lower(), chain.name.lower(), str(chain.chain_id), *words):
+        return 0
+    if chain.key.lower().startswith(word) or any(w.startswith(word) for w in words):
+        return 1
+    return None
 
-    def score(token: Token) -> tuple[int, str]:
+
+def search_tokens(tokens: Sequence[Token], needle: str) -> list[Token]:
+    """Type-to-filter, best match first.
+
+    The first word is looked for anywhere (symbol, name, chain): an exact symbol
+    ranks above a symbol prefix, which ranks above a match elsewhere ("eth" puts
+    ETH above Tether). A later word names the chain when it can: ``usdt eth``
+    keeps USDT on Ethereum, not every USDT whose name holds "eth" (Tether);
+    an exact chain ranks above a prefix. A later word that names no chain of
+    what is left narrows by text, as the first does. Tokens of disabled chains
+    are never offered.
+    """
+    words = needle.lower().replace("@", " ").split()
+    found = [t for t in tokens if t.chain.enabled]
+    if not words:
+        return found
+    first, rest = words[0], words[1:]
+    found = [t for t in found if first in _haystack(t)]
+    chain_rank: dict[int, int] = {}
+    for word in rest:
+        ranks = {id(t): r for t in found if (r := _chain_match(t.chain, word)) is not None}
+        if ranks:
+            found = [t for t in found if id(t) in ranks]
+            for key, rank in ranks.items():
+                chain_rank[key] = max(chain_rank.get(key, 0), rank)
+        else:
+            found = [t for t in found if word in _haystack(t)]
+
+    def score(token: Token) -> tuple[int, int, str]:
         symbol = token.symbol.lower()
         kind = 0 if symbol == first else 1 if symbol.startswith(first) else 2
-        return kind, token.label.lower()
+        return kind, chain_rank.get(id(token), 0), token.label.lower()
 
-    return sorted((t for t in tokens if t.matches(needle)), key=score)
+    return sorted(found, key=score)
+
+
+def _haystack(token: Token) -> str:
+    return f"{token.symbol} {token.name} {token.chain.key} {token.chain.name}".lower()
 
 
 class TokenLookupError(LookupError):
@@ -101,24 +139,36 @@ def resolve_token(spec: str, tokens: Sequence[Token]) -> Token:
     if text.isdigit():
         for token in tokens:
             if token.token_id == int(text):
-                return token
+                return _usable(token)
         raise TokenLookupError(f"no token with id {text}")
     symbol, _, chain = text.partition("@")
-    candidates = [t for t in tokens if t.symbol.lower() == symbol.lower()]
+    named = [t for t in tokens if t.symbol.lower() == symbol.lower()]
     if chain:
-        candidates = [
+        named = [
             t
-            for t in candidates
+            for t in named
             if chain.lower() in (t.chain.key.lower(), t.chain.name.lower(), str(t.chain.chain_id))
         ]
+    candidates = [t for t in named if t.chain.enabled]
     if len(candidates) == 1:
         return candidates[0]
+    if not candidates and named:  # the host lists it, on a chain it has disabled
+        return _usable(named[0])
     if not candidates:
         raise TokenLookupError(f"no token {text!r}; try one of: {_suggest(symbol, tokens)}")
     options = ", ".join(t.label for t in candidates)
     raise TokenLookupError(f"{text!r} is on several chains; use one of: {options}")
 
 
+def _usable(token: Token) -> Token:
+    if not token.chain.enabled:
+        raise TokenLookupError(
+            f"{token.symbol} is on {token.chain.name}, which is disabled on this host"
+        )
+    return token
+
+
 def _suggest(symbol: str, tokens: Sequence[Token]) -> str:
-    close = [t.label for t in tokens if t.matches(symbol)] or [t.label for t in tokens]
+    usable = [t for t in tokens if t.chain.enabled]
+    close = [t.label for t in usable if t.matches(symbol)] or [t.label for t in usable]
     return ", ".join(close[:8])

@@ -23,9 +23,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 
 from a2a_tui.domain.amounts import SlippageError, parse_slippage
 
@@ -42,6 +49,32 @@ __all__ = [
 
 ENV_PREFIX = "A2A_TUI_"
 DEFAULT_BASE_URL = "http://127.0.0.1:8787"
+
+
+def _flag(value: object) -> bool:
+    """A TOML boolean and nothing else: ``auto_refresh = "yes"`` was silently true.
+    (Environment variables are strings: they are read as booleans on the way in.)"""
+    if not isinstance(value, bool):
+        raise ValueError("must be true or false, a TOML boolean (no quotes)")
+    return value
+
+
+#: A setting that is on or off: strict, so a quoted word is a problem, not a guess.
+Flag = Annotated[bool, BeforeValidator(_flag)]
+
+_ENV_TRUE, _ENV_FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
+
+
+def _env_value(data: dict[str, Any], path: tuple[str, ...], value: str) -> Any:
+    """An environment string for a boolean setting becomes a boolean when it reads
+    as one (``A2A_TUI_PROVIDERS__OKX__ENABLED=true``); anything else stays as given."""
+    node: Any = data
+    for part in path:
+        node = node.get(part) if isinstance(node, dict) else None
+    if isinstance(node, bool):
+        word = value.strip().lower()
+        return True if word in _ENV_TRUE else False if word in _ENV_FALSE else value
+    return value
 
 
 def _url(value: str) -> str:
@@ -65,7 +98,7 @@ class Profile(_Section):
 class QuoteSettings(_Section):
     default_slippage: str = "1%"
     """Slippage the form starts with: ``0.5%`` or ``0.005``."""
-    auto_refresh: bool = False
+    auto_refresh: Flag = False
     """Re-quote by itself whenever the board turns stale (10 s)."""
 
     @field_validator("default_slippage")
@@ -107,7 +140,7 @@ def _evm_address(value: str | None) -> str | None:
 
 
 class ProviderSettings(_Section):
-    enabled: bool = False
+    enabled: Flag = False
     """Ask this provider for quotes beside Any2Any."""
     base_url: str
     """Where the provider lives (``a2a-tui sim`` prints its simulator's)."""
@@ -143,7 +176,7 @@ class SwapscannerSettings(ProviderSettings):
     """``referrerFee`` in basis points (10 = 0.1 %)."""
     referrer_fee_to: str | None = None
     """``referrerFeeTo``: where the referrer fee goes."""
-    pay_with_scnr: bool = False
+    pay_with_scnr: Flag = False
     """``payWithSCNR``: pay Swapscanner's fee in SCNR (20 % off)."""
 
     _check_wallets = field_validator("wallet_address", "referrer_fee_to")(_evm_address)
@@ -162,7 +195,7 @@ class SwapKitSettings(ProviderSettings):
     """Only these liquidity providers (``THORCHAIN``, ``CHAINFLIP``...); empty: all."""
     affiliate_fee_bps: int | None = Field(None, ge=0, le=1000)
     """``affiliateFee`` override; unset: the key's dashboard tiers."""
-    cf_boost: bool = False
+    cf_boost: Flag = False
     """``cfBoost``: Chainflip boost."""
     max_execution_time: int | None = Field(None, gt=0)
     """``maxExecutionTime`` in seconds: slower routes are left out."""
@@ -182,7 +215,7 @@ class SecretSettings(_Section):
     """A keyring backend chosen explicitly by dotted path (for example
     ``keyrings.cryptfile.cryptfile.CryptFileKeyring``); required for any
     backend a2a-tui does not already trust."""
-    allow_plaintext: bool = False
+    allow_plaintext: Flag = False
     """Also accept a backend that stores secrets unencrypted. Off: keyring
     picks keyrings.alt's PlaintextKeyring by itself when it is installed."""
 
@@ -325,7 +358,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> LoadedSettings:
     for key, value in overrides.items():
         if key == ("@base_url",):
             continue
-        _set_path(data, key, value)
+        _set_path(data, key, _env_value(data, key, value))
         loaded.from_env.append(".".join(key))
     if ("@base_url",) in overrides:
         profile = str(data.get("profile", "default"))

@@ -13,13 +13,24 @@ known OS keyrings are trusted, plaintext and unknown ones are refused unless
 the user names them in the config (``[secrets] backend``, ``allow_plaintext``).
 When keyring offers a chain of backends, its trusted member is used directly
 (`select_backend`).
+
+A keyring must never ask for anything on the terminal: inside the TUI a hidden
+``getpass`` prompt reads the user's keys (and a typed password crashed the
+app), and without a terminal it raises ``EOFError``. keyrings.cryptfile (the
+documented way out of a machine with no OS keyring) unlocks with a password it
+asks for that way, so a2a-tui hands it ``$A2A_TUI_KEYRING_PASSWORD`` itself
+(`_unlock`), refuses it without one, and runs every backend call with
+``getpass`` disarmed (`_no_prompt`), so that no backend prompts, whatever it is.
 """
 
 from __future__ import annotations
 
+import getpass
 import os
-from collections.abc import Iterator, Mapping
-from typing import Any
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import keyring
@@ -37,6 +48,7 @@ from a2a_tui.domain.credentials import (
 )
 
 __all__ = [
+    "KEYRING_PASSWORD_ENV",
     "SERVICE",
     "MemoryKeyring",
     "SecretStore",
@@ -46,6 +58,9 @@ __all__ = [
 ]
 
 SERVICE = "a2a-tui"
+#: The password of a keyring file that unlocks with one (keyrings.cryptfile).
+KEYRING_PASSWORD_ENV = "A2A_TUI_KEYRING_PASSWORD"
+_T = TypeVar("_T")
 
 
 class SecretStoreError(Exception):
@@ -67,8 +82,78 @@ ALTERNATIVES = (
     "use environment variables (read-only; `a2a-tui keys list` shows their names), "
     "or choose an encrypted file explicitly: pip install keyrings.cryptfile, then set "
     '[secrets] backend = "keyrings.cryptfile.cryptfile.CryptFileKeyring" in the config '
-    "and KEYRING_CRYPTFILE_PASSWORD in the environment"
+    f"and its password in ${KEYRING_PASSWORD_ENV}"
 )
+
+
+class KeyringPrompted(keyring.errors.KeyringError):
+    """A backend asked for something on the terminal, which a2a-tui never lets it do."""
+
+
+_PROMPT_LOCK = threading.RLock()
+#: What a backend call may raise besides keyring's own errors: file backends
+#: (keyrings.cryptfile) raise ValueError for an entry they cannot decrypt.
+_BACKEND_ERRORS = (keyring.errors.KeyringError, ValueError, OSError)
+
+
+@contextmanager
+def _no_prompt(name: str) -> Iterator[None]:
+    """Run a backend call with ``getpass`` disarmed: a prompt raises instead of
+    reading the terminal (the TUI's keys, or EOFError without a terminal). One
+    call at a time, since the switch is process-wide."""
+
+    def refuse(prompt: str = "", stream: Any = None) -> str:
+        raise KeyringPrompted(
+            f"{name} asked for a password on the terminal, which a2a-tui never lets a "
+            f"keyring do; for keyrings.cryptfile set ${KEYRING_PASSWORD_ENV}"
+        )
+
+    with _PROMPT_LOCK:
+        saved = getpass.getpass
+        getpass.getpass = refuse
+        try:
+            yield
+        finally:
+            getpass.getpass = saved
+
+
+def _unlock(backend: KeyringBackend, env: Mapping[str, str]) -> BackendCheck | None:
+    """Unlock a keyring file that asks for its password (keyrings.cryptfile) with
+    ``$A2A_TUI_KEYRING_PASSWORD``; None when unlocked or when it needs no password,
+    else why it cannot be used. keyrings.cryptfile 1.3.9 reads no variable of its
+    own: its API is the ``keyring_key`` property, whose setter opens (or creates)
+    the file with that password and raises ValueError for a wrong one."""
+    kind = getattr(type(backend), "keyring_key", None)  # on the class: never prompts
+    if kind is None:
+        return None
+    name = _path(backend)
+    if not (isinstance(kind, property) and kind.fset is not None):
+        return BackendCheck(
+            False, name, f"{name} asks for its password on the terminal, which a2a-tui "
+            "cannot answer; use keyrings.cryptfile.cryptfile.CryptFileKeyring with "
+            f"${KEYRING_PASSWORD_ENV}"
+        )  # fmt: skip
+    password = env.get(KEYRING_PASSWORD_ENV, "")
+    if not password.strip():
+        unread = (
+            " (KEYRING_CRYPTFILE_PASSWORD is set, but keyrings.cryptfile never reads it)"
+            if env.get("KEYRING_CRYPTFILE_PASSWORD")
+            else ""
+        )
+        return BackendCheck(
+            False, name, f"{name} unlocks with a password: set ${KEYRING_PASSWORD_ENV}"
+            f"{unread}; a2a-tui never lets a keyring ask on the terminal"
+        )  # fmt: skip
+    where = getattr(backend, "file_path", "its file")
+    try:
+        with _no_prompt(name):
+            backend.keyring_key = password  # type: ignore[attr-defined]
+    except Exception:  # a wrong password (ValueError), a damaged file: never its text
+        return BackendCheck(
+            False, name, f"${KEYRING_PASSWORD_ENV} does not unlock {where} (a wrong "
+            "password, or a damaged file)"
+        )  # fmt: skip
+    return None
 
 
 def _path(backend: KeyringBackend) -> str:
@@ -207,10 +292,17 @@ class SecretStore:
                 except Exception as exc:  # a bad PYTHON_KEYRING_BACKEND or keyringrc.cfg
                     self._resolved = _unusable(_keyring_failure(exc))
                     return self._resolved
-            self._resolved = select_backend(
+            selected, check = select_backend(
                 backend, chosen=chosen, allow_plaintext=self._allow_plaintext
             )
+            locked = _unlock(selected, self._env) if check.usable else None
+            self._resolved = (selected, check) if locked is None else _unusable(locked)
         return self._resolved
+
+    def _call(self, method: Callable[..., _T], *args: str) -> _T:
+        """One backend call, never a prompt (`_no_prompt`)."""
+        with _no_prompt(self.check.name):
+            return method(*args)
 
     @property
     def _backend(self) -> KeyringBackend:
@@ -247,8 +339,8 @@ class SecretStore:
         if not self.check.usable:
             return SecretState.UNAVAILABLE
         try:
-            found = self._backend.get_password(SERVICE, self.entry(name, host))
-        except keyring.errors.KeyringError:
+            found = self._call(self._backend.get_password, SERVICE, self.entry(name, host))
+        except _BACKEND_ERRORS:
             return SecretState.UNAVAILABLE
         return SecretState.SET if found else SecretState.NOT_SET
 
@@ -259,22 +351,32 @@ class SecretStore:
         if not self.check.usable:
             return None
         try:
-            value = self._backend.get_password(SERVICE, self.entry(name, host))
-        except keyring.errors.KeyringError:
+            value = self._call(self._backend.get_password, SERVICE, self.entry(name, host))
+        except _BACKEND_ERRORS:
             return None
         return SecretStr(value) if value else None
 
-    def set(self, name: str, value: SecretStr, host: str | None = None) -> None:
-        entry = self.entry(name, host)
+    def require_writable(self, name: str) -> None:
+        """Raise, saying why and what to do instead, if ``name`` cannot be stored:
+        asked before the secret is asked for, so nobody types one in vain."""
+        self.spec(name)
         if not self.check.usable:
             raise SecretStoreError(f"cannot store {name}: {self.check.reason}. {ALTERNATIVES}")
+
+    def set(self, name: str, value: SecretStr, host: str | None = None) -> None:
+        entry = self.entry(name, host)
+        self.require_writable(name)
         secret = value.get_secret_value().strip()
         if not secret:
             raise SecretStoreError(f"{name}: an empty value; use delete to remove it")
         try:
-            self._backend.set_password(SERVICE, entry, secret)
+            self._call(self._backend.set_password, SERVICE, entry, secret)
         except keyring.errors.KeyringError as exc:
             raise SecretStoreError(f"the keyring refused to store {name}: {exc}") from None
+        except (ValueError, OSError) as exc:  # a file backend's own failure: not its text
+            raise SecretStoreError(
+                f"the keyring could not store {name} ({type(exc).__name__})"
+            ) from None
 
     def delete(self, name: str, host: str | None = None) -> bool:
         """True if something was deleted."""
@@ -282,7 +384,7 @@ class SecretStore:
         if not self.check.usable:
             raise SecretStoreError(f"cannot delete {name}: {self.check.reason}")
         try:
-            self._backend.delete_password(SERVICE, entry)
+            self._call(self._backend.delete_password, SERVICE, entry)
         except keyring.errors.PasswordDeleteError:
             return False
         except keyring.errors.KeyringError as exc:

@@ -51,6 +51,11 @@ class Market:
     channels: dict[int, SimChannel]
     seed: int = 0
     shifts_bps: dict[int, int] = field(default_factory=dict)
+    #: 0: prices wobble with the absolute simulated time. Else they move in steps
+    #: of this many seconds counted from ``epoch`` (the simulator's start), so a
+    #: given seed prices its first seconds the same on every start (the demo's).
+    step: float = 0.0
+    epoch: datetime | None = None
 
     def chain_of(self, token: SimToken) -> SimChain | None:
         chain = self.chains.get(token.chain_id)
@@ -69,6 +74,8 @@ class Market:
         wobble = 0
         if token.drift_bps:
             t = at.timestamp()
+            if self.step and self.epoch is not None:
+                t = (t - self.epoch.timestamp()) // self.step * self.step
             phase = (self.seed * 7919 + token.token_id * 104729) % 3600
             wave = math.sin(2 * math.pi * (t + phase) / 600) + 0.3 * math.sin(2 * math.pi * t / 47)
             wobble = round(token.drift_bps * wave)  # integer bps: the money stays exact

@@ -55,6 +55,9 @@ class SimConfig:
     extra_channels: int = 0
     failures: bool = True  # random upstream errors and timeouts at each channel's rate
     failure_free_quotes: int = 0  # the first N quotes have no random failures (the demo's)
+    #: Seconds between price moves, counted from the start (0: continuous, by the
+    #: absolute clock). The demo's 10 gives the same first board on every start.
+    price_step: float = 0.0
     frozen_clock: bool = False
     start: datetime | None = None
     ping_interval: float = 15.0
@@ -120,6 +123,8 @@ class Simulator:
             seed=config.seed,
         )
         self.clock = SimClock(start=config.start, frozen=config.frozen_clock)
+        if config.price_step:
+            self.market.step, self.market.epoch = config.price_step, self.clock.now()
         self.orders = OrderBook(config.timings, random.Random(f"orders:{config.seed}"))
         self.faults = Faults()
         self.stats = StreamStats()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -12,6 +13,7 @@ from typing import Literal
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette, SearchIcon
 from textual.message import Message
 from textual.screen import Screen
 from textual.theme import Theme
@@ -22,6 +24,7 @@ from a2a_tui.services.backend import Backend
 from a2a_tui.services.credentials import CredentialService
 from a2a_tui.services.orders import OrderService, Resolution
 from a2a_tui.services.preferences import PreferenceError, Preferences
+from a2a_tui.ui import glyphs
 from a2a_tui.ui.commands import binding_commands
 from a2a_tui.ui.screens.deposit import DepositScreen
 from a2a_tui.ui.screens.keys import KeysScreen
@@ -90,6 +93,24 @@ class A2AApp(App[None]):
         # same bright red as errors: the stylesheets pick other colours there.
         self.set_class(self.console.color_system in ("standard", "windows"), "-ansi16")
         self.set_class(self.no_color, "-no-color")
+        # the Linux console's font lacks braille, ⇄ ▾ ✓ ✗ ⚠ 🔎: ASCII there (ui/glyphs.py)
+        self.linux_console = glyphs.linux_console(os.environ)
+        glyphs.use(os.environ)
+
+    def _fatal_error(self) -> None:
+        """A crash shows where, never what: Textual's own traceback prints every
+        frame's locals, which held a typed keyring password and key material.
+        (Textual offers no setting for this; its private method is the one place.)"""
+        import rich
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None, suppress=[rich])
+        self._exit_renderables.append(
+            Segments(self.console.render(traceback, self.console.options))
+        )
+        self._close_messages_no_wait()
 
     def on_ready(self) -> None:
         # Everything alive now (modules, the DOM, the stylesheet) lives as long
@@ -116,6 +137,8 @@ class A2AApp(App[None]):
                         severity="error", timeout=20, markup=False)  # fmt: skip
         self.reload_api_key()
         self.theme_changed_signal.subscribe(self, self._theme_changed)
+        if self.linux_console:
+            self.screen_change_signal.subscribe(self, self._screen_changed)
         screen = QuoteScreen(
             self.backend,
             initial=self.initial,
@@ -130,14 +153,25 @@ class A2AApp(App[None]):
         # screen's CSS_PATH only for pushed (or mode) screens.
         self.push_screen(screen)
 
+    def _screen_changed(self, screen: Screen[object]) -> None:
+        """The command palette's own 🔎, on the Linux console (once it is composed)."""
+        if isinstance(screen, CommandPalette):
+
+            def swap() -> None:
+                for icon in screen.query(SearchIcon):
+                    icon.icon = glyphs.GLYPHS.search
+
+            self.call_after_refresh(swap)
+
     def _theme_changed(self, theme: Theme) -> None:
         """Remember the user's theme (never in the demo, which has no config file)."""
         if self.preferences.path is None or theme.name == self.preferences.settings.ui.theme:
             return
         try:
             self.preferences.save({"ui.theme": theme.name})
-        except PreferenceError as exc:
-            self.notify(f"theme not saved: {inert(exc)}", severity="warning", markup=False)
+        except PreferenceError as exc:  # its text may say "not saved" already
+            reason = inert(exc).removeprefix("not saved: ")
+            self.notify(f"theme not saved: {reason}", severity="warning", markup=False)
 
     def action_settings(self) -> None:
         if not isinstance(self.screen, SettingsScreen):

@@ -151,3 +151,38 @@ def replace_expected() -> Any:
     refs = (ChannelRef("fake", 1, "Channel 1"), ChannelRef("fake", 2, "Channel 2"),
             ChannelRef("fake", 3, "Channel 3"), ChannelRef("fake", 4, "Channel 4"))  # fmt: skip
     return ChannelsExpected("fake", refs)
+
+
+@pytest.mark.parametrize("focused", [True, False], ids=["table focused", "form focused"])
+@pytest.mark.parametrize(
+    "theme", ["textual-dark", "textual-light", "catppuccin-latte", "solarized-light"]
+)
+async def test_tags_are_readable_on_every_theme(theme: str, focused: bool) -> None:
+    """On textual-light the BEST/CHEAP/FAST tags were #fea62b on #d8d8d8 (1.4:1); on
+    the cursor's row they kept that colour on the cursor's (2:1 on textual-dark)."""
+    gate = Gate()
+    script = [quote(2, 4, "0.1"), quote(1, 5, "0.3"), gate]  # CHEAP FAST off the cursor
+    app = fake_app(ScriptedSource(script), initial=QuoteArgs("ETH", "USDT@tron", "1.5"))
+    async with app.run_test(size=(100, 24)) as pilot:
+        app.theme = theme
+        await until(app.screen, gate.reached.is_set)
+        if not focused:
+            app.screen.query_one("#promo").focus()
+        await pilot.pause()
+        table = app.screen.query_one(QuoteTable)
+        best, other = (list(table.render_line(y)) for y in (1, 2))
+
+        def tag(line: list[Segment], word: str) -> Segment:
+            return next(s for s in line if word in s.text)
+
+        for segment in (tag(other, "CHEAP"), tag(other, "FAST")):
+            assert segment.style is not None
+            fg, bg = segment.style.color, segment.style.bgcolor
+            assert fg is not None
+            assert bg is not None
+            assert contrast(fg, bg) >= 4.5, (theme, fg, bg)  # WCAG AA for text
+        on_cursor = tag(best, "BEST").style
+        assert on_cursor is not None
+        name = tag(best, "Channel 1").style
+        assert name is not None
+        assert on_cursor.color == name.color  # as readable as the rest of its row

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import pytest
 from app_helpers import complete, until
 from textual.widgets import Input, Label, Static
 
@@ -80,6 +82,42 @@ def test_later_demo_quotes_still_fail_sometimes() -> None:
     assert modes[0] == {"ok"}
     assert any(m != {"ok"} for m in modes[1:])
     assert "timeout" in set().union(*modes[1:])
+
+
+@pytest.mark.parametrize("after", [0.4, 1.3, 6.0])
+def test_every_demo_start_prices_the_same_first_board(after: float) -> None:
+    """Three demo starts gave three boards: prices wobbled with the real clock. The
+    demo's now move in steps counted from its start; the clock itself stays real."""
+    demo_pair = QuoteParams(3, 9, 15 * 10**17, Decimal("0.01"), None, None)  # DEMO_QUOTE
+    boards = []
+    for start in (
+        datetime(2026, 3, 1, 9, 0, tzinfo=UTC),
+        datetime(2026, 3, 1, 9, 2, 17, tzinfo=UTC),
+    ):
+        sim = Simulator(replace(demo_sim_config(), start=start, frozen_clock=True))
+        sim.advance(after)  # the first quote, however long the app took to start
+        assert sim.clock.now() == start + timedelta(seconds=after)  # real time, no offset
+        boards.append(sim.pair(demo_pair).gross_out)
+    assert boards[0] == boards[1]
+    plain = [
+        Simulator(SimConfig(start=start, frozen_clock=True)).pair(demo_pair).gross_out
+        for start in (
+            datetime(2026, 3, 1, 9, 0, tzinfo=UTC),
+            datetime(2026, 3, 1, 9, 2, 17, tzinfo=UTC),
+        )
+    ]
+    assert plain[0] != plain[1]  # `a2a-tui sim` keeps its continuous, absolute wobble
+
+
+def test_the_demo_market_still_moves_later() -> None:
+    demo_pair = QuoteParams(3, 9, 15 * 10**17, Decimal("0.01"), None, None)
+    sim = Simulator(replace(demo_sim_config(), frozen_clock=True))
+    first = sim.pair(demo_pair).gross_out
+    moved = set()
+    for _ in range(12):
+        sim.advance(10)
+        moved.add(sim.pair(demo_pair).gross_out)
+    assert moved - {first}  # a quote held for minutes drifts (guide FAQ Q4)
 
 
 async def test_the_demo_settings_show_the_simulators_host_as_not_saved() -> None:

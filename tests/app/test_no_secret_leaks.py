@@ -114,3 +114,53 @@ def _saved(folder: Path) -> tuple[int, str]:
 def _state(screen: Any, name: str) -> str:
     row = next(r for r in screen.query(SecretRow) if r.spec.name == name)
     return str(row.query_one(".secret-state", Label).render())
+
+
+async def test_a_crash_shows_where_never_the_values_of_locals(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Textual's crash traceback printed every frame's locals: a typed keyring
+    password and key material were on screen when a keyring prompt crashed the app."""
+    app = fake_app(ScriptedSource())
+    material = "-".join(("LEAK", "crash", "local", "93b1"))  # not in any source line
+
+    def crash() -> None:
+        held = SecretStr(material).get_secret_value()
+        raise RuntimeError(f"a crash holding {len(held)} characters")
+
+    async def run() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            app.call_later(crash)
+            await pilot.pause()
+
+    with pytest.raises(RuntimeError, match="a crash holding"):
+        await run()
+    printed = capsys.readouterr()
+    assert "a crash holding" in printed.out + printed.err  # the traceback is there...
+    assert material not in printed.out + printed.err  # ...without the locals
+
+
+class _PromptingKeyring(MemoryKeyring):
+    """A keyring that asks on the terminal (keyrings.cryptfile without its password)."""
+
+    def get_password(self, service: str, username: str) -> str | None:
+        import getpass
+
+        return getpass.getpass("Please enter password for encrypted keyring: ")
+
+
+_PromptingKeyring.__module__, _PromptingKeyring.__qualname__ = "somebody.keyring", "Prompting"
+
+
+async def test_a_keyring_that_would_prompt_never_reads_the_apps_keys() -> None:
+    """Inside the TUI a hidden getpass prompt read the keystrokes (F1 stopped working)."""
+    store = SecretStore(_PromptingKeyring(), env={}, chosen="somebody.keyring.Prompting")
+    app = fake_app(ScriptedSource(), secrets=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f2")
+        screen = app.screen
+        assert isinstance(screen, SettingsScreen)
+        await until(screen, lambda: "…" not in _state(screen, "okx.api_key"))
+        assert _state(screen, "okx.api_key") == "keyring unavailable"
+        await pilot.press("f1")  # the keys still reach the app
+        assert type(app.screen).__name__ == "KeysScreen"

@@ -86,3 +86,16 @@ async def test_keys_lists_the_active_bindings_fits_80x24_and_closes_with_esc(
         assert isinstance(app.screen, KeysScreen)
         await pilot.press("f1")
         assert app.screen is board
+
+
+async def test_a_theme_that_cannot_be_saved_says_so_once(tmp_path: Path) -> None:
+    """The toast read "theme not saved: not saved: …"."""
+    path = tmp_path / "config.toml"
+    path.mkdir()  # a folder where the file should be: every write fails
+    app = fake_app(ScriptedSource(), settings=load_settings({"A2A_TUI_CONFIG": str(path)}))
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.theme = "textual-light"
+        await pilot.pause()
+        (message,) = [str(n.message) for n in app._notifications if "theme" in str(n.message)]
+        assert message.startswith("theme not saved: ")
+        assert "not saved: not saved" not in message

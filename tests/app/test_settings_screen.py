@@ -240,3 +240,99 @@ async def test_an_invalid_host_is_refused_not_reported_saved(tmp_path: Path) -> 
     assert again.problems == []
     assert again.settings.base_url == "https://api.any2any.example"
     assert again.settings.quote.default_slippage == "0.3%"
+
+
+async def test_a_test_result_is_marked_old_once_its_credentials_change(make_sim: MakeSim) -> None:
+    """'✓ key accepted' stayed after a wrong key was set, reading as current."""
+    server = make_sim()
+    store = SecretStore(MemoryKeyring(), env={})
+    store.set("any2any.api_key", SecretStr(GUIDE_KEY), server.base_url)
+    app = A2AApp(Backend.any2any(server.base_url), credentials=CredentialService(store))
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_settings(pilot)
+        result = screen.query_one("#test-result-any2any", Label)
+        okx = screen.query_one("#test-result-okx", Label)
+        screen.query_one("#test-any2any", Button).press()
+        await until(screen, lambda: "✓ key accepted" in str(result.render()))
+        screen.query_one("#secret-okx-api_key .set", Button).focus()  # another provider's
+        await pilot.press("enter")
+        await type_into(pilot, "okx-key-0123456789")
+        await pilot.press("enter")
+        await until(screen, lambda: state_of(screen, "okx.api_key").startswith("set"))
+        assert "✓ key accepted" in str(result.render())  # not Any2Any's credentials
+        assert not okx.display  # never tested: nothing to mark
+        screen.query_one("#secret-any2any-api_key .set", Button).focus()
+        await pilot.press("enter")
+        await type_into(pilot, "a-wrong-key-0000000000000000000")
+        await pilot.press("enter")
+        await until(screen, lambda: "changed since" in str(result.render()))
+        assert str(result.render()) == "credentials changed since the last test · Test again"
+        assert not result.has_class("-ok")
+
+
+async def test_after_a_delete_the_focus_is_on_that_rows_set_button() -> None:
+    store = SecretStore(MemoryKeyring(), env={})
+    store.set("okx.secret_key", SecretStr("okx-secret-value-9876"))
+    app = fake_app(ScriptedSource(), secrets=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_settings(pilot)
+        row = screen.query_one("#secret-okx-secret_key", SecretRow)
+        row.query_one(".delete", Button).focus()
+        await pilot.press("enter", "y")
+        await until(screen, lambda: state_of(screen, "okx.secret_key") == "not set")
+        await pilot.pause()
+        assert screen.focused is row.query_one(".set", Button)
+        await pilot.press("enter")  # the next Enter is on the button the user sees
+        assert isinstance(app.screen, SecretPrompt)
+
+
+async def test_auto_refresh_says_on_or_off_in_words() -> None:
+    """With NO_COLOR the switch's off state was grey 235 on 232: invisible."""
+    app = fake_app(ScriptedSource())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_settings(pilot)
+        word = screen.query_one("#auto-refresh-word", Label)
+        assert str(word.render()) == "off"
+        screen.query_one("#auto-refresh").focus()
+        await pilot.press("enter")
+        assert str(word.render()) == "on"
+
+
+COW_KEY = "0xc85ef7d79691fe79573b1a7064c19c1a9819ebdbd1faaab1a8ec92344438aaf4"
+COW_ADDRESS = "0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826"
+
+
+async def test_a_long_state_is_shortened_in_the_middle_never_dropped() -> None:
+    """At 80 columns the line read `set · signs as` with the address gone."""
+    store = SecretStore(MemoryKeyring(), env={})
+    store.set("swapscanner.signer_key", SecretStr(COW_KEY))
+    app = fake_app(ScriptedSource(), secrets=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_settings(pilot)
+        state = screen.query_one("#secret-swapscanner-signer_key .secret-state", Label)
+        await until(screen, lambda: "signs as" in str(state.render()))
+        await pilot.pause()
+        shown = str(state.render())
+        assert shown.startswith("set · signs as 0xCD2a")
+        assert shown.endswith("D826")
+        assert "…" in shown
+        assert len(shown) <= state.size.width
+        await pilot.resize_terminal(140, 40)
+        await pilot.pause()
+        assert str(state.render()) == f"set · signs as {COW_ADDRESS}"
+
+
+async def test_the_set_key_prompts_help_wraps_at_80_columns() -> None:
+    """`…staging and production coex` was cut at the dialog's edge."""
+    app = fake_app(ScriptedSource(), secrets=SecretStore(MemoryKeyring(), env={}))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_settings(pilot)
+        screen.query_one("#secret-any2any-api_key .set", Button).focus()
+        await pilot.press("enter")
+        prompt = app.screen
+        assert isinstance(prompt, SecretPrompt)
+        await pilot.pause()
+        help_label = prompt.query_one("#prompt-help", Label)
+        box = prompt.query_one("#prompt")
+        assert box.content_region.contains_region(help_label.region)
+        assert help_label.region.height == 2  # wrapped, whole

@@ -46,17 +46,17 @@ ANNOUNCE_WITHIN = 1.0
 
 
 def to_tokens(tokens: Iterable[TokenInfo], chains: Iterable[ChainInfo]) -> list[Token]:
-    """Join tokens to their chains; tokens of disabled or unknown chains are dropped."""
+    """Join tokens to their chains; tokens of unknown chains are dropped. Those of
+    disabled chains are kept, marked (`Chain.enabled`), so that naming one can say
+    why it cannot be used; search and resolution skip them."""
     by_id = {}
     for info in chains:
-        if not info.enabled:
-            continue
         try:
             fmt: AddressFormat | None = AddressFormat(info.address_format)
         except ValueError:
             fmt = None
         by_id[info.chain_id] = Chain(
-            info.chain_id, inert(info.key, limit=32), inert(info.name), fmt
+            info.chain_id, inert(info.key, limit=32), inert(info.name), fmt, info.enabled
         )
     return [
         Token(

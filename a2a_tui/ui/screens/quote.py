@@ -22,7 +22,7 @@ import gc
 import time
 from collections.abc import Callable, Sequence
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -42,6 +42,7 @@ from a2a_tui.engine.promo import promo_outcome
 from a2a_tui.providers.http.errors import describe
 from a2a_tui.services.backend import Backend
 from a2a_tui.services.orders import OrderService, draft_from_board
+from a2a_tui.ui.glyphs import GLYPHS
 from a2a_tui.ui.screens.channel_picker import ChannelPicker
 from a2a_tui.ui.screens.order import OrderScreen
 from a2a_tui.ui.screens.token_picker import TokenPicker
@@ -114,7 +115,9 @@ class QuoteScreen(Screen[None]):
         Binding("s", "swap", "Swap", id="quote.swap"),
         Binding("d", "toggle_detail", "Details", id="quote.detail"),
         Binding("a", "toggle_auto", "Auto", id="quote.auto_refresh"),
-        Binding("slash", "edit", "Edit", id="quote.edit", show=False),
+        # priority: run when the key is read, so the keys after it in the same read
+        # (`/2`, typed fast or over SSH) go to the amount (off while an input types)
+        Binding("slash", "edit", "Edit", id="quote.edit", show=False, priority=True),
         Binding("o", "order", "Order", id="quote.order", show=False),
     ]
 
@@ -152,7 +155,7 @@ class QuoteScreen(Screen[None]):
         self._last_present = 0.0
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="⇄")
+        yield Header(icon=GLYPHS.pair)
         yield QuoteForm(id="form", slippage=self.default_slippage)
         with Horizontal(id="body"):
             yield QuoteTable(id="table", clock=self.clock)
@@ -194,11 +197,11 @@ class QuoteScreen(Screen[None]):
         gc.freeze()  # the token list lives as long as the screen (see A2AApp.on_ready)
         form = self.query_one(QuoteForm)
         form.tokens = message.tokens
-        spec = form.fill(self.initial) if self.initial is not None else None
-        self.initial = None
+        initial, self.initial = self.initial, None
+        spec = form.fill(initial) if initial is not None else None
         if spec is not None:
             self.start_quote(spec)
-        else:
+        elif initial is None:  # else the form has focused the field to fix
             self.query_one("#src").focus()
         self.refresh_clock()
 
@@ -212,9 +215,11 @@ class QuoteScreen(Screen[None]):
 
     # -- quoting ----------------------------------------------------------------
 
-    def start_quote(self, spec: QuoteSpec) -> None:
+    def start_quote(self, spec: QuoteSpec, *, focus_table: bool = True) -> None:
         """A new board at once (so the old one is never shown as this request's),
-        then the worker; the board's start moves to the request's when it is sent."""
+        then the worker; the board's start moves to the request's when it is sent.
+        ``focus_table``: Enter in the form (and a command line's quote) moves on to
+        the table; a re-quote (ctrl+r, r, auto-refresh) leaves the focus where it is."""
         self._run_id += 1
         sources = self.backend.sources
         labels = {source.id: source.label for source in sources}
@@ -226,7 +231,8 @@ class QuoteScreen(Screen[None]):
         self.run_quote(spec, self._run_id)
         table = self.query_one(QuoteTable)
         table.show(self.board)
-        table.focus()
+        if focus_table:
+            self.set_focus(table)
         self._refresh_detail()
         self.refresh_clock()
 
@@ -363,7 +369,7 @@ class QuoteScreen(Screen[None]):
             and self._auto_fired_for is not board  # once per board: a failing re-quote
         ):  # has no best row to go stale, so it cannot loop
             self._auto_fired_for = board
-            self.start_quote(board.spec)
+            self.start_quote(board.spec, focus_table=False)
 
     def _arm_stale_timer(self, board: QuoteBoard, now: float) -> None:
         """The best row's turning stale is shown when it happens, not at the next tick."""
@@ -484,21 +490,42 @@ class QuoteScreen(Screen[None]):
 
     @on(TokenField.PickRequested)
     def _pick(self, event: TokenField.PickRequested) -> None:
+        """Keys that arrive in one read (a paste, SSH) all reach the field before the
+        picker it asked for is up: they go to that picker, Enter included; and those
+        after a choice go where the focus moved (the next field), not to a new picker."""
         form, field = self.query_one(QuoteForm), event.field
         if isinstance(self.app.screen, TokenPicker):  # typed fast: one picker, every key
-            self.app.screen.extend_query(event.query)
+            self.app.screen.feed(event.key, event.query, event.at)
+            return
+        if self.focused is not field and event.key is not None:  # typed after a choice
+            self._replay(event.key, event.query)
+            return
+        if event.key == "backspace":
             return
         title = "Swap from" if field.id == "src" else "Swap to"
-        self.app.push_screen(
-            TokenPicker(title, form.tokens, event.query),
-            lambda token: form.chose(field, token),
-        )
+        picker = TokenPicker(title, form.tokens, event.query.strip(), event.at)
+
+        def chosen(token: Token | None) -> None:
+            form.chose(field, token)  # moves the focus on, at once
+            for key, text in picker.typed_after:  # typed after Enter, before it was up
+                self._replay(key, text)
+
+        self.app.push_screen(picker, chosen)
+
+    def _replay(self, key: str, text: str) -> None:
+        """A key again, from the app, to wherever the focus is now. Sent as the app's
+        (as the terminal's keys are): a key sent by this screen would stop bubbling
+        here, before the app's bindings (Enter in an input) see it."""
+        replayed = events.Key(key, text or None)
+        replayed.set_sender(self.app)
+        self.app.post_message(replayed)
 
     @on(ChannelField.PickRequested)
     def _pick_channel(self, event: ChannelField.PickRequested) -> None:
         if isinstance(self.app.screen, ChannelPicker):  # typed fast: one picker, every key
             self.app.screen.extend_query(event.query)
             return
+        event.query = event.query.strip()  # a space alone opens it, as Enter does
         form = self.query_one(QuoteForm)
         src, dst = form.pair()
         pair = None
@@ -514,7 +541,7 @@ class QuoteScreen(Screen[None]):
 
     @on(QuoteForm.Submitted)
     def _submitted(self, event: QuoteForm.Submitted) -> None:
-        self.start_quote(event.spec)
+        self.start_quote(event.spec, focus_table=event.by_enter)
 
     # -- actions ----------------------------------------------------------------
 
@@ -527,7 +554,7 @@ class QuoteScreen(Screen[None]):
         if not self._tokens_loaded:
             self.load_tokens()
             return
-        self.query_one(QuoteForm).submit()
+        self.query_one(QuoteForm).submit(by_enter=False)
 
     def action_requote_key(self) -> None:
         self.action_requote()
@@ -552,7 +579,7 @@ class QuoteScreen(Screen[None]):
         self.refresh_clock()
 
     def action_edit(self) -> None:
-        self.query_one("#amount", Input).focus()
+        self.set_focus(self.query_one("#amount", Input))  # at once, not deferred
 
     def action_order(self) -> None:
         """The same path as Enter in the table, with the same refusals."""

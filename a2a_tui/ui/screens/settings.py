@@ -23,6 +23,7 @@ from a2a_tui.domain.credentials import BackendCheck, SecretState
 from a2a_tui.domain.text import inert
 from a2a_tui.services.credentials import CredentialError, CredentialService
 from a2a_tui.services.preferences import PreferenceError, Preferences
+from a2a_tui.ui.glyphs import GLYPHS
 from a2a_tui.ui.screens.confirm_delete import ConfirmDelete
 from a2a_tui.ui.screens.secret_prompt import SecretPrompt
 from a2a_tui.ui.widgets.secret_row import SecretRow
@@ -31,6 +32,10 @@ ALTERNATIVES_HINT = CredentialService.ALTERNATIVES
 MEMORY_KEYRING = "a2a_tui.infra.keystore.MemoryKeyring"
 
 __all__ = ["SettingsScreen"]
+
+
+def _on_off(value: bool) -> str:
+    return "on" if value else "off"
 
 
 class StatesRead(Message):
@@ -68,9 +73,10 @@ class SettingsScreen(Screen[None]):
         self.preferences = preferences
         self.host = host
         self._check: BackendCheck | None = None
+        self._refocus: SecretRow | None = None  # after a delete: its Set button
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="⇄")
+        yield Header(icon=GLYPHS.pair)
         with VerticalScroll(id="settings-body"):
             yield Static(id="keyring-banner", markup=False)
             yield Static(self._where(), id="where", markup=False)
@@ -101,6 +107,9 @@ class SettingsScreen(Screen[None]):
                 with Horizontal(classes="setting"):
                     yield Label("Auto-refresh", classes="setting-label")
                     yield Switch(settings.quote.auto_refresh, id="auto-refresh")
+                    # a word beside it: without colour (NO_COLOR) the switch's off state
+                    # was dark grey on black, and on/off looked the same
+                    yield Label(_on_off(settings.quote.auto_refresh), id="auto-refresh-word")
                 with Horizontal(classes="setting"):
                     yield Button("Save settings", id="save", compact=True, variant="primary")
                     yield Label("", id="save-result", markup=False)
@@ -138,7 +147,8 @@ class SettingsScreen(Screen[None]):
             )
         else:
             banner.update(
-                f"⚠ Secrets cannot be stored: {check.reason}.\nInstead, {ALTERNATIVES_HINT}."
+                f"{GLYPHS.warn} Secrets cannot be stored: {check.reason}.\n"
+                f"Instead, {ALTERNATIVES_HINT}."
             )
             banner.add_class("-warning")
 
@@ -157,6 +167,10 @@ class SettingsScreen(Screen[None]):
             view = message.views.get(row.spec.name)
             if view is not None:
                 row.show_state(*view)
+        if (deleted := self._refocus) is not None:  # its Delete is disabled now: never
+            self._refocus = None  # lose the focus to the scroll container behind the rows
+            if self.focused is None or self.focused.disabled or not self.focused.focusable:
+                self.set_focus(deleted.query_one(".set", Button))
 
     @on(SecretRow.Requested)
     def _requested(self, event: SecretRow.Requested) -> None:
@@ -168,7 +182,7 @@ class SettingsScreen(Screen[None]):
         def stored(value: str | None) -> None:
             if value:
                 self.store_secret(spec.name, SecretStr(value))
-            event.row.query_one(".set", Button).focus()
+            self.set_focus(event.row.query_one(".set", Button))
 
         self.app.push_screen(SecretPrompt(spec, self.host), stored)
 
@@ -176,11 +190,13 @@ class SettingsScreen(Screen[None]):
         name = row.spec.name
 
         def answered(delete: bool | None) -> None:
+            # set now, on this screen (not deferred): a key typed at once lands here
             if delete:
+                self._refocus = row
                 self.delete_secret(name)
-                row.query_one(".set", Button).focus()  # Delete is disabled once it is gone
+                self.set_focus(row.query_one(".set", Button))  # Delete is disabled once gone
             else:
-                row.query_one(".delete", Button).focus()
+                self.set_focus(row.query_one(".delete", Button))
 
         entry = self.credentials.entry(name, self.host)
         self.app.push_screen(ConfirmDelete(entry, self._backend_label()), answered)
@@ -219,7 +235,18 @@ class SettingsScreen(Screen[None]):
         self.notify(message.text, severity="information" if message.ok else "error", markup=False)
         if message.ok and message.name == "any2any.api_key":
             self.post_message(self.ApiKeyChanged())
+        if message.ok:
+            self._outdate_test(message.name)
         self.read_states()
+
+    def _outdate_test(self, name: str) -> None:
+        """A Test result is about the credentials it tested: once one of them
+        changes, "✓ key accepted" would read as current when it is not."""
+        for provider in self.credentials.providers:
+            result = self.query_one(f"#test-result-{provider.id}", Label)
+            if name in provider.secrets and result.has_class("-shown"):
+                result.update("credentials changed since the last test · Test again")
+                result.remove_class("-ok", "-failed")
 
     # -- tests ------------------------------------------------------------------
 
@@ -241,7 +268,7 @@ class SettingsScreen(Screen[None]):
     def _test_done(self, message: TestDone) -> None:
         """Shown under the provider's Test button, scrolled into view, and notified:
         at 80x24 a result at the bottom of the screen was below the fold."""
-        mark = "✓" if message.ok else "✗"
+        mark = GLYPHS.ok if message.ok else GLYPHS.fail
         result = self.query_one(f"#test-result-{message.provider}", Label)
         result.update(f"{mark} {message.text}")
         result.add_class("-shown")
@@ -252,6 +279,10 @@ class SettingsScreen(Screen[None]):
                     severity="information" if message.ok else "error", markup=False)  # fmt: skip
 
     # -- settings ---------------------------------------------------------------
+
+    @on(Switch.Changed, "#auto-refresh")
+    def _auto_refresh_changed(self, event: Switch.Changed) -> None:
+        self.query_one("#auto-refresh-word", Label).update(_on_off(event.value))
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from bisect import insort
 from collections.abc import Sequence
 
 from textual import events, on
@@ -39,41 +41,84 @@ class TokenPicker(ModalScreen[Token | None]):
         Binding("escape", "dismiss(None)", "Cancel", id="token_picker.cancel"),
     ]
 
-    def __init__(self, title: str, tokens: Sequence[Token], query: str = "") -> None:
+    def __init__(
+        self, title: str, tokens: Sequence[Token], query: str = "", at: float | None = None
+    ) -> None:
+        """``query``: what was typed on the field to open it, at time ``at``."""
         super().__init__()
         self._heading = title
         self._tokens = list(tokens)
-        self._initial_query = query
         self._filled: str | None = None
+        #: Text typed before the filter had the focus, by key time: such keys come by
+        #: two paths (the field's, the screen's), which may not deliver in order.
+        self._early: list[tuple[float, str]] = [(at or 0.0, query)] if query else []
+        self._ready = False
+        self._choose_when_ready = False
+        #: Keys typed after an Enter that came before this picker was up: they
+        #: belong where the focus goes once a token is chosen (the screen replays them).
+        self.typed_after: list[tuple[str, str]] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
             yield Label(self._heading, id="picker-title", markup=False)
             # select_on_focus off: keys typed before the focus lands would replace the query
-            yield Input(self._initial_query, placeholder="type a symbol, name or chain",
+            yield Input(self._early_text(), placeholder="type a symbol, name or chain",
                         id="filter", select_on_focus=False)  # fmt: skip
             with Vertical(id="results"):  # a fixed height: the modal never shrinks under you
                 yield OptionList(id="choices", markup=False)
                 yield Label("", id="no-match", markup=False)
         yield Footer(compact=True)  # this picker's keys, not the board's under it
 
-    def extend_query(self, text: str) -> None:
+    def _early_text(self) -> str:
+        return "".join(text for _, text in self._early)
+
+    def _typing_filter(self) -> Input | None:
+        """The filter, once it has the focus: from then on keys go to it directly."""
+        if not self._ready:
+            return None
+        found = self.query_one("#filter", Input)
+        return found if self.focused is found else None
+
+    def feed(self, key: str | None, text: str, at: float | None = None) -> None:
+        """A key the field got while this picker was opening (see TokenField)."""
+        if self._choose_when_ready:
+            self.typed_after.append((key or text, text))
+        elif key == "enter":
+            self.action_choose()
+        elif key == "backspace":
+            if (typing := self._typing_filter()) is not None:
+                typing.action_delete_left()
+            elif self._early:
+                self._early.pop()
+        elif text:
+            self.extend_query(text, at)
+
+    def extend_query(self, text: str, at: float | None = None) -> None:
         """Keys typed on the field while this picker was opening belong to its query."""
-        found = self.query("#filter")  # composed (not necessarily mounted) yet?
-        if found:
-            found.first(Input).insert_text_at_cursor(text)
-        else:
-            self._initial_query += text
+        if (typing := self._typing_filter()) is not None:
+            typing.insert_text_at_cursor(text)
+            return
+        insort(self._early, (time.monotonic() if at is None else at, text))
 
     def on_key(self, event: events.Key) -> None:
         """A key that reached the screen before the filter had focus is still typed."""
         if event.character and event.character.isprintable():
             event.stop()
-            self.extend_query(event.character)
+            if self._choose_when_ready:
+                self.typed_after.append((event.key, event.character))
+            else:
+                self.extend_query(event.character, event.time)
 
     def on_mount(self) -> None:
-        self._fill(self._initial_query)
-        self.query_one("#filter", Input).focus()
+        query = self._early_text()
+        field = self.query_one("#filter", Input)
+        field.value = query
+        field.cursor_position = len(query)
+        self._fill(query)
+        self.set_focus(field)  # at once: the next key goes to the filter
+        self._ready = True
+        if self._choose_when_ready:
+            self.action_choose()
 
     def _fill(self, needle: str) -> None:
         self._filled = needle
@@ -99,15 +144,28 @@ class TokenPicker(ModalScreen[Token | None]):
             self._fill(event.value)
 
     def action_move(self, step: int) -> None:
+        if not self._ready:
+            return
         choices = self.query_one("#choices", OptionList)
         if choices.option_count:
             current = choices.highlighted or 0
             choices.highlighted = max(0, min(current + step, choices.option_count - 1))
 
     def action_choose(self) -> None:
+        """The highlighted token, for what is typed now (an Enter right after the
+        last letter comes before the list has caught up with it)."""
+        if not self._ready:  # Enter typed with the letters, before this picker was up
+            self._choose_when_ready = True
+            return
+        value = self.query_one("#filter", Input).value
+        if value != self._filled:
+            self._fill(value)
         choices = self.query_one("#choices", OptionList)
         if choices.option_count and choices.highlighted is not None:
             self._choose(choices.get_option_at_index(choices.highlighted).id)
+        else:
+            self._choose_when_ready = False
+            self.typed_after.clear()
 
     @on(OptionList.OptionSelected, "#choices")
     def _clicked(self, event: OptionList.OptionSelected) -> None:

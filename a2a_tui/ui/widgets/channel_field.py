@@ -12,6 +12,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from a2a_tui.domain.quotes import ChannelRef
+from a2a_tui.ui.glyphs import GLYPHS
 
 __all__ = ["ChannelField"]
 
@@ -38,8 +39,10 @@ class ChannelField(Widget, can_focus=True):
     def render(self) -> Content:
         channel = self.channel
         if channel is None:
-            return Content.assemble(("all channels", "$text-muted"), " ▾")
-        return Content.assemble((channel.name, "bold"), " ▾")  # a server's name: plain spans
+            return Content.assemble(("all channels", "$text-muted"), f" {GLYPHS.pick}")
+        return Content.assemble(
+            (channel.name, "bold"), f" {GLYPHS.pick}"
+        )  # a server's name: plain spans
 
     def action_pick(self) -> None:
         self.post_message(self.PickRequested(self, ""))
@@ -48,6 +51,8 @@ class ChannelField(Widget, can_focus=True):
         self.post_message(self.PickRequested(self, ""))
 
     def on_key(self, event: events.Key) -> None:
-        if event.character and event.character.isprintable() and not event.character.isspace():
+        """The space too: typed fast, ``lumen p`` reaches this field before the picker
+        opens (channel names have spaces); alone it opens the picker, as Enter does."""
+        if event.character and event.character.isprintable():
             event.stop()
             self.post_message(self.PickRequested(self, event.character))

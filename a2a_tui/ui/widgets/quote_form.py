@@ -18,9 +18,10 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label
 
 from a2a_tui.domain import display
-from a2a_tui.domain.quote_input import QuoteArgs, QuoteInputError, build_spec, resolve_args
+from a2a_tui.domain.quote_input import QuoteArgs, QuoteInputError, build_spec
 from a2a_tui.domain.quotes import ChannelRef, QuoteSpec
-from a2a_tui.domain.tokens import Token
+from a2a_tui.domain.tokens import Token, TokenLookupError, resolve_token
+from a2a_tui.ui.glyphs import GLYPHS
 from a2a_tui.ui.widgets.channel_field import ChannelField
 from a2a_tui.ui.widgets.token_field import TokenField
 
@@ -31,14 +32,18 @@ class QuoteForm(Widget):
     DEFAULT_CSS = Path(__file__).with_suffix(".tcss").read_text()
 
     class Submitted(Message):
-        def __init__(self, spec: QuoteSpec) -> None:
+        """``by_enter``: from Enter in the form (or its button), not a re-quote key."""
+
+        def __init__(self, spec: QuoteSpec, by_enter: bool = True) -> None:
             super().__init__()
             self.spec = spec
+            self.by_enter = by_enter
 
     def __init__(self, *, id: str | None = None, slippage: str = "1%") -> None:
         super().__init__(id=id)
         self.tokens: Sequence[Token] = ()
         self._slippage = slippage
+        self._shown_with: dict[str | None, str] = {}
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="form-row", id="pair-row"):
@@ -47,7 +52,7 @@ class QuoteForm(Widget):
             yield Label("→", classes="field-label arrow")
             yield TokenField("destination", id="dst")
             yield Label("Amount", classes="field-label")
-            yield Input(placeholder="1.5", id="amount", compact=True)
+            yield Input(placeholder="e.g. 1.5", id="amount", compact=True)
         with Horizontal(classes="form-row"):
             yield Label("Slippage", classes="field-label")
             yield Input(self._slippage, id="slippage", compact=True)
@@ -61,7 +66,12 @@ class QuoteForm(Widget):
     # -- filling ----------------------------------------------------------------
 
     def fill(self, args: QuoteArgs) -> QuoteSpec | None:
-        """Put a command line's quote into the form; the spec if it is valid."""
+        """Put a command line's quote into the form; the spec if it is valid.
+
+        Whatever resolves stays in the form even when something else does not
+        (a bad ``--amount`` used to drop the whole request, tokens included):
+        the first refusal is shown under the form, the focus on its field.
+        """
         self.query_one("#amount", Input).value = args.amount
         self.query_one("#slippage", Input).value = args.slippage
         self.query_one("#promo", Input).value = args.promo or ""
@@ -70,13 +80,20 @@ class QuoteForm(Widget):
             if args.channel is None
             else ChannelRef("", args.channel, f"channel {args.channel}")
         )
+        refusal: QuoteInputError | None = None
+        for field, typed, role in (("src", args.src, "source"), ("dst", args.dst, "destination")):
+            try:
+                self.query_one(f"#{field}", TokenField).token = resolve_token(typed, self.tokens)
+            except TokenLookupError as exc:
+                refusal = refusal or QuoteInputError(field, f"{role}: {exc}")
         try:
-            spec = resolve_args(args, self.tokens)
+            spec = self.spec()
         except QuoteInputError as exc:
-            self.show_error(exc)
+            refusal = refusal or exc
+        if refusal is not None:
+            self.show_error(refusal)
+            self.screen.set_focus(self.query_one(f"#{refusal.field}"))
             return None
-        self.query_one("#src", TokenField).token = spec.src
-        self.query_one("#dst", TokenField).token = spec.dst
         self.query_one("#slippage", Input).value = display.fraction_percent(spec.slippage)
         self.show_error(None)
         return spec
@@ -105,20 +122,23 @@ class QuoteForm(Widget):
     def pair(self) -> tuple[Token | None, Token | None]:
         return self.query_one("#src", TokenField).token, self.query_one("#dst", TokenField).token
 
-    def submit(self) -> None:
+    def submit(self, *, by_enter: bool = True) -> None:
         try:
             spec = self.spec()
         except QuoteInputError as exc:
             self.show_error(exc)
-            self.query_one(f"#{exc.field}").focus()
+            self.screen.set_focus(self.query_one(f"#{exc.field}"))
             return
         self.show_error(None)
-        self.post_message(self.Submitted(spec))
+        self.post_message(self.Submitted(spec, by_enter))
 
     def show_error(self, error: QuoteInputError | None) -> None:
         label = self.query_one("#form-error", Label)
-        label.update("" if error is None else f"⚠ {error}")
+        label.update("" if error is None else f"{GLYPHS.warn} {error}")
         label.set_class(error is not None, "-visible")
+        # what the inputs held when it was shown: only an edit clears it, not the
+        # Changed events of values set just before (fill puts in what was refused)
+        self._shown_with = {i.id: i.value for i in self.query(Input)} if error else {}
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#go")
@@ -126,8 +146,9 @@ class QuoteForm(Widget):
         self.submit()
 
     @on(Input.Changed)
-    def _clear_error(self) -> None:
-        self.show_error(None)
+    def _clear_error(self, event: Input.Changed) -> None:
+        if self._shown_with.get(event.input.id) != event.value:
+            self.show_error(None)
 
     def chose(self, field: TokenField, token: Token | None) -> None:
         """The picker's answer for ``field`` (None: cancelled)."""
@@ -138,7 +159,7 @@ class QuoteForm(Widget):
             self.query_one("#channel", ChannelField).channel = None
         field.token = token
         self.show_error(None)
-        self.screen.focus_next()
+        self.screen.focus_next()  # at once (not deferred): the next key goes there
 
     def chose_channel(self, choice: ChannelRef | str | None) -> None:
         """The channel picker's answer: a channel, "all", or None (cancelled)."""

@@ -17,6 +17,7 @@ from textual.widget import Widget
 
 from a2a_tui.domain import display
 from a2a_tui.engine.board import STALE_AFTER, BoardPhase, BoardStatus
+from a2a_tui.ui.glyphs import GLYPHS
 
 __all__ = ["QuoteStatus", "StatusView"]
 
@@ -85,7 +86,7 @@ class QuoteStatus(Widget):
         self.set_class(view.warning and not stale_like and not stopped, "-warning")
 
     def render(self) -> Content:
-        return Content(status_line(self.view, self.content_size.width or None))
+        return Content(GLYPHS.text(status_line(self.view, self.content_size.width or None)))
 
 
 def status_line(view: StatusView, width: int | None = None) -> str:

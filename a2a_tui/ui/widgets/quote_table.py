@@ -40,13 +40,14 @@ from textual.strip import Strip
 
 from a2a_tui.domain import display
 from a2a_tui.engine.board import BoardPhase, QuoteBoard, Ranked, RowKey, RowState, Tag
+from a2a_tui.ui.glyphs import GLYPHS
 
 __all__ = ["QuoteTable"]
 
-SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 STALE_TAG = "STALE"
 WARNING_MARK = "⚠"
 _FAINT = Style(dim=True, bold=False)
+_BOLD = Style(bold=True)
 _TAG_LABELS = {Tag.BEST: "BEST", Tag.CHEAPEST: "CHEAP", Tag.FASTEST: "FAST"}
 
 
@@ -450,7 +451,8 @@ class QuoteTable(ScrollView, can_focus=True):
                     fee = both
                 else:
                     fee = "*" + display.percent(quote.fee_pct, fee_width - 1)
-            tag_style = base + self._styles["tag"]
+            # on the cursor's colours the tag colour fell to 2:1: the cursor's own, bold
+            tag_style = base + (_BOLD if base is self._styles["cursor"] else self._styles["tag"])
             values |= {
                 "rank": (str(ranked.rank), base),
                 "out": (
@@ -477,19 +479,22 @@ class QuoteTable(ScrollView, can_focus=True):
         if row.state in (RowState.PENDING, RowState.STOPPED):
             style = base + self._styles["pending"]
             if row.state is RowState.STOPPED:  # still, and says why it has no price
-                values |= {"rank": ("■", style), "out": ("stopped", style)}
+                values |= {"rank": (GLYPHS.stop, style), "out": ("stopped", style)}
             else:
-                frame = SPINNER[int(self._now() * 10) % len(SPINNER)]
+                frame = GLYPHS.spinner[int(self._now() * 10) % len(GLYPHS.spinner)]
                 values |= {"rank": (frame, style), "out": ("waiting…", style)}
             return [(*values.get(c.key, ("", style)), c.width, c.right) for c in columns]
         # failed, unranked, not available: the message spans from the amount column
         # up to the time (or tags) column
         if row.state is RowState.FAILED:
             style = base + self._styles["failed"]
-            values |= {"rank": ("✗", style), "time": (display.duration(ranked.latency), style)}
+            values |= {
+                "rank": (GLYPHS.fail, style),
+                "time": (display.duration(ranked.latency), style),
+            }
         else:  # not an error: said quietly, in words
             style = base + self._styles["pending"]
-            mark = "≠" if row.state is RowState.UNRANKED else "–"
+            mark = GLYPHS.prev if row.state is RowState.UNRANKED else "-"
             latency = "" if ranked.latency is None else display.duration(ranked.latency)
             values |= {"rank": (mark, style), "time": (latency, style)}
         keys = [c.key for c in columns]

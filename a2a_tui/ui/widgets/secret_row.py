@@ -2,16 +2,48 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Label
 
 from a2a_tui.domain.credentials import SecretSpec, SecretState
 
 __all__ = ["SecretRow"]
+
+_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
+
+
+def _fit(text: str, width: int) -> str:
+    """``set · signs as 0xCD2a…D826`` when the whole address does not fit: its
+    start and end stay (what people compare), never the address dropped. Other
+    text is left whole; the label wraps it."""
+    head, _, word = text.rpartition(" ")
+    if len(text) <= width or not _ADDRESS.fullmatch(word):
+        return text
+    room = max(width - len(head) - 1, 11)  # at least 0xCD2a…D826
+    tail = max(4, (room - 1) // 2 - 1)
+    return f"{head} {word[: room - 1 - tail]}…{word[-tail:]}"
+
+
+class _State(Label):
+    """The state line, fitted to its width at every render (a resize included)."""
+
+    def __init__(self, text: str, **kwargs: Any) -> None:
+        super().__init__(text, **kwargs)
+        self.text = text
+
+    def show(self, text: str) -> None:
+        self.text = text
+        self.refresh(layout=True)
+
+    def render(self) -> Content:
+        return Content(_fit(self.text, self.size.width or len(self.text)))
 
 
 class SecretRow(Horizontal):
@@ -35,7 +67,7 @@ class SecretRow(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Label(self.spec.label, classes="secret-label", markup=False)
-        yield Label("…", classes="secret-state", markup=False)
+        yield _State("…", classes="secret-state", markup=False)
         yield Button("Set", classes="set", compact=True)
         yield Button("Delete", classes="delete", compact=True)
 
@@ -46,7 +78,7 @@ class SecretRow(Horizontal):
             text = f"from {detail}" if detail else state.value
         else:
             text = state.value if not detail else f"{state.value} · {detail}"
-        self.query_one(".secret-state", Label).update(text)
+        self.query_one(".secret-state", _State).show(text)
         self.set_class(state is SecretState.SET or state is SecretState.FROM_ENV, "-set")
         read_only = state in (SecretState.FROM_ENV, SecretState.UNAVAILABLE)
         self.query_one(".set", Button).disabled = read_only

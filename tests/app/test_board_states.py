@@ -200,8 +200,8 @@ async def test_esc_right_after_a_requote_shows_stopped_and_keeps_counting() -> N
         assert not any(frame in line for frame in "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏")
         tick(screen, clock, 10)  # 10.4 s after channel 1 answered
         text = status_text(screen)
-        assert text.startswith("⚠ stale: best quoted 10.4 s ago (over the guide's 10 s)")
-        assert "stopped by you · 1 of 3 answered" in text
+        assert text.startswith("⚠ stale: best quoted 10.4 s ago · r to re-quote")
+        assert "stopped by you · 1 of 3 answered" in text  # (the explanation gave way to it)
         await pilot.press("a")  # auto-refresh works on a stopped board as on any other
         await until(screen, lambda: source.opened == 3)
 

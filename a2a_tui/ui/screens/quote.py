@@ -139,7 +139,8 @@ class QuoteScreen(Screen[None]):
         self.board: QuoteBoard | None = None
         self._run_id = 0
         self._tokens_loaded = False
-        self._notice: str | None = None
+        self._notice: tuple[str, ...] = ()  # (what failed, *what to do)
+        self._tokens_problem: str | None = None  # why the token list could not be loaded
         self._hint: tuple[str, float] | None = None  # (text, shown at)
         self._auto_fired_for: QuoteBoard | None = None  # auto-refresh fires once per board
         self._stale_timer_armed = False
@@ -175,7 +176,7 @@ class QuoteScreen(Screen[None]):
 
     @work(exclusive=True, group="tokens", exit_on_error=False)
     async def load_tokens(self) -> None:
-        self._notice = None
+        self._notice = ()
         try:
             tokens = await self.backend.load_tokens()
         except Exception as exc:  # shown, with a way to retry
@@ -186,7 +187,8 @@ class QuoteScreen(Screen[None]):
     @on(TokensLoaded)
     def _tokens_loaded_handler(self, message: TokensLoaded) -> None:
         self._tokens_loaded = True
-        self._notice = None
+        self._notice = ()
+        self._tokens_problem = None
         for notice in self.backend.notices:
             self.notify(inert(notice, limit=400), title="Settings", severity="warning",
                         timeout=12, markup=False)  # fmt: skip
@@ -204,10 +206,11 @@ class QuoteScreen(Screen[None]):
 
     @on(TokensFailed)
     def _tokens_failed(self, message: TokensFailed) -> None:
-        self._notice = (
-            f"cannot load tokens from {inert(self.backend.base_url)}: {message.reason}"
-            " · ctrl+r to retry"
-        )
+        host = inert(self.backend.base_url)
+        # the reason names the host when it is about reaching it: say it once
+        where = "" if host.partition("://")[2] in message.reason else f" from {host}"
+        self._tokens_problem = f"could not load the token list{where}: {message.reason}"
+        self._notice = (self._tokens_problem, "ctrl+r to retry")
         self.refresh_clock()
 
     # -- quoting ----------------------------------------------------------------
@@ -221,7 +224,7 @@ class QuoteScreen(Screen[None]):
         tags = {source.id: source.tag for source in sources}
         self.board = QuoteBoard(spec, labels, self.clock(), tags=tags)
         self._hint = None
-        self._notice = None  # a previous run's failure is not this one's
+        self._notice = ()  # a previous run's failure is not this one's
         self._promo_ignored = None
         self.run_quote(spec, self._run_id)
         table = self.query_one(QuoteTable)
@@ -313,7 +316,7 @@ class QuoteScreen(Screen[None]):
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.group == "quote":
             self._stop("an error")
-            self._notice = f"the quote failed: {describe(event.worker.error or Exception())}"
+            self._notice = (f"the quote failed: {describe(event.worker.error or Exception())}",)
             self.refresh_clock()
 
     def _stop(self, by: str) -> bool:
@@ -490,7 +493,7 @@ class QuoteScreen(Screen[None]):
             return
         title = "Swap from" if field.id == "src" else "Swap to"
         self.app.push_screen(
-            TokenPicker(title, form.tokens, event.query),
+            TokenPicker(title, form.tokens, event.query, problem=self._tokens_problem),
             lambda token: form.chose(field, token),
         )
 

@@ -39,8 +39,12 @@ class TokenPicker(ModalScreen[Token | None]):
         Binding("escape", "dismiss(None)", "Cancel", id="token_picker.cancel"),
     ]
 
-    def __init__(self, title: str, tokens: Sequence[Token], query: str = "") -> None:
+    def __init__(
+        self, title: str, tokens: Sequence[Token], query: str = "", *, problem: str | None = None
+    ) -> None:
+        """``problem``: why there is no token list (it could not be loaded), if so."""
         super().__init__()
+        self._problem = problem
         self._heading = title
         self._tokens = list(tokens)
         self._initial_query = query
@@ -89,7 +93,9 @@ class TokenPicker(ModalScreen[Token | None]):
             f"no token matches {needle.strip()}\n"
             "type a symbol (usdt), a name (tether) or a chain (tron);"
             " words narrow it down: usdt tron"
-            if needle.strip()
+            if needle.strip() and self._tokens
+            else f"{self._problem}\nesc, then ctrl+r retries"
+            if self._problem
             else "no tokens: the host listed none"
         )
 

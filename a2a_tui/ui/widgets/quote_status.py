@@ -198,7 +198,8 @@ def _parts(view: StatusView) -> tuple[str, list[Part]]:
     """(mark, parts) in the order shown; what the mark stands for leads."""
     if view.notice:
         lead, *rest = view.notice
-        return "⚠", [_lead(lead), *(Part.of((text, 80 - i)) for i, text in enumerate(rest))]
+        details = [Part.of((text, 80 - i)) for i, text in enumerate(rest)]
+        return "⚠", [_lead(*_shorter(lead), first=86), *details]
     status = view.status
     if status is None:
         return "", [_lead("Pick a pair and an amount, then press Enter.")]

@@ -498,7 +498,7 @@ class QuoteTable(ScrollView, can_focus=True):
         span = _span(columns[first:last])
         return [
             *[(*values.get(c.key, ("", style)), c.width, c.right) for c in columns[:first]],
-            (row.error or "failed", style, span, False),
+            (_fit_message(row.error or "failed", span), style, span, False),
             *[(*values.get(c.key, ("", style)), c.width, c.right) for c in columns[last:]],
         ]
 
@@ -516,6 +516,18 @@ def _tags(ranked: Ranked, stale: bool, columns: list[Column]) -> str:
     while len(words) > 1 and cell_len(" ".join(words)) > width:
         words.pop()
     return " ".join(words)
+
+
+def _fit_message(text: str, width: int) -> str:
+    """A row's message in ``width`` cells: what follows its last `` · `` goes
+    first (``cannot connect to host · is `a2a-tui sim` running?``), then it
+    ends with ``…`` where a word ends; the detail panel has it whole."""
+    while cell_len(text) > width and " · " in text:
+        text = text.rpartition(" · ")[0]
+    if cell_len(text) <= width:
+        return text
+    cut = text.rfind(" ", 0, width)
+    return (text[:cut] if cut > width // 2 else set_cell_size(text, width - 1)) + "…"
 
 
 def _strip(cells: list[Cell], fill: Style, width: int) -> Strip:

@@ -125,8 +125,8 @@ async def cutting_host(sim_url: str) -> AsyncIterator[str]:
             await writer.drain()
             return
         body = first.encode()
-        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked"
-        writer.write(head + b"\r\n\r\n%x\r\n%s\r\n" % (len(body), body))
+        start = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked"
+        writer.write(start + b"\r\n\r\n%x\r\n%s\r\n" % (len(body), body))
         await writer.drain()
         await asyncio.sleep(0.05)
         writer.close()  # mid-stream, without the last chunk

@@ -105,6 +105,13 @@ class QuoteEnded(Message):
 
 class QuoteScreen(Screen[None]):
     CSS_PATH = "quote.tcss"
+    #: For F1: the table's tags, whose initials stand for them when it is narrow.
+    LEGEND = (
+        ("BEST  (B)", "the most received, net of fees"),
+        ("CHEAPEST  (C)", "the lowest effective fee, among the rows that state one"),
+        ("FASTEST  (F)", "the first to answer"),
+        ("STALE", "priced over 10 s ago (or past its own expiry): re-quoted before an order"),
+    )
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
 
     BINDINGS = [

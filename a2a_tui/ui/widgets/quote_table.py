@@ -41,13 +41,17 @@ from textual.strip import Strip
 from a2a_tui.domain import display
 from a2a_tui.engine.board import BoardPhase, QuoteBoard, Ranked, RowKey, RowState, Tag
 
-__all__ = ["QuoteTable"]
+__all__ = ["TAGS_COMPACT", "TAGS_FULL", "QuoteTable", "tag_text"]
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 STALE_TAG = "STALE"
 WARNING_MARK = "⚠"
 _FAINT = Style(dim=True, bold=False)
-_TAG_LABELS = {Tag.BEST: "BEST", Tag.CHEAPEST: "CHEAP", Tag.FASTEST: "FAST"}
+#: Tags by their full names, as the README, the headless table and --json write them;
+#: a narrow table writes each by its initial (``STALE B C F``): every tag stays.
+_TAG_LETTERS = {Tag.BEST: "B", Tag.CHEAPEST: "C", Tag.FASTEST: "F"}
+TAGS_FULL = len(" ".join([STALE_TAG, *Tag]))  # STALE BEST CHEAPEST FASTEST
+TAGS_COMPACT = len(" ".join([STALE_TAG, *_TAG_LETTERS.values()]))  # STALE B C F
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +65,14 @@ class Column:
 #: Columns a narrow table gives up, first to last, rather than cut a number.
 _DROP_ORDER = ("delta", "eta", "time", "tags", "fee", "usd", "via")
 _NAME_MIN = 10
+#: The route name's room on a wide table before any column widens.
+_NAME_WIDE = 16
+#: What a wide table (``width >= 100``) widens, in this order, while the name
+#: keeps its room: (key, new width; a new column goes after ``after``).
+_WIDER: tuple[tuple[str, int, str | None], ...] = (
+    ("provider", 11, "name"), ("fee", 14, None), ("eta", 6, "delta"), ("out", 16, None),
+    ("usd", 12, None), ("delta", 7, None), ("time", 7, None),
+)  # fmt: skip
 
 
 def _span(columns: list[Column]) -> int:
@@ -74,31 +86,55 @@ def layout(width: int, symbol: str, *, sources: int = 1) -> list[Column]:
     Numbers are never cut: each numeric column is wide enough for the
     compact form (``3.11M``), and a table too narrow for all of them drops
     whole columns (`_DROP_ORDER`) instead. A board of several ``sources``
-    names each row's provider (its 3-letter tag when narrow) and, when wide,
-    shows the ETA some providers give.
+    names each row's provider by its 3-letter tag; a wide table (from 100
+    columns) writes the tags in full and, room allowing, widens what it can
+    (`_WIDER`): the provider's name instead of its tag, the fee with the rate
+    before a promo, the ETA some providers give.
     """
     wide = width >= 100
     several = sources > 1
-    provider = [Column("provider", "Provider", 11 if several else 9)] if wide else []
     columns = [
         Column("rank", "#", 3, right=True),
-        *([Column("via", "Via", 3)] if several and not wide else []),
+        *([Column("via", "Via", 3)] if several else []),
         Column("name", "Route" if several else "Channel", _NAME_MIN),
-        *provider,
-        Column("out", f"Receive {symbol}"[:16], 16 if wide else 15, right=True),
-        Column("usd", "USD", 12 if wide else 10, right=True),
-        Column("fee", "Fee", 14 if wide else 6, right=True),
-        Column("delta", "Δ bps", 7 if wide else 6, right=True),
-        *([Column("eta", "ETA", 6, right=True)] if several and wide else []),
-        Column("time", "Time", 7 if wide else 6, right=True),
-        Column("tags", "Tags", 11 if several and not wide else 15),
+        Column("out", f"Receive {symbol}"[:15], 15, right=True),
+        Column("usd", "USD", 10, right=True),
+        Column("fee", "Fee", 6, right=True),
+        Column("delta", "Δ bps", 6, right=True),
+        Column("time", "Time", 6, right=True),
+        Column("tags", "Tags", TAGS_FULL if wide else TAGS_COMPACT),
     ]
     for key in _DROP_ORDER:
         if _span(columns) <= width:
             break
         columns = [c for c in columns if c.key != key]
+    if wide:
+        columns = _widen(columns, width - (_NAME_WIDE - _NAME_MIN), several, symbol)
     name_width = max(_NAME_MIN, width - _span(columns) + _NAME_MIN)
     return [Column(c.key, c.title, name_width) if c.key == "name" else c for c in columns]
+
+
+def _widen(columns: list[Column], room: int, several: bool, symbol: str) -> list[Column]:
+    for key, size, after in _WIDER:
+        if key == "eta" and not several:
+            continue
+        keys = [c.key for c in columns]
+        if key in keys:
+            index = keys.index(key)
+            old = columns[index]
+            title = f"Receive {symbol}"[:size] if key == "out" else old.title
+            trial = [*columns[:index], Column(key, title, size, old.right), *columns[index + 1 :]]
+        else:
+            new = {"provider": Column("provider", "Provider", 11 if several else 9),
+                   "eta": Column("eta", "ETA", size, right=True)}[key]  # fmt: skip
+            assert after is not None
+            at = keys.index(after) + 1
+            trial = [*columns[:at], new, *columns[at:]]
+            if key == "provider":  # the name instead of its tag
+                trial = [c for c in trial if c.key != "via"]
+        if _span(trial) <= room:
+            columns = trial
+    return columns
 
 
 class QuoteTable(ScrollView, can_focus=True):
@@ -507,15 +543,19 @@ class QuoteTable(ScrollView, can_focus=True):
 Cell = tuple[str, Style, int, bool]
 
 
-def _tags(ranked: Ranked, stale: bool, columns: list[Column]) -> str:
-    """The row's tags, STALE first; whole words are dropped from the end
-    rather than one cut in half."""
+def tag_text(tags: frozenset[Tag], stale: bool, width: int | None = None) -> str:
+    """The row's tags, STALE first, by their full names; in a column narrower
+    than every combination needs, by their initials (``STALE B C F``), so no
+    tag is ever left out. The detail panel and F1 say what the letters mean."""
     words = [STALE_TAG] if stale else []
-    words += [_TAG_LABELS[t] for t in Tag if t in ranked.tags]
+    if width is None or width >= TAGS_FULL:
+        return " ".join([*words, *(t.value for t in Tag if t in tags)])
+    return " ".join([*words, *(_TAG_LETTERS[t] for t in Tag if t in tags)])
+
+
+def _tags(ranked: Ranked, stale: bool, columns: list[Column]) -> str:
     width = next((c.width for c in columns if c.key == "tags"), 0)
-    while len(words) > 1 and cell_len(" ".join(words)) > width:
-        words.pop()
-    return " ".join(words)
+    return tag_text(ranked.tags, stale, width)
 
 
 def _fit_message(text: str, width: int) -> str:

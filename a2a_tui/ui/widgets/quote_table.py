@@ -46,7 +46,6 @@ __all__ = ["TAGS_COMPACT", "TAGS_FULL", "QuoteTable", "tag_text"]
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 STALE_TAG = "STALE"
 WARNING_MARK = "⚠"
-_FAINT = Style(dim=True, bold=False)
 #: Tags by their full names, as the README, the headless table and --json write them;
 #: a narrow table writes each by its initial (``STALE B C F``): every tag stays.
 _TAG_LETTERS = {Tag.BEST: "B", Tag.CHEAPEST: "C", Tag.FASTEST: "F"}
@@ -143,6 +142,7 @@ class QuoteTable(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {
         "quote-table--header",
         "quote-table--cursor",
+        "quote-table--cursor-muted",
         "quote-table--best",
         "quote-table--pending",
         "quote-table--failed",
@@ -214,6 +214,7 @@ class QuoteTable(ScrollView, can_focus=True):
         self._board: QuoteBoard | None = None
         self._columns: list[Column] = []
         self._styles: dict[str, Style] = {}
+        self._on_cursor: dict[str, Style] = {}
         self._widths: dict[str, int] = {}
         self._forms: dict[str, display.Form] = {}
         self._cursor: RowKey | None = None
@@ -393,6 +394,13 @@ class QuoteTable(ScrollView, can_focus=True):
         with the colour as resolved against the table's background: a partial
         style keeps ``$text-disabled`` (``auto 38%``) unresolved, and it painted
         stale amounts brighter than fresh ones instead of dimmer.
+
+        On the cursor's row the overlays keep their text style but not their
+        colour: every text there is the cursor's, or its muted shade (what is
+        stale, waiting or of a previous request), one pair of colours that is
+        checked for contrast in every colour system rather than seven that
+        would each need the cursor's background in mind. No colour comes from
+        ``dim``, whose look every terminal chooses for itself.
         """
         board = self._board
         self._paint_now = self._now()  # one "now" per paint: rows age consistently
@@ -405,6 +413,14 @@ class QuoteTable(ScrollView, can_focus=True):
             "header": base + self.get_component_rich_style("quote-table--header"),
             "cursor": base + self.get_component_rich_style("quote-table--cursor"),
             **{name: self._overlay(name) for name in ("best", "stale", "tag", "pending", "failed")},
+        }
+        styles = self._styles
+        muted = Style(color=self.get_component_rich_style("quote-table--cursor-muted").color,
+                      bold=False)  # fmt: skip
+        self._on_cursor = {
+            **{name: styles[name].without_color for name in ("best", "tag", "failed")},
+            "stale": muted,
+            "pending": muted,
         }
         # One form per numeric column, from the best row: it has the largest
         # amount, so every other row fits the same form and lines up with it.
@@ -469,14 +485,14 @@ class QuoteTable(ScrollView, can_focus=True):
             "provider": (row.source_label, base),
             "via": (row.source_tag or row.source_label[:3], base),
         }
+        over = self._on_cursor if base is self._styles["cursor"] else self._styles
         if row.state is RowState.QUOTED and quote is not None:
             amount_style = base
             if ranked.rank == 1:
-                amount_style = base + self._styles["best"]
+                amount_style = base + over["best"]
             stale = board.is_row_stale(row, self._paint_now)
-            if stale or self.previous:  # on the cursor's colours grey would be unreadable
-                cursor = base is self._styles["cursor"]
-                amount_style = base + (_FAINT if cursor else self._styles["stale"])
+            if stale or self.previous:
+                amount_style = base + over["stale"]
             widths, forms = self._widths, self._forms
             fee_width = widths.get("fee", 6)
             fee = display.percent(quote.fee_pct, fee_width)
@@ -486,7 +502,7 @@ class QuoteTable(ScrollView, can_focus=True):
                     fee = both
                 else:
                     fee = "*" + display.percent(quote.fee_pct, fee_width - 1)
-            tag_style = base + self._styles["tag"]
+            tag_style = base + over["tag"]
             values |= {
                 "rank": (str(ranked.rank), base),
                 "out": (
@@ -511,7 +527,7 @@ class QuoteTable(ScrollView, can_focus=True):
             }
             return [(*values.get(c.key, ("", base)), c.width, c.right) for c in columns]
         if row.state in (RowState.PENDING, RowState.STOPPED):
-            style = base + self._styles["pending"]
+            style = base + over["pending"]
             if row.state is RowState.STOPPED:  # still, and says why it has no price
                 values |= {"rank": ("■", style), "out": ("stopped", style)}
             else:
@@ -521,10 +537,10 @@ class QuoteTable(ScrollView, can_focus=True):
         # failed, unranked, not available: the message spans from the amount column
         # up to the time (or tags) column
         if row.state is RowState.FAILED:
-            style = base + self._styles["failed"]
+            style = base + over["failed"]
             values |= {"rank": ("✗", style), "time": (display.duration(ranked.latency), style)}
         else:  # not an error: said quietly, in words
-            style = base + self._styles["pending"]
+            style = base + over["pending"]
             mark = "≠" if row.state is RowState.UNRANKED else "–"
             latency = "" if ranked.latency is None else display.duration(ranked.latency)
             values |= {"rank": (mark, style), "time": (latency, style)}

@@ -233,6 +233,8 @@ class QuoteScreen(Screen[None]):
         self._hint = None
         self._notice = ()  # a previous run's failure is not this one's
         self._promo_ignored = None
+        # direct providers' first client builds wait until this quote's first row is painted
+        self.backend.builds.hold()
         self.run_quote(spec, self._run_id)
         table = self.query_one(QuoteTable)
         table.show(self.board)
@@ -291,6 +293,9 @@ class QuoteScreen(Screen[None]):
         self.query_one(QuoteTable).refresh_rows()
         self._refresh_detail()
         self.refresh_clock()
+        board = self.board
+        if board is None or board.best() is not None or not self._streaming:
+            self.call_after_refresh(self.backend.builds.release)  # once it is painted
 
     def _warm_for_pair(self) -> None:
         """A pair is chosen: the sources that would quote it load what their first
@@ -303,9 +308,10 @@ class QuoteScreen(Screen[None]):
         self._warmed.add((src.token_id, dst.token_id))
         self.warm_sources(src, dst)
 
-    @work(thread=True, group="warm", exit_on_error=False)
-    def warm_sources(self, src: Token, dst: Token) -> None:
-        self.backend.warm(src, dst)
+    @work(group="warm", exit_on_error=False)
+    async def warm_sources(self, src: Token, dst: Token) -> None:
+        await self.backend.builds.wait()  # not while a quote's first row is on its way
+        await asyncio.to_thread(self.backend.warm, src, dst)
 
     @on(QuoteEnded)
     def _quote_ended(self, message: QuoteEnded) -> None:

@@ -103,3 +103,15 @@ async def test_a_long_value_as_received_wraps_in_the_detail_panel(size: tuple[in
         lines = text.split("\n")
         assert max(len(line) for line in lines) <= panel.scrollable_content_region.width
         assert body.size.height == len(lines)  # the panel grew to show it all
+
+
+async def test_the_detail_panel_shown_by_widening_the_terminal_has_the_row() -> None:
+    """At 80 columns the panel is hidden; widened to 200 it said `No row selected.`"""
+    app = board_app(Ticker())
+    async with app.run_test(size=(80, 24)) as pilot:  # type: ignore[attr-defined]
+        screen = screen_of(app)
+        await until(screen, complete(screen))
+        await pilot.resize_terminal(200, 40)
+        await pilot.pause()
+        await pilot.pause()
+        assert str(screen.query_one("#detail-body", Static).render()).startswith("Lumen Pools")

@@ -556,6 +556,10 @@ class QuoteScreen(Screen[None]):
     def action_swap(self) -> None:
         self.query_one(QuoteForm).swap()
 
+    def on_resize(self) -> None:
+        """Wide enough now for the detail panel beside the table: fill it."""
+        self.call_after_refresh(self._refresh_detail, now=True)
+
     def action_toggle_detail(self) -> None:
         shown = self.query_one(QuoteDetail).display
         self.set_class(not shown, "-detail-open")

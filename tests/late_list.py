@@ -26,7 +26,7 @@ class _Watched:
         if self.client.release_when(self.client.read):
             self.client.released.set()
         if self.client.fail_after is not None and len(self.client.read) > self.client.fail_after:
-            raise StreamIncomplete("connection lost: ReadError")
+            raise StreamIncomplete("connection to the host lost")
         return item
 
 

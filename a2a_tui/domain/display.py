@@ -17,6 +17,7 @@ headless table):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -38,6 +39,7 @@ __all__ = [
     "fit",
     "fraction_percent",
     "percent",
+    "signed_bps",
     "usd",
     "usd_exact",
     "usd_form",
@@ -217,22 +219,32 @@ def fraction_percent(value: Fraction) -> str:
     return percent(Decimal(value.numerator * 100) / Decimal(value.denominator))
 
 
-def bps(value: Fraction | None, width: int | None = None) -> str:
-    """Shortfall below the best: ``0`` for the best, ``-12.5`` for 12.5 bps worse.
+def signed_bps(change: Fraction | None, width: int | None = None) -> str:
+    """A signed change in basis points: ``-23.0`` for a fall, ``+4.5`` for a
+    rise, ``0`` for none; one sign, always the value's own.
 
-    Rounded up in size (a shortfall is never shown smaller than it is); with
-    too little room the tenths go first.
+    Rounded down to tenths (toward the worse): a fall is never shown smaller
+    than it is, nor a rise larger. With too little room the tenths go first.
     """
-    if value is None:
+    if change is None:
         return "—"
-    if value == 0:
+    if change == 0:
         return "0"
-    tenths = -(-value * 10 // 1)  # ceil
-    text = f"-{tenths // 10}.{tenths % 10}"
+    tenths = math.floor(change * 10)
+    sign = "-" if tenths < 0 else "+"
+    whole, tenth = divmod(abs(tenths), 10)
+    text = f"{sign}{whole}.{tenth}"
     if width is None or len(text) <= width:
         return text
-    whole = f"-{-(-value // 1)}"
-    return whole if len(whole) <= width else OVERFLOW * width
+    rounded = math.floor(change)
+    short = f"{'-' if rounded < 0 else '+'}{abs(rounded)}"
+    return short if len(short) <= width else OVERFLOW * width
+
+
+def bps(shortfall: Fraction | None, width: int | None = None) -> str:
+    """Shortfall below the best: ``0`` for the best, ``-12.5`` for 12.5 bps worse
+    (`signed_bps` of the change, so it is never shown smaller than it is)."""
+    return signed_bps(None if shortfall is None else -shortfall, width)
 
 
 def duration(seconds: float | None) -> str:

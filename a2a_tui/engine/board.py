@@ -254,8 +254,8 @@ class QuoteBoard:
         return self._label(source)
 
     def _whole(self, source: str) -> str:
-        """The name of a row that stands for a whole source."""
-        return "(whole provider)" if len(self._labels) < 2 else self._label(source)
+        """The name of a row that stands for a whole source: the source's own."""
+        return self._label(source)
 
     def _new_row(self, key: RowKey, name: str) -> Row:
         return Row(key, self._label(key[0]), name, source_tag=self._tags.get(key[0], ""))
@@ -347,9 +347,11 @@ class QuoteBoard:
             row.state = RowState.UNAVAILABLE
             self._unavailable.append(row.key)
         reason = "no answer" if event.complete else (event.message or "stream incomplete")
+        # a route still waiting when its source broke off did not fail itself
+        unanswered = "no answer" if event.complete else f"no answer · {reason}"
         for *_, key in [p for p in self._pending if p[0] == event.source]:
             row = self._take(key, "")
-            row.error = reason
+            row.error = unanswered
             self._arrive(row, at)
             self._enter_failed(row)
         answered = any(key[0] == event.source for *_, key in self._quoted) or any(

@@ -114,6 +114,7 @@ class QuoteRun:
         except SourceUnavailable as exc:
             put((clock(), SourceFinished(sid, False, inert(str(exc)) or "not available", False)))
         except Exception as exc:  # one source's failure is data for the board
-            put((clock(), SourceFinished(sid, False, inert(str(exc)) or type(exc).__name__)))
+            reason = inert(str(exc)) or f"an unexpected error ({type(exc).__name__})"
+            put((clock(), SourceFinished(sid, False, reason)))
         else:
             put((clock(), SourceFinished(sid, True)))

@@ -153,6 +153,8 @@ class DirectSource(Generic[C]):
         pair = self._pair(spec)
         if isinstance(pair, str):  # the registry changed since unsupported_reason
             raise SourceUnavailable(not_available(pair))
+        if self._client is None:  # a first build: not while another row is on its way
+            await self.context.hold()
         client = await asyncio.to_thread(self._ready)
         await self._close_retired()
         try:

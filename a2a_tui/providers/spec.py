@@ -54,6 +54,10 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+async def _no_hold() -> None:
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class SourceContext:
     """What a provider's quote source is built with.
@@ -61,7 +65,10 @@ class SourceContext:
     ``get`` may block (the OS keyring): a source calls it off the event loop,
     per quote, so a credential changed in the settings counts from the next
     quote. ``assets`` gives the token registry (loaded once, on first call).
-    ``settings`` is the provider's ``[providers.<id>]`` table.
+    ``settings`` is the provider's ``[providers.<id>]`` table. ``hold`` is
+    awaited before a client is first built (imports and key loads that hold
+    the GIL): the app holds such builds while a quote's first row is on its
+    way to the screen.
     """
 
     get: SecretGetter
@@ -70,6 +77,7 @@ class SourceContext:
     timeouts: Timeouts = field(default_factory=Timeouts)
     settings: Mapping[str, Any] = field(default_factory=dict)
     wall_clock: Callable[[], datetime] = _now
+    hold: Callable[[], Awaitable[None]] = _no_hold
 
 
 #: Builds a provider's `QuoteSource`; cheap (the client loads on first use).

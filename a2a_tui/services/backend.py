@@ -29,6 +29,7 @@ from a2a_tui.providers.spec import SecretGetter, SourceContext
 __all__ = [
     "DEFAULT_BASE_URL",
     "Backend",
+    "BuildGate",
     "direct_sources",
     "provider_settings_from",
     "timeouts_from",
@@ -62,11 +63,45 @@ def _no_secrets(name: str) -> SecretStr | None:
     return None
 
 
+class BuildGate:
+    """Holds direct providers' first client builds while a quote's first row is
+    on its way to the screen.
+
+    A first build imports a client and its wire models, and Changelly's loads
+    an RSA key: some 240 ms of Python that holds the GIL, on threads. Started
+    with the quote, it kept the fastest source's answer 70-150 ms from the
+    screen. The screen holds the gate when a quote starts and opens it once
+    the first priced row is painted; it never stays shut longer than
+    `longest` seconds (a slow first answer does not hold the others back).
+    """
+
+    def __init__(self, longest: float = 0.5) -> None:
+        self.longest = longest
+        self._open = asyncio.Event()
+        self._open.set()
+
+    @property
+    def held(self) -> bool:
+        return not self._open.is_set()
+
+    def hold(self) -> None:
+        self._open.clear()
+
+    def release(self) -> None:
+        self._open.set()
+
+    async def wait(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(self.longest):
+                await self._open.wait()
+
+
 def direct_sources(
     providers: dict[str, dict[str, Any]],
     get: SecretGetter,
     assets: LazyRegistry,
     timeouts: Timeouts,
+    gate: BuildGate | None = None,
 ) -> list[QuoteSource]:
     """Every direct provider's source, in the registry's order, from its
     ``[providers.<id>]`` table; one that is disabled says so on the board.
@@ -83,7 +118,8 @@ def direct_sources(
             continue
         own = providers.get(spec.id, {})
         base_url = spec.base_url("", own)
-        context = SourceContext(serial, base_url, assets, timeouts, own)
+        context = SourceContext(serial, base_url, assets, timeouts, own,
+                                hold=(gate or BuildGate()).wait)  # fmt: skip
         sources.append(spec.source(context))
     return sources
 
@@ -103,6 +139,8 @@ class Backend:
     )
     #: Things worth telling the trader once tokens are loaded (bad [assets] rows).
     notices: list[str] = field(default_factory=list)
+    #: First client builds wait on it (the screen holds it until a first row shows).
+    builds: BuildGate = field(default_factory=BuildGate)
 
     @classmethod
     def any2any(
@@ -135,10 +173,11 @@ class Backend:
         timeouts = timeouts_from(settings)
         host = any2any_host(base_url or settings.base_url, api_key, timeouts)
         assets = LazyRegistry(settings.assets)
-        direct = direct_sources(provider_settings_from(settings), secrets, assets, timeouts)
+        gate = BuildGate()
+        direct = direct_sources(provider_settings_from(settings), secrets, assets, timeouts, gate)
         backend = cls(
             host.base_url, [host.source, *direct], host.load_tokens, host=host,
-            timeouts=timeouts, load_channels=host.list_channels,
+            timeouts=timeouts, load_channels=host.list_channels, builds=gate,
         )  # fmt: skip
 
         async def load_tokens() -> list[Token]:

@@ -1,15 +1,17 @@
 """Colours under each colour system: tags never in the error colour, every state
-also told by a symbol or word, failed rows readable without colour."""
+also told by a symbol or word, failed rows readable without colour, and every
+text on the table at least 4.5:1 against its background, stale never brighter."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
 import textual.constants
 from app_helpers import complete, fake_app, until
-from fakes import Gate, ScriptedSource, quote
+from fakes import Gate, ScriptedSource, Ticker, quote
+from rich._palettes import EIGHT_BIT_PALETTE
 from rich.color import Color, ColorSystem, ColorType
 from rich.segment import Segment
 from textual.color import Color as TextualColor
@@ -17,7 +19,7 @@ from textual.filter import Monochrome
 from textual.widgets._footer import FooterKey
 
 from a2a_tui.domain.quote_input import QuoteArgs
-from a2a_tui.domain.quotes import ChannelFailed
+from a2a_tui.domain.quotes import ChannelFailed, ChannelRef, ChannelsExpected
 from a2a_tui.ui.widgets.quote_table import QuoteTable
 
 SYSTEMS = [
@@ -137,8 +139,7 @@ async def test_every_state_is_also_told_by_a_symbol_or_word(width: int) -> None:
         lines = [table.render_line(y).text for y in range(1, 5)]
         best, promo, pending, failed = lines
         assert best.split()[0] == "1"  # the best is rank 1 at any width...
-        if width >= 80:
-            assert "BEST" in best  # ...and tagged where the tags column fits
+        assert "B" in best.split()  # ...and tagged, by its initial in a narrow table
         assert "*" in promo or "(" in promo  # a promo fee is marked, not only coloured
         assert "waiting…" in pending
         assert failed.lstrip().startswith("✗")
@@ -186,3 +187,137 @@ async def test_tags_are_readable_on_every_theme(theme: str, focused: bool) -> No
         name = tag(best, "Channel 1").style
         assert name is not None
         assert on_cursor.color == name.color  # as readable as the rest of its row
+
+
+# -- every pair of the table at least 4.5:1, in every colour system ------------------
+
+#: What a 16-colour terminal shows for each colour number: the VGA palette (the
+#: Linux console's), not what an emulator's theme may make of it.
+VGA = [(0, 0, 0), (170, 0, 0), (0, 170, 0), (170, 85, 0), (0, 0, 170), (170, 0, 170),
+       (0, 170, 170), (170, 170, 170), (85, 85, 85), (255, 85, 85), (85, 255, 85),
+       (255, 255, 85), (85, 85, 255), (255, 85, 255), (85, 255, 255), (255, 255, 255)]  # fmt: skip
+MODES = [  # (id, TERM, COLORTERM, NO_COLOR, what the console sends)
+    pytest.param("xterm-256color", "truecolor", False, ColorSystem.TRUECOLOR, id="truecolor"),
+    pytest.param("xterm-256color", "", False, ColorSystem.EIGHT_BIT, id="256"),
+    pytest.param("xterm-256color", "", True, ColorSystem.EIGHT_BIT, id="NO_COLOR"),
+    pytest.param("linux", "", False, ColorSystem.STANDARD, id="TERM=linux"),
+]
+AA = 4.5  # WCAG AA for text
+
+
+def on_screen(color: Color, system: ColorSystem) -> tuple[int, int, int]:
+    """The colour a terminal of that colour system shows."""
+    seen = color.downgrade(system)
+    if seen.type is ColorType.TRUECOLOR:
+        assert seen.triplet is not None
+        return tuple(seen.triplet)  # type: ignore[return-value]
+    assert seen.number is not None
+    if seen.number < 16:
+        return VGA[seen.number]
+    triplet = EIGHT_BIT_PALETTE[seen.number]
+    return (triplet[0], triplet[1], triplet[2])
+
+
+def relative(rgb: tuple[int, int, int]) -> float:
+    return luminance(Color.from_rgb(*rgb))
+
+
+def ratio(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    light, dark = sorted((relative(a), relative(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@dataclass
+class Seen:
+    """Every text segment of one table line as the terminal shows it."""
+
+    what: str
+    pairs: list[tuple[str, float, tuple[int, int, int], tuple[int, int, int]]]
+
+    def of(self, text: str) -> float:
+        return next(k for t, k, _, _ in self.pairs if text in t)
+
+
+def seen_line(app: Any, table: QuoteTable, y: int, what: str, system: ColorSystem) -> Seen:
+    table._styles = {}  # a paint pass's styles, as of now
+    segments = list(table.render_line(y))
+    for line_filter in app.get_line_filters():
+        segments = line_filter.apply(segments, TextualColor(0, 0, 0))
+    pairs = []
+    for segment in segments:
+        if not segment.text.strip() or segment.style is None:
+            continue
+        fg, bg = segment.style.color, segment.style.bgcolor
+        assert fg is not None, (what, segment)
+        assert bg is not None, (what, segment)
+        assert not segment.style.dim, (what, segment)  # terminals dim as they like: unmeasurable
+        front, back = on_screen(fg, system), on_screen(bg, system)
+        pairs.append((segment.text.strip(), ratio(front, back), front, back))
+    return Seen(what, pairs)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize(("term", "colorterm", "no_color", "system"), MODES)
+async def test_every_text_on_the_table_is_at_least_aa_and_stale_is_never_brighter(
+    terminal: Any, monkeypatch: pytest.MonkeyPatch, term: str, colorterm: str,
+    no_color: bool, system: ColorSystem, theme: str,
+) -> None:  # fmt: skip
+    """NO_COLOR: the best row's amounts were grey 247 on 241 (2.3:1) and a stale best
+    row was brighter (250) than a fresh one; TERM=linux: bright green on cyan."""
+    terminal(term, colorterm)
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    clock = Ticker()
+    gate = Gate()
+    refs = tuple(ChannelRef("fake", i, f"Channel {i}") for i in range(1, 6))
+    promo = replace(quote(2, 4_000_000, "0.2"), promo_applied=True)
+    script = [ChannelsExpected("fake", refs), quote(1, 5_000_000, "0.1"), promo,
+              ChannelFailed("fake", 3, "upstream error"), gate]  # fmt: skip
+    app = fake_app(ScriptedSource(script), initial=QuoteArgs("ETH", "USDT@tron", "1.5"),
+                   clock=clock)  # fmt: skip
+    app.chosen_theme = theme
+    async with app.run_test(size=(100, 24)) as pilot:
+        app.theme = theme
+        screen = app.screen
+        await until(screen, gate.reached.is_set)
+        await pilot.pause()
+        table = screen.query_one(QuoteTable)
+        table.refresh_rows()
+        # rows: 1 best, 2 promo, 3 and 4 waiting, 5 failed (failed rows sort last)
+        seen: list[Seen] = []
+
+        def look(what: str) -> list[Seen]:
+            lines = [seen_line(app, table, y, f"{what}, line {y}", system) for y in range(6)]
+            seen.extend(lines)
+            return lines
+
+        fresh = look("focused, cursor on the best")
+        for step in range(4):
+            await pilot.press("down")
+            look(f"cursor on row {step + 2}")
+        await pilot.press("home")
+        screen.query_one("#amount").focus()
+        await pilot.pause()
+        blurred = look("cursor blurred")
+        table.focus()
+        await pilot.pause()
+        clock.advance(11)
+        stale = look("stale, cursor on the best")
+        await pilot.press("down")
+        stale_below = look("stale, cursor on row 2")
+        screen.query_one("#amount").focus()
+        await pilot.pause()
+        stale_blurred = look("stale, cursor blurred")
+        table.focus()
+        table.previous = True
+        look("previous request")
+        gate.open()
+    low = [(s.what, *p) for s in seen for p in s.pairs if p[1] < AA]
+    assert not low, "\n".join(f"{k:.2f} {w}: {t!r} {f} on {b}" for w, t, k, f, b in low)
+    amount, usd = "5.000000", "$5.00"
+    for text in (amount, usd):
+        # dimmer, never brighter: on the cursor, below it, and with the cursor blurred
+        assert stale[1].of(text) <= fresh[1].of(text)
+        assert stale_below[1].of(text) <= blurred[1].of(text)
+        assert stale_below[2].of("4.000000") <= blurred[2].of("4.000000")
+        assert stale_blurred[1].of(text) <= blurred[1].of(text)

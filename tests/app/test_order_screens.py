@@ -182,6 +182,8 @@ async def test_a_stale_quote_is_quoted_again_and_a_fall_is_confirmed_again(
         assert new < old
         said = text(app, "#order-status")
         assert "The amount fell" in said
+        fall_tenths = -((old - new) * 100_000 // -old)  # the fall in tenths of a bp, rounded up
+        assert f"(-{fall_tenths // 10}.{fall_tenths % 10} bps)" in said, said  # one minus sign
         assert "creates the order at the new amount" in said
         assert server_orders(sim.base_url, order.draft.client_order_id) == []  # not yet
         await pilot.press("enter")

@@ -111,6 +111,22 @@ def test_bps_fits_by_dropping_tenths_rounded_up(value: Fraction, width: int, tex
     assert display.bps(value, width) == text
 
 
+@pytest.mark.parametrize(
+    ("change", "width", "text"),
+    [
+        (Fraction(-2304, 100), None, "-23.1"),  # a fall: one minus, never shown smaller
+        (Fraction(-23), None, "-23.0"),
+        (Fraction(306, 100), None, "+3.0"),  # a rise: never shown larger
+        (Fraction(0), None, "0"),
+        (Fraction(-2912, 10), 5, "-292"),  # the tenths go first
+    ],
+)
+def test_a_signed_change_has_one_sign(change: Fraction, width: int | None, text: str) -> None:
+    """A fall of 23 bps read ``--23.0`` on the order step: the caller negated a
+    shortfall that already carried its minus."""
+    assert display.signed_bps(change, width) == text
+
+
 def test_percent_fits_by_rounding() -> None:
     assert display.percent(Decimal("0.125")) == "0.125%"
     assert display.percent(Decimal("0.125"), 5) == "0.12%"  # half-even

@@ -140,4 +140,4 @@ def test_a_narrow_status_line_gives_up_the_sources_count_first() -> None:
     wide = status_line(view, 200)
     assert wide.startswith("quoting 1.5 ETH (x units) · 4 sources · 1 answered · 0 errors")
     narrow = status_line(view, 60)
-    assert narrow == "quoting 1.5 ETH · 1 answered · 0 errors · 2.7 s · best quote 0 s old"
+    assert narrow == "quoting 1.5 ETH · 1 answered · 2.7 s · best quote 0 s old"

@@ -42,6 +42,7 @@ from a2a_tui.providers.any2any.models import (
     QuoteRequest,
     TokenInfo,
 )
+from a2a_tui.providers.http.errors import transport_reason
 from a2a_tui.providers.http.sse import SSEDecoder, SSEProtocolError, check_content_type
 from a2a_tui.providers.http.timeouts import Timeouts
 
@@ -121,7 +122,7 @@ class QuoteStream:
             raise StreamIncomplete(f"no done within {self._budget:g} s") from None
         except httpx.TransportError as exc:
             self._ended = True
-            raise StreamIncomplete(f"connection lost: {type(exc).__name__}") from None
+            raise StreamIncomplete(transport_reason(exc)) from None
         try:
             events = self._decoder.feed(chunk)
         except SSEProtocolError as exc:
@@ -174,6 +175,7 @@ class Any2AnyClient:
             headers={"User-Agent": f"a2a-tui/{__version__}"},
             transport=transport,
         )
+        self._hint = SIM_HINT if _loopback(self._http.base_url) else ""
 
     @property
     def base_url(self) -> str:
@@ -227,7 +229,7 @@ class Any2AnyClient:
                 await _raise_for_stream(response)
                 yield QuoteStream(response, deadline, budget)
         except httpx.TransportError as exc:
-            raise _transport_failure(exc) from exc
+            raise _transport_failure(exc, self._hint) from exc
 
     # -- orders and refunds ---------------------------------------------------
 
@@ -328,7 +330,7 @@ class Any2AnyClient:
         try:
             response = await self._http.request(method, path, **kwargs)
         except httpx.TransportError as exc:
-            raise _transport_failure(exc) from exc
+            raise _transport_failure(exc, self._hint) from exc
         data = _envelope_data(response.status_code, response.headers, response.content)
         adapter = _ADAPTERS.get(shape) or _ADAPTERS.setdefault(shape, TypeAdapter(shape))
         try:
@@ -345,16 +347,21 @@ def _segment(value: str) -> str:
     return quote(value, safe="")
 
 
-def _transport_failure(exc: httpx.TransportError) -> TransportFailure:
+#: What to check when a loopback host refuses: the simulator is the usual one there.
+SIM_HINT = "is `a2a-tui sim` running?"
+
+
+def _transport_failure(exc: httpx.TransportError, hint: str = "") -> TransportFailure:
     never_sent = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
-    reason = {
-        httpx.ConnectError: "cannot connect",
-        httpx.ConnectTimeout: "connection timed out",
-        httpx.PoolTimeout: "too many requests in flight",
-        httpx.ReadTimeout: "no answer in time",
-        httpx.WriteTimeout: "sending timed out",
-    }.get(type(exc), f"connection failed ({type(exc).__name__})")
+    reason = transport_reason(exc)
+    if hint and isinstance(exc, httpx.ConnectError):  # refused: nothing listens there
+        reason = f"{reason} · {hint}"
     return TransportFailure(reason, maybe_delivered=not never_sent)
+
+
+def _loopback(url: httpx.URL) -> bool:
+    host = url.host
+    return host in ("localhost", "::1") or host.startswith("127.")
 
 
 def _envelope_data(status: int, headers: httpx.Headers, content: bytes) -> Any:

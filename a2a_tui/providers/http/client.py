@@ -17,10 +17,18 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from a2a_tui import __version__
-from a2a_tui.providers.http.errors import TransportFailure, UnexpectedResponse
+from a2a_tui.providers.http.errors import TransportFailure, UnexpectedResponse, transport_reason
 from a2a_tui.providers.http.timeouts import Timeouts
 
-__all__ = ["MAX_BODY_BYTES", "JsonResponse", "brief", "new_client", "parse", "send"]
+__all__ = [
+    "MAX_BODY_BYTES",
+    "JsonResponse",
+    "brief",
+    "failure",
+    "new_client",
+    "parse",
+    "send",
+]
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
 
@@ -67,16 +75,9 @@ def new_client(
     )  # fmt: skip
 
 
-def _failure(exc: httpx.TransportError) -> TransportFailure:
+def failure(exc: httpx.TransportError) -> TransportFailure:
     never_sent = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
-    reason = {
-        httpx.ConnectError: "cannot connect",
-        httpx.ConnectTimeout: "connection timed out",
-        httpx.PoolTimeout: "too many requests in flight",
-        httpx.ReadTimeout: "no answer in time",
-        httpx.WriteTimeout: "sending timed out",
-    }.get(type(exc), f"connection failed ({type(exc).__name__})")
-    return TransportFailure(reason, maybe_delivered=not never_sent)
+    return TransportFailure(transport_reason(exc), maybe_delivered=not never_sent)
 
 
 async def send(http: httpx.AsyncClient, request: httpx.Request, *, budget: float) -> JsonResponse:
@@ -98,7 +99,7 @@ async def send(http: httpx.AsyncClient, request: httpx.Request, *, budget: float
     except TimeoutError:
         raise TransportFailure(f"no answer within {budget:g} s", maybe_delivered=True) from None
     except httpx.TransportError as exc:
-        raise _failure(exc) from None
+        raise failure(exc) from None
     return JsonResponse(response.status_code, response.headers, bytes(body))
 
 

@@ -6,6 +6,7 @@ overlapped the footer at 80x24 and did not close with ``esc`` (the board binds
 scrolls when the list is long, lists the bindings active on the screen under it
 (the user's ``[keymap]`` keys included, hidden footer keys too, keys disabled
 where they would type into an input left out), and closes with ``esc`` or ``F1``.
+A screen's ``LEGEND`` says what its short words and letters mean.
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ class KeysScreen(ModalScreen[None]):
     def __init__(self, under: Screen[object]) -> None:
         super().__init__()
         self.rows = key_rows(under)
+        # what the screen's short words and letters mean (the board's tags)
+        self.legend: tuple[tuple[str, str], ...] = getattr(under, "LEGEND", ())
 
     def compose(self) -> ComposeResult:
         with Vertical(id="keys"):
@@ -74,6 +77,11 @@ class KeysScreen(ModalScreen[None]):
                             (f"{keys:<{KEY_WIDTH}}", "bold"), " ", Content(text)
                         )
                         yield Static(line, classes="keys-row")
+                if self.legend:
+                    yield Label("Legend", classes="keys-group")
+                for word, meaning in self.legend:
+                    line = Content.assemble((f"{word:<{KEY_WIDTH}}", "bold"), " ", meaning)
+                    yield Static(line, classes="keys-row")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

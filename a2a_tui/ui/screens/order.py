@@ -266,7 +266,7 @@ class OrderScreen(Screen[None]):
             self.awaiting_confirmation = True
             self.refresh_bindings()
             self._say(
-                f"The amount fell: {old} → {new} ({display.bps(-requote.change_bps)} bps). "
+                f"The amount fell: {old} → {new} ({display.signed_bps(-requote.change_bps)} bps). "
                 "Enter (or ctrl+s) creates the order at the new amount; esc goes back.",
                 "warning",
             )

@@ -106,6 +106,13 @@ class QuoteEnded(Message):
 
 class QuoteScreen(Screen[None]):
     CSS_PATH = "quote.tcss"
+    #: For F1: the table's tags, whose initials stand for them when it is narrow.
+    LEGEND = (
+        ("BEST  (B)", "the most received, net of fees"),
+        ("CHEAPEST  (C)", "the lowest effective fee, among the rows that state one"),
+        ("FASTEST  (F)", "the first to answer"),
+        ("STALE", "priced over 10 s ago (or past its own expiry): re-quoted before an order"),
+    )
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
 
     BINDINGS = [
@@ -142,7 +149,8 @@ class QuoteScreen(Screen[None]):
         self.board: QuoteBoard | None = None
         self._run_id = 0
         self._tokens_loaded = False
-        self._notice: str | None = None
+        self._notice: tuple[str, ...] = ()  # (what failed, *what to do)
+        self._tokens_problem: str | None = None  # why the token list could not be loaded
         self._hint: tuple[str, float] | None = None  # (text, shown at)
         self._auto_fired_for: QuoteBoard | None = None  # auto-refresh fires once per board
         self._stale_timer_armed = False
@@ -178,7 +186,7 @@ class QuoteScreen(Screen[None]):
 
     @work(exclusive=True, group="tokens", exit_on_error=False)
     async def load_tokens(self) -> None:
-        self._notice = None
+        self._notice = ()
         try:
             tokens = await self.backend.load_tokens()
         except Exception as exc:  # shown, with a way to retry
@@ -189,7 +197,8 @@ class QuoteScreen(Screen[None]):
     @on(TokensLoaded)
     def _tokens_loaded_handler(self, message: TokensLoaded) -> None:
         self._tokens_loaded = True
-        self._notice = None
+        self._notice = ()
+        self._tokens_problem = None
         for notice in self.backend.notices:
             self.notify(inert(notice, limit=400), title="Settings", severity="warning",
                         timeout=12, markup=False)  # fmt: skip
@@ -207,10 +216,11 @@ class QuoteScreen(Screen[None]):
 
     @on(TokensFailed)
     def _tokens_failed(self, message: TokensFailed) -> None:
-        self._notice = (
-            f"cannot load tokens from {inert(self.backend.base_url)}: {message.reason}"
-            " · ctrl+r to retry"
-        )
+        host = inert(self.backend.base_url)
+        # the reason names the host when it is about reaching it: say it once
+        where = "" if host.partition("://")[2] in message.reason else f" from {host}"
+        self._tokens_problem = f"could not load the token list{where}: {message.reason}"
+        self._notice = (self._tokens_problem, "ctrl+r to retry")
         self.refresh_clock()
 
     # -- quoting ----------------------------------------------------------------
@@ -226,8 +236,10 @@ class QuoteScreen(Screen[None]):
         tags = {source.id: source.tag for source in sources}
         self.board = QuoteBoard(spec, labels, self.clock(), tags=tags)
         self._hint = None
-        self._notice = None  # a previous run's failure is not this one's
+        self._notice = ()  # a previous run's failure is not this one's
         self._promo_ignored = None
+        # direct providers' first client builds wait until this quote's first row is painted
+        self.backend.builds.hold()
         self.run_quote(spec, self._run_id)
         table = self.query_one(QuoteTable)
         table.show(self.board)
@@ -287,6 +299,9 @@ class QuoteScreen(Screen[None]):
         self.query_one(QuoteTable).refresh_rows()
         self._refresh_detail()
         self.refresh_clock()
+        board = self.board
+        if board is None or board.best() is not None or not self._streaming:
+            self.call_after_refresh(self.backend.builds.release)  # once it is painted
 
     def _warm_for_pair(self) -> None:
         """A pair is chosen: the sources that would quote it load what their first
@@ -299,9 +314,10 @@ class QuoteScreen(Screen[None]):
         self._warmed.add((src.token_id, dst.token_id))
         self.warm_sources(src, dst)
 
-    @work(thread=True, group="warm", exit_on_error=False)
-    def warm_sources(self, src: Token, dst: Token) -> None:
-        self.backend.warm(src, dst)
+    @work(group="warm", exit_on_error=False)
+    async def warm_sources(self, src: Token, dst: Token) -> None:
+        await self.backend.builds.wait()  # not while a quote's first row is on its way
+        await asyncio.to_thread(self.backend.warm, src, dst)
 
     @on(QuoteEnded)
     def _quote_ended(self, message: QuoteEnded) -> None:
@@ -319,7 +335,7 @@ class QuoteScreen(Screen[None]):
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.group == "quote":
             self._stop("an error")
-            self._notice = f"the quote failed: {describe(event.worker.error or Exception())}"
+            self._notice = (f"the quote failed: {describe(event.worker.error or Exception())}",)
             self.refresh_clock()
 
     def _stop(self, by: str) -> bool:
@@ -503,7 +519,9 @@ class QuoteScreen(Screen[None]):
         if event.key == "backspace":
             return
         title = "Swap from" if field.id == "src" else "Swap to"
-        picker = TokenPicker(title, form.tokens, event.query.strip(), event.at)
+        picker = TokenPicker(
+            title, form.tokens, event.query.strip(), event.at, problem=self._tokens_problem
+        )
 
         def chosen(token: Token | None) -> None:
             form.chose(field, token)  # moves the focus on, at once
@@ -566,6 +584,10 @@ class QuoteScreen(Screen[None]):
 
     def action_swap(self) -> None:
         self.query_one(QuoteForm).swap()
+
+    def on_resize(self) -> None:
+        """Wide enough now for the detail panel beside the table: fill it."""
+        self.call_after_refresh(self._refresh_detail, now=True)
 
     def action_toggle_detail(self) -> None:
         shown = self.query_one(QuoteDetail).display

@@ -42,10 +42,18 @@ class TokenPicker(ModalScreen[Token | None]):
     ]
 
     def __init__(
-        self, title: str, tokens: Sequence[Token], query: str = "", at: float | None = None
+        self,
+        title: str,
+        tokens: Sequence[Token],
+        query: str = "",
+        at: float | None = None,
+        *,
+        problem: str | None = None,
     ) -> None:
-        """``query``: what was typed on the field to open it, at time ``at``."""
+        """``query``: what was typed on the field to open it, at time ``at``;
+        ``problem``: why there is no token list (it could not be loaded), if so."""
         super().__init__()
+        self._problem = problem
         self._heading = title
         self._tokens = list(tokens)
         self._filled: str | None = None
@@ -134,7 +142,9 @@ class TokenPicker(ModalScreen[Token | None]):
             f"no token matches {needle.strip()}\n"
             "type a symbol (usdt), a name (tether) or a chain (tron);"
             " words narrow it down: usdt tron"
-            if needle.strip()
+            if needle.strip() and self._tokens
+            else f"{self._problem}\nesc, then ctrl+r retries"
+            if self._problem
             else "no tokens: the host listed none"
         )
 

@@ -3,8 +3,10 @@ ETA, expiry and warnings a provider gives, and its answer as received."""
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -12,7 +14,7 @@ from textual.widgets import Static
 
 from a2a_tui.domain import display
 from a2a_tui.domain.quotes import FeeLine, Quote, QuoteSpec
-from a2a_tui.engine.board import Ranked, Row, RowState
+from a2a_tui.engine.board import Ranked, Row, RowState, Tag
 
 __all__ = ["QuoteDetail", "describe_row"]
 
@@ -58,9 +60,10 @@ def describe_row(
 ) -> Content:
     """Plain spans only: every value here started life on a server.
 
-    No line is wider than ``width`` (long values are cut with an ellipsis), so
-    the panel's height depends only on the number of lines: an update that
-    keeps it needs no layout pass.
+    No line is wider than ``width``: a long value (an error, a warning, a
+    field as received) is wrapped onto lines of its own, never cut, so the
+    panel's height is its number of lines: an update that keeps it needs no
+    layout pass.
     """
     if ranked is None or spec is None:
         return Content.styled("No row selected.", "$text-muted")
@@ -68,7 +71,7 @@ def describe_row(
     where = " · ".join(p for p in (row.source_label, _route(row)) if p)
     parts: list[Content | tuple[str, str] | str] = [
         (row.name or "(unnamed)", "bold"),
-        (f"\n{_cut(where, width)}\n", "$text-muted"),
+        (f"\n{_wrap(where, width)}\n", "$text-muted"),
     ]
 
     def line(label: str, value: str, style: str = "") -> None:
@@ -80,7 +83,7 @@ def describe_row(
             RowState.STOPPED: "stopped before it answered",
             RowState.UNAVAILABLE: "not asked",
         }.get(row.state, "failed")
-        parts += [f"\n{state}", f"\n{_cut(row.error or '', width)}" if row.error else ""]
+        parts += [f"\n{state}", f"\n{_wrap(row.error or '', width)}" if row.error else ""]
         if ranked.latency is not None:
             parts.append(f"\nafter {display.duration(ranked.latency)}")
         return Content.assemble(*parts)
@@ -88,7 +91,7 @@ def describe_row(
     decimals = quote.decimals(dst)
     symbol = dst.symbol if row.state is RowState.QUOTED else (quote.asset_label or "?")
     if row.state is RowState.UNRANKED:
-        parts.append((f"\n{_cut(row.error or '', width)}", "$text-warning"))
+        parts.append((f"\n{_wrap(row.error or '', width)}", "$text-warning"))
     line("Receive", display.amount_exact(quote.out_amount, decimals, symbol), "bold")
     line("", f"{quote.out_amount} units", "$text-muted")
     if ranked.min_out is not None:
@@ -114,6 +117,8 @@ def describe_row(
     if ranked.rank is not None:
         rank = "best" if ranked.rank == 1 else f"{display.bps(ranked.shortfall_bps)} bps vs best"
         line("Rank", f"{ranked.rank} ({rank})")
+    if ranked.tags:  # in full: a narrow table writes their initials
+        line("Tags", " ".join(tag.value for tag in Tag if tag in ranked.tags))
     if quote.eta is not None:
         line("ETA", display.duration(quote.eta))
     if quote.expires_at is not None:
@@ -122,24 +127,32 @@ def describe_row(
     if quote.route_text:
         line("Route", quote.route_text)  # wraps between words, never inside a number
     if quote.provider_tags:
-        line("Tags", " ".join(quote.provider_tags))
+        line("Own tags", " ".join(quote.provider_tags))
     if quote.warnings:
         parts.append(("\n\nWarnings", "bold"))
         for warning in quote.warnings:
-            parts.append((f"\n{WARNING_MARK} {_cut(warning, width - 2)}", "$text-warning"))
+            text = _wrap(warning, width - 2, indent="  ")
+            parts.append((f"\n{WARNING_MARK} {text}", "$text-warning"))
     title = "Channel object" if quote.channel_id is not None else "As received"
     parts.append((f"\n\n{title}", "bold"))
     for name, value in quote.display_fields():
         room = width - 21
-        if len(value) > room:  # its own line, cut to fit
-            parts.extend([(f"\n{name}", "$text-muted"), f"\n  {_cut(value, width - 2)}"])
+        if len(value) > room:  # on lines of its own, whole
+            parts.extend([(f"\n{name}", "$text-muted"), f"\n  {_wrap(value, width - 2, '  ')}"])
         else:
             parts.extend([(f"\n{name:<21}", "$text-muted"), value])
     return Content.assemble(*parts)
 
 
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+def _wrap(text: str, width: int, indent: str = "") -> str:
+    """``text`` on lines of at most ``width`` cells, between words where it
+    can, inside a long one (a URL) where it must; later lines start with
+    ``indent``. Every character is kept (it is shown as received)."""
+    if cell_len(text) <= width:
+        return text
+    lines = textwrap.wrap(text, max(1, width), subsequent_indent=indent,
+                          break_on_hyphens=False, replace_whitespace=False)  # fmt: skip
+    return "\n".join(lines)
 
 
 class QuoteDetail(VerticalScroll):
@@ -157,7 +170,8 @@ class QuoteDetail(VerticalScroll):
         content = describe_row(ranked, spec, max(20, self.scrollable_content_region.width - 1))
         if content == self._content:  # a re-rank elsewhere changed nothing here
             return
-        lines = content.plain.count("\n") + 1
+        width = max(1, self.scrollable_content_region.width)
+        lines = sum(max(1, -(-cell_len(line) // width)) for line in content.plain.split("\n"))
         # a full layout pass costs tens of ms; only a change of height needs one
         self.query_one("#detail-body", Static).update(content, layout=lines != self._lines)
         self._content, self._lines = content, lines

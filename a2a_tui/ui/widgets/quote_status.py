@@ -4,6 +4,11 @@ What matters most comes first, behind a mark that reads without colour:
 ``≠`` the board is for a previous request, ``⚠`` stale or incomplete, ``✗``
 nothing answered, ``■`` stopped, ``✓`` done. The age shown is the best
 row's, counted from its own arrival, so a price never looks newer than it is.
+
+The line is composed for its width, never cut: each part has forms (``9 of 12
+routes answered``, ``9/12 routes``) and priorities; with too little room the
+least important step is taken first (a short form, or the part dropped whole),
+and what the mark stands for stays. Auto-refresh is a badge at the right end.
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ class StatusView:
     previous: str | None = None  # the board's request, when the form no longer matches it
     auto_refresh: bool = False
     hint: str | None = None  # a refused choice, a row that is gone; already inert
-    notice: str | None = None  # e.g. tokens failed to load; already inert
+    notice: tuple[str, ...] = ()  # e.g. tokens failed to load: (what, *details); inert
     request: tuple[str, str] | None = None  # what is being quoted: ("1,000 ETH", "10²¹ units")
     promo_ignored: str | None = None  # a promo code no answering channel applied; inert
     stale_now: bool | None = None  # the board's word; None: the age against the guide's 10 s
@@ -89,52 +94,165 @@ class QuoteStatus(Widget):
         return Content(GLYPHS.text(status_line(self.view, self.content_size.width or None)))
 
 
+#: A part's forms, longest first, each with the priority at which it is given
+#: up (for the next form, or the part itself after the last); None: never.
+Form = tuple[str, int | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    forms: tuple[Form, ...]
+
+    @classmethod
+    def of(cls, *forms: Form) -> Part:
+        return cls(tuple(forms))
+
+
+def _lead(*texts: str, first: int = 38) -> Part:
+    """The line's most important part: never dropped. Its longest form goes at
+    priority ``first``, its shorter ones only when nothing else is left."""
+    steps: list[Form] = [(text, first if i == 0 else 90 + i) for i, text in enumerate(texts[:-1])]
+    return Part.of(*steps, (texts[-1], None))
+
+
 def status_line(view: StatusView, width: int | None = None) -> str:
-    """The line as plain text (server text in it is inert already)."""
+    """The line as plain text (server text in it is inert already), composed to
+    fit ``width`` cells: parts are never cut; with too little room the less
+    important ones take a short form, then go whole. The auto-refresh badge
+    stays at the right end."""
+    mark, parts = _parts(view)
+    badge = ("auto paused" if view.previous else "auto") if view.auto_refresh else ""
+    return compose(mark, parts, badge, width)
+
+
+def compose(mark: str, parts: list[Part], badge: str = "", width: int | None = None) -> str:
+    """``mark`` and ``parts`` joined by `` · ``, the ``badge`` right-aligned.
+
+    Each part is in its longest form unless the line is too long: then the
+    step (a shorter form, or dropping the part) with the lowest priority is
+    taken, and the next, until it fits. A lead that is still too long at its
+    shortest is ended with ``…`` between words, never inside one.
+    """
+    chosen = [0] * len(parts)  # each part's form; len(forms): dropped
+    steps = sorted(
+        (priority, -index, index, form)
+        for index, part in enumerate(parts)
+        for form, (_, priority) in enumerate(part.forms)
+        if priority is not None
+    )
+    room = None if width is None else width - (len(badge) + 2 if badge else 0)
+
+    def text() -> str:
+        words = [p.forms[f][0] for p, f in zip(parts, chosen, strict=True) if f < len(p.forms)]
+        line = " · ".join(words)
+        return f"{mark} {line}" if mark and line else mark or line
+
+    line = text()
+    taken: list[tuple[int, int]] = []  # (part, the form it had)
+    for _, _, index, form in steps:
+        if room is None or len(line) <= room:
+            break
+        if chosen[index] == form:
+            taken.append((index, form))
+            chosen[index] = form + 1
+            line = text()
+    # a step taken early may be undone once later ones made room (a short part
+    # dropped before a long one that had to go anyway)
+    for index, form in reversed(taken[:-1]):
+        if room is not None and chosen[index] == form + 1:
+            chosen[index] = form
+            if len(trial := text()) <= room:
+                line = trial
+            else:
+                chosen[index] = form + 1
+    if room is not None and len(line) > room:
+        line = _clip_words(line, max(room, 1))
+    if not badge:
+        return line
+    if width is None:
+        return f"{line}  {badge}"
+    return f"{line}{' ' * max(2, width - len(line) - len(badge))}{badge}"
+
+
+def _shorter(text: str) -> list[str]:
+    """``text``, then without what follows its last `` · `` or `` (``, and so on:
+    the forms of a message that still say what it is (``cannot connect to
+    host · is `a2a-tui sim` running?``, then ``cannot connect to host``)."""
+    forms = [text]
+    while True:
+        cut = max(forms[-1].rfind(" · "), forms[-1].rfind(" ("))
+        if cut <= 0:
+            return forms
+        forms.append(forms[-1][:cut])
+
+
+def _clip_words(text: str, width: int) -> str:
+    """``text`` in ``width`` cells, ended with ``…`` where a word ends."""
+    if len(text) <= width:
+        return text
+    cut = text.rfind(" ", 0, width)
+    head = text[:cut] if cut > 0 else text[: width - 1]
+    return head.rstrip(" ·") + "…"
+
+
+def _parts(view: StatusView) -> tuple[str, list[Part]]:
+    """(mark, parts) in the order shown; what the mark stands for leads."""
     if view.notice:
-        return f"⚠ {view.notice}"
+        lead, *rest = view.notice
+        details = [Part.of((text, 80 - i)) for i, text in enumerate(rest)]
+        return "⚠", [_lead(*_shorter(lead), first=86), *details]
     status = view.status
     if status is None:
-        auto = " · auto-refresh on" if view.auto_refresh else ""
-        return f"Pick a pair and an amount, then press Enter.{auto}"
+        return "", [_lead("Pick a pair and an amount, then press Enter.")]
     mark, parts = _board_parts(view, status)
     if view.running and view.request is not None:
         human, units = view.request
-        rest = " · ".join(parts)
-        long = f"quoting {human} ({units}) · {rest}"
-        fits = width is None or len(long) <= width
-        parts = [f"quoting {human} ({units})" if fits else f"quoting {human}", *parts]
-    if view.warning and mark == "✓":
-        mark = "⚠"
-        parts = [f"no channel applied promo {view.promo_ignored}", *parts]
+        parts = [_lead(f"quoting {human} ({units})", f"quoting {human}", first=12), *parts]
+    leads: list[tuple[str, Part]] = []
+    if view.hint:
+        leads.append(("⚠", _lead(*_shorter(view.hint))))
+    if view.previous:
+        leads.append(("≠", _lead(
+            f"previous request: {view.previous} · Enter to quote the new one",
+            "previous request · Enter quotes the new one",
+            "previous request",
+            first=70,
+        )))  # fmt: skip
     if view.stale:
         assert view.age is not None
-        mark = "⚠"
+        age = display.duration(view.age)
         limit = (
             f"past its own {view.lifetime:.0f} s expiry"
             if view.lifetime is not None
             else f"over the guide's {STALE_AFTER:g} s"
         )
+        leads.append(("⚠", _lead(
+            f"stale: best quoted {age} ago ({limit}) · r to re-quote",
+            f"stale: best quoted {age} ago · r to re-quote",
+            f"stale: {age} old · r to re-quote",
+            f"stale: {age} old",
+        )))  # fmt: skip
+    if view.warning and mark == "✓":
+        code = view.promo_ignored
+        leads.append(("⚠", _lead(f"no channel applied promo {code}", f"promo {code} not applied")))
+    if leads:
+        mark = leads[0][0]
+        # the first says what the mark means; the others give way to it, then to the board's own
         parts = [
-            f"stale: best quoted {display.duration(view.age)} ago ({limit}) · r to re-quote",
-            *parts,
+            leads[0][1],
+            *(_demoted(p, 70 - i) for i, (_, p) in enumerate(leads[1:])),
+            *(_demoted(p, 65) for p in parts),
         ]
-    if view.previous:
-        mark = "≠"
-        parts = [f"previous request: {view.previous} · Enter to quote the new one", *parts]
-    if view.hint:
-        mark = "⚠"
-        parts = [view.hint, *parts]
-    if view.auto_refresh:
-        parts.append("auto-refresh paused" if view.previous else "auto-refresh on")
-    sources = next((p for p in parts if p.endswith(" sources")), None)
-    if sources is not None and width is not None and len(" · ".join(parts)) + 2 > width:
-        parts.remove(sources)  # the rows name their providers; the age matters more
-    text = " · ".join(parts)
-    return f"{mark} {text}" if mark else text
+    return mark, parts
 
 
-def _board_parts(view: StatusView, status: BoardStatus) -> tuple[str, list[str]]:
+def _demoted(part: Part, top: int) -> Part:
+    """A lead that is not the line's lead: given up like any part, at most at ``top``."""
+    forms = part.forms
+    return Part(tuple((text, min(p if p is not None else top, top)) for text, p in forms))
+
+
+def _board_parts(view: StatusView, status: BoardStatus) -> tuple[str, list[Part]]:
     """The board's own state: (mark, parts), before staleness and the form are considered.
 
     A board of one source counts its channels; of several, the sources, then
@@ -142,32 +260,59 @@ def _board_parts(view: StatusView, status: BoardStatus) -> tuple[str, list[str]]
     """
     several = status.sources > 1
     noun = "routes" if several else "channels"
-    answered = (
-        f"{status.answered} of {status.expected} {noun} answered"
-        if status.expected is not None
-        else f"{status.answered} answered"
-    )
-    sources = [f"{status.sources} sources"] if several else []
+    # an incomplete board's count gives way to why it is incomplete
+    keep = 80 if status.phase is BoardPhase.INCOMPLETE else 88
+    if status.expected is not None:
+        of = f"{status.answered} of {status.expected}"
+        answered = Part.of(
+            (f"{of} {noun} answered", 40), (f"{status.answered}/{status.expected} {noun}", keep)
+        )
+    else:
+        answered = Part.of((f"{status.answered} answered", keep))
+    sources = [Part.of((f"{status.sources} sources", 10))] if several else []
     nothing = "no route answered" if several else "no channel answered"
-    errors = f"{status.failed} error{'s' if status.failed != 1 else ''}"
+    errors_text = f"{status.failed} error{'s' if status.failed != 1 else ''}"
+    errors = Part.of((errors_text, 45 if status.failed else 15))
     fresh = view.age is not None and not view.stale  # a stale age is said up front instead
-    age = [f"best quote {int(view.age or 0)} s old"] if fresh else []
+    seconds = int(view.age or 0)
+    age = [Part.of((f"best quote {seconds} s old", 35), (f"age {seconds} s", 75))] if fresh else []
     match status.phase:
         case BoardPhase.STREAMING:
-            return "", [*sources, answered, errors, display.duration(view.elapsed), *age]
-        case BoardPhase.STOPPED:  # short: it must fit 80 columns with the age
-            by = f"stopped by {status.stopped_by}"
+            elapsed = Part.of((display.duration(view.elapsed), 20))
+            return "", [*sources, answered, errors, elapsed, *age]
+        case BoardPhase.STOPPED:
+            by = _lead(f"stopped by {status.stopped_by}")
             if not status.answered:
-                return "■", [by, nothing, "r to re-quote"]
+                return "■", [by, Part.of((nothing, 80)), Part.of(("r to re-quote", 85))]
             of = f" of {status.expected}" if status.expected is not None else ""
+            slash = f"/{status.expected}" if status.expected is not None else ""
             unanswered = f", {status.stopped} unanswered" if status.stopped else ""
+            count = Part.of(
+                (f"{status.answered}{of} answered{unanswered}", 40),
+                (f"{status.answered}{slash} answered", 88),
+            )
             failed = [errors] if status.failed else []
-            return "■", [by, *sources, f"{status.answered}{of} answered{unanswered}", *failed, *age]
+            return "■", [by, *sources, count, *failed, *age]
         case _ if not status.answered:
-            return "✗", [nothing, "r to retry", f"{errors}{_error_list(view.errors)}"]
+            # a source that failed as a whole says why first (cannot connect, and to what);
+            # the error list leaves out what that says already
+            said = [p.partition(": ")[2] for p in status.problems]
+            listed = (
+                f"{errors_text}{_error_list(tuple(e for e in view.errors if e[0] not in said))}"
+            )
+            first, *others = [*status.problems, nothing] if status.problems else [nothing]
+            return "✗", [
+                _lead(*_shorter(first), first=86),
+                Part.of(("r to retry", 85)),
+                *(Part.of((p, 50)) for p in others),
+                Part.of((listed, 40), (errors_text, 60)) if listed != errors_text
+                else Part.of((errors_text, 60)),
+            ]  # fmt: skip
         case BoardPhase.INCOMPLETE:
-            return "⚠", ["incomplete", *sources, answered, errors, "; ".join(status.problems), *age]
+            problems = [Part.of(*((f, 86) for f in _shorter(p))) for p in status.problems]
+            return "⚠", [_lead("incomplete"), *sources, answered, errors, *problems, *age]
         case _:
+            answered = Part((*answered.forms[:-1], (answered.forms[-1][0], None)))
             return "✓", [*sources, answered, errors, *age]
 
 

@@ -42,13 +42,15 @@ from a2a_tui.domain import display
 from a2a_tui.engine.board import BoardPhase, QuoteBoard, Ranked, RowKey, RowState, Tag
 from a2a_tui.ui.glyphs import GLYPHS
 
-__all__ = ["QuoteTable"]
+__all__ = ["TAGS_COMPACT", "TAGS_FULL", "QuoteTable", "tag_text"]
 
 STALE_TAG = "STALE"
 WARNING_MARK = "⚠"
-_FAINT = Style(dim=True, bold=False)
-_BOLD = Style(bold=True)
-_TAG_LABELS = {Tag.BEST: "BEST", Tag.CHEAPEST: "CHEAP", Tag.FASTEST: "FAST"}
+#: Tags by their full names, as the README, the headless table and --json write them;
+#: a narrow table writes each by its initial (``STALE B C F``): every tag stays.
+_TAG_LETTERS = {Tag.BEST: "B", Tag.CHEAPEST: "C", Tag.FASTEST: "F"}
+TAGS_FULL = len(" ".join([STALE_TAG, *Tag]))  # STALE BEST CHEAPEST FASTEST
+TAGS_COMPACT = len(" ".join([STALE_TAG, *_TAG_LETTERS.values()]))  # STALE B C F
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +64,14 @@ class Column:
 #: Columns a narrow table gives up, first to last, rather than cut a number.
 _DROP_ORDER = ("delta", "eta", "time", "tags", "fee", "usd", "via")
 _NAME_MIN = 10
+#: The route name's room on a wide table before any column widens.
+_NAME_WIDE = 16
+#: What a wide table (``width >= 100``) widens, in this order, while the name
+#: keeps its room: (key, new width; a new column goes after ``after``).
+_WIDER: tuple[tuple[str, int, str | None], ...] = (
+    ("provider", 11, "name"), ("fee", 14, None), ("eta", 6, "delta"), ("out", 16, None),
+    ("usd", 12, None), ("delta", 7, None), ("time", 7, None),
+)  # fmt: skip
 
 
 def _span(columns: list[Column]) -> int:
@@ -75,31 +85,55 @@ def layout(width: int, symbol: str, *, sources: int = 1) -> list[Column]:
     Numbers are never cut: each numeric column is wide enough for the
     compact form (``3.11M``), and a table too narrow for all of them drops
     whole columns (`_DROP_ORDER`) instead. A board of several ``sources``
-    names each row's provider (its 3-letter tag when narrow) and, when wide,
-    shows the ETA some providers give.
+    names each row's provider by its 3-letter tag; a wide table (from 100
+    columns) writes the tags in full and, room allowing, widens what it can
+    (`_WIDER`): the provider's name instead of its tag, the fee with the rate
+    before a promo, the ETA some providers give.
     """
     wide = width >= 100
     several = sources > 1
-    provider = [Column("provider", "Provider", 11 if several else 9)] if wide else []
     columns = [
         Column("rank", "#", 3, right=True),
-        *([Column("via", "Via", 3)] if several and not wide else []),
+        *([Column("via", "Via", 3)] if several else []),
         Column("name", "Route" if several else "Channel", _NAME_MIN),
-        *provider,
-        Column("out", f"Receive {symbol}"[:16], 16 if wide else 15, right=True),
-        Column("usd", "USD", 12 if wide else 10, right=True),
-        Column("fee", "Fee", 14 if wide else 6, right=True),
-        Column("delta", "Δ bps", 7 if wide else 6, right=True),
-        *([Column("eta", "ETA", 6, right=True)] if several and wide else []),
-        Column("time", "Time", 7 if wide else 6, right=True),
-        Column("tags", "Tags", 11 if several and not wide else 15),
+        Column("out", f"Receive {symbol}"[:15], 15, right=True),
+        Column("usd", "USD", 10, right=True),
+        Column("fee", "Fee", 6, right=True),
+        Column("delta", "Δ bps", 6, right=True),
+        Column("time", "Time", 6, right=True),
+        Column("tags", "Tags", TAGS_FULL if wide else TAGS_COMPACT),
     ]
     for key in _DROP_ORDER:
         if _span(columns) <= width:
             break
         columns = [c for c in columns if c.key != key]
+    if wide:
+        columns = _widen(columns, width - (_NAME_WIDE - _NAME_MIN), several, symbol)
     name_width = max(_NAME_MIN, width - _span(columns) + _NAME_MIN)
     return [Column(c.key, c.title, name_width) if c.key == "name" else c for c in columns]
+
+
+def _widen(columns: list[Column], room: int, several: bool, symbol: str) -> list[Column]:
+    for key, size, after in _WIDER:
+        if key == "eta" and not several:
+            continue
+        keys = [c.key for c in columns]
+        if key in keys:
+            index = keys.index(key)
+            old = columns[index]
+            title = f"Receive {symbol}"[:size] if key == "out" else old.title
+            trial = [*columns[:index], Column(key, title, size, old.right), *columns[index + 1 :]]
+        else:
+            new = {"provider": Column("provider", "Provider", 11 if several else 9),
+                   "eta": Column("eta", "ETA", size, right=True)}[key]  # fmt: skip
+            assert after is not None
+            at = keys.index(after) + 1
+            trial = [*columns[:at], new, *columns[at:]]
+            if key == "provider":  # the name instead of its tag
+                trial = [c for c in trial if c.key != "via"]
+        if _span(trial) <= room:
+            columns = trial
+    return columns
 
 
 class QuoteTable(ScrollView, can_focus=True):
@@ -108,6 +142,7 @@ class QuoteTable(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {
         "quote-table--header",
         "quote-table--cursor",
+        "quote-table--cursor-muted",
         "quote-table--best",
         "quote-table--pending",
         "quote-table--failed",
@@ -179,6 +214,7 @@ class QuoteTable(ScrollView, can_focus=True):
         self._board: QuoteBoard | None = None
         self._columns: list[Column] = []
         self._styles: dict[str, Style] = {}
+        self._on_cursor: dict[str, Style] = {}
         self._widths: dict[str, int] = {}
         self._forms: dict[str, display.Form] = {}
         self._cursor: RowKey | None = None
@@ -358,6 +394,13 @@ class QuoteTable(ScrollView, can_focus=True):
         with the colour as resolved against the table's background: a partial
         style keeps ``$text-disabled`` (``auto 38%``) unresolved, and it painted
         stale amounts brighter than fresh ones instead of dimmer.
+
+        On the cursor's row the overlays keep their text style but not their
+        colour: every text there is the cursor's, or its muted shade (what is
+        stale, waiting or of a previous request), one pair of colours that is
+        checked for contrast in every colour system rather than seven that
+        would each need the cursor's background in mind. No colour comes from
+        ``dim``, whose look every terminal chooses for itself.
         """
         board = self._board
         self._paint_now = self._now()  # one "now" per paint: rows age consistently
@@ -370,6 +413,14 @@ class QuoteTable(ScrollView, can_focus=True):
             "header": base + self.get_component_rich_style("quote-table--header"),
             "cursor": base + self.get_component_rich_style("quote-table--cursor"),
             **{name: self._overlay(name) for name in ("best", "stale", "tag", "pending", "failed")},
+        }
+        styles = self._styles
+        muted = Style(color=self.get_component_rich_style("quote-table--cursor-muted").color,
+                      bold=False)  # fmt: skip
+        self._on_cursor = {
+            **{name: styles[name].without_color for name in ("best", "tag", "failed")},
+            "stale": muted,
+            "pending": muted,
         }
         # One form per numeric column, from the best row: it has the largest
         # amount, so every other row fits the same form and lines up with it.
@@ -434,14 +485,14 @@ class QuoteTable(ScrollView, can_focus=True):
             "provider": (row.source_label, base),
             "via": (row.source_tag or row.source_label[:3], base),
         }
+        over = self._on_cursor if base is self._styles["cursor"] else self._styles
         if row.state is RowState.QUOTED and quote is not None:
             amount_style = base
             if ranked.rank == 1:
-                amount_style = base + self._styles["best"]
+                amount_style = base + over["best"]
             stale = board.is_row_stale(row, self._paint_now)
-            if stale or self.previous:  # on the cursor's colours grey would be unreadable
-                cursor = base is self._styles["cursor"]
-                amount_style = base + (_FAINT if cursor else self._styles["stale"])
+            if stale or self.previous:
+                amount_style = base + over["stale"]
             widths, forms = self._widths, self._forms
             fee_width = widths.get("fee", 6)
             fee = display.percent(quote.fee_pct, fee_width)
@@ -451,8 +502,7 @@ class QuoteTable(ScrollView, can_focus=True):
                     fee = both
                 else:
                     fee = "*" + display.percent(quote.fee_pct, fee_width - 1)
-            # on the cursor's colours the tag colour fell to 2:1: the cursor's own, bold
-            tag_style = base + (_BOLD if base is self._styles["cursor"] else self._styles["tag"])
+            tag_style = base + over["tag"]
             values |= {
                 "rank": (str(ranked.rank), base),
                 "out": (
@@ -477,7 +527,7 @@ class QuoteTable(ScrollView, can_focus=True):
             }
             return [(*values.get(c.key, ("", base)), c.width, c.right) for c in columns]
         if row.state in (RowState.PENDING, RowState.STOPPED):
-            style = base + self._styles["pending"]
+            style = base + over["pending"]
             if row.state is RowState.STOPPED:  # still, and says why it has no price
                 values |= {"rank": (GLYPHS.stop, style), "out": ("stopped", style)}
             else:
@@ -487,13 +537,13 @@ class QuoteTable(ScrollView, can_focus=True):
         # failed, unranked, not available: the message spans from the amount column
         # up to the time (or tags) column
         if row.state is RowState.FAILED:
-            style = base + self._styles["failed"]
+            style = base + over["failed"]
             values |= {
                 "rank": (GLYPHS.fail, style),
                 "time": (display.duration(ranked.latency), style),
             }
         else:  # not an error: said quietly, in words
-            style = base + self._styles["pending"]
+            style = base + over["pending"]
             mark = GLYPHS.prev if row.state is RowState.UNRANKED else "-"
             latency = "" if ranked.latency is None else display.duration(ranked.latency)
             values |= {"rank": (mark, style), "time": (latency, style)}
@@ -503,7 +553,7 @@ class QuoteTable(ScrollView, can_focus=True):
         span = _span(columns[first:last])
         return [
             *[(*values.get(c.key, ("", style)), c.width, c.right) for c in columns[:first]],
-            (row.error or "failed", style, span, False),
+            (_fit_message(row.error or "failed", span), style, span, False),
             *[(*values.get(c.key, ("", style)), c.width, c.right) for c in columns[last:]],
         ]
 
@@ -512,15 +562,31 @@ class QuoteTable(ScrollView, can_focus=True):
 Cell = tuple[str, Style, int, bool]
 
 
-def _tags(ranked: Ranked, stale: bool, columns: list[Column]) -> str:
-    """The row's tags, STALE first; whole words are dropped from the end
-    rather than one cut in half."""
+def tag_text(tags: frozenset[Tag], stale: bool, width: int | None = None) -> str:
+    """The row's tags, STALE first, by their full names; in a column narrower
+    than every combination needs, by their initials (``STALE B C F``), so no
+    tag is ever left out. The detail panel and F1 say what the letters mean."""
     words = [STALE_TAG] if stale else []
-    words += [_TAG_LABELS[t] for t in Tag if t in ranked.tags]
+    if width is None or width >= TAGS_FULL:
+        return " ".join([*words, *(t.value for t in Tag if t in tags)])
+    return " ".join([*words, *(_TAG_LETTERS[t] for t in Tag if t in tags)])
+
+
+def _tags(ranked: Ranked, stale: bool, columns: list[Column]) -> str:
     width = next((c.width for c in columns if c.key == "tags"), 0)
-    while len(words) > 1 and cell_len(" ".join(words)) > width:
-        words.pop()
-    return " ".join(words)
+    return tag_text(ranked.tags, stale, width)
+
+
+def _fit_message(text: str, width: int) -> str:
+    """A row's message in ``width`` cells: what follows its last `` · `` goes
+    first (``cannot connect to host · is `a2a-tui sim` running?``), then it
+    ends with ``…`` where a word ends; the detail panel has it whole."""
+    while cell_len(text) > width and " · " in text:
+        text = text.rpartition(" · ")[0]
+    if cell_len(text) <= width:
+        return text
+    cut = text.rfind(" ", 0, width)
+    return (text[:cut] if cut > width // 2 else set_cell_size(text, width - 1)) + "…"
 
 
 def _strip(cells: list[Cell], fill: Style, width: int) -> Strip:

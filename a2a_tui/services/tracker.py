@@ -125,6 +125,7 @@ class Tracker:
         self._subscribers: list[Subscriber] = []
         self._tasks: set[asyncio.Task[None]] = set()
         self.running = False
+        self._waiting: str | None = None  # what the loop waits for: time, slot, resume
 
     # -- what subscribers and screens ask ------------------------------------------
 
@@ -152,6 +153,24 @@ class Tracker:
     @property
     def paused(self) -> bool:
         return not self._resumed.is_set()
+
+    @property
+    def napping(self) -> bool:
+        """The loop waits and nothing has woken it yet (tests step until so)."""
+        if self._waiting == "time":
+            return not self._wake.is_set()
+        return self._waiting is not None
+
+    @property
+    def reading(self) -> int:
+        """Reads started and not finished (tasks, some perhaps not yet running)."""
+        return len(self._tasks)
+
+    def due_now(self) -> bool:
+        """An order is due and a read could start now (tests step the loop until not)."""
+        if self.paused or self._slots.locked():
+            return False
+        return self._next_delay(self.clock()) == 0.0
 
     def interval(self, item: Tracked) -> float | None:
         level = urgency(item.view, self.wall_clock())
@@ -285,13 +304,21 @@ class Tracker:
     async def _loop(self) -> None:
         while True:
             if self.paused:
-                await self._resumed.wait()
+                self._waiting = "resume"
+                try:
+                    await self._resumed.wait()
+                finally:
+                    self._waiting = None
                 continue
             item = self._pop_due(self.clock())
             if item is None:
                 await self._nap(self._next_delay(self.clock()))
                 continue
-            await self._slots.acquire()
+            self._waiting = "slot"
+            try:
+                await self._slots.acquire()
+            finally:
+                self._waiting = None
             if self.paused or item.order_no not in self._orders:
                 self._slots.release()
                 if item.order_no in self._orders:
@@ -309,9 +336,11 @@ class Tracker:
         waits: list[asyncio.Future[object]] = [waiter]
         if delay is not None:
             waits.append(asyncio.ensure_future(self._sleep(delay)))
+        self._waiting = "time"
         try:
             await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
         finally:
+            self._waiting = None
             for pending in waits:
                 pending.cancel()
 

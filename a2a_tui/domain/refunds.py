@@ -162,9 +162,9 @@ def assess_refund(
         return RefundAssessment(
             RefundPath.AUTOMATIC,
             True,
-            f"the swap failed ({status.label}): the principal is refunded automatically, "
-            "minus the source chain's gas; if the host has no execution details it asks "
-            "for a manual confirmation instead",
+            f"{status.label}: the principal is refunded automatically, minus the source "
+            "chain's gas; if the host has no execution details it asks for a manual "
+            "confirmation instead",
         )
     if status is OrderStatus.SWAPPING:
         why = "the deposit arrived and the swap is under way: wait for its outcome"

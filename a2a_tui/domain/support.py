@@ -181,9 +181,10 @@ def next_step(view: OrderView, now: datetime, *, manual_confirmation: bool = Fal
                     "refund needs a manual confirmation by Any2Any support: send them the "
                     "support bundle"
                 )
+            chain = src.chain if src else "the source chain"
             return (
                 f"{status_label(status)}: eligible for an automatic refund of the principal "
-                f"minus gas; request it with a {src.chain if src else 'source-chain'} address"
+                f"minus gas; request it with an address on {chain}"
             )
         case OrderStatus.MANUAL_REVIEW:
             since = f" (requested {_when(refund.requested_at)})" if refund else ""

@@ -372,7 +372,7 @@ class SupportDesk:
         address: str,
         *,
         view: OrderView | None = None,
-        progress: Callable[[str], None] | None = None,
+        progress: Callable[[str], object] | None = None,
     ) -> RefundResult:
         """Check, journal, send, retry, explain. ``view`` is what the caller shows
         (read again here when the host can be reached)."""
@@ -417,7 +417,7 @@ class SupportDesk:
         view: OrderView,
         assessment: RefundAssessment,
         repeat: bool,
-        progress: Callable[[str], None] | None,
+        progress: Callable[[str], object] | None,
     ) -> RefundResult:
         host = self._host()
         attempt_row: RefundAttempt = await self._io(

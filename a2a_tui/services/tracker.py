@@ -90,7 +90,7 @@ class TrackerStats:
             self.times.append(now)
 
 
-Subscriber = Callable[[OrderUpdate], None]
+Subscriber = Callable[[OrderUpdate], object]
 
 
 class Tracker:

@@ -82,8 +82,13 @@ async def settle(tracker: Tracker) -> None:
     )
 
 
-def view(order_no: str, status: OrderStatus = OrderStatus.DEPOSITING, *,
-         expires_in: timedelta = timedelta(minutes=25), settled: bool = False) -> OrderView:  # fmt: skip
+def view(
+    order_no: str,
+    status: OrderStatus = OrderStatus.DEPOSITING,
+    *,
+    expires_in: timedelta = timedelta(minutes=25),
+    settled: bool = False,
+) -> OrderView:
     return OrderView(order_no=order_no, order_id=1, deposit_address="0xdep",
                      expire_at=WALL + expires_in, src=None, dst=None, amount_in=1,
                      status=status, verified=True, settled=settled)  # fmt: skip

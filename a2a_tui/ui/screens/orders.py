@@ -160,8 +160,9 @@ class OrdersScreen(Screen[None]):
         yield Header(icon="⇄")
         with Horizontal(id="orders-body"):
             with Vertical(id="orders-pane"):
+                # select_on_focus off: a key typed elsewhere focuses it, then lands in it
                 yield Input(placeholder="type to search: order no, client_order_id, address",
-                            id="orders-search", compact=True)  # fmt: skip
+                            id="orders-search", compact=True, select_on_focus=False)  # fmt: skip
                 yield OrderTable(id="orders-table")
                 yield Static(id="orders-status", markup=False)
                 yield Static(id="orders-commission", markup=False)

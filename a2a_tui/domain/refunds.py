@@ -206,16 +206,18 @@ def _expired_deposit(view: OrderView, status: OrderStatus, now: datetime) -> Ref
             RefundReason.NOT_EXPIRED_YET, window,
         )  # fmt: skip
     if closes is not None and now > closes + CLOCK_MARGIN:
+        # the host has not settled it: its clock and this one disagree, it decides
         return RefundAssessment(
-            path, False,
-            f"the refund window closed at {_at(closes)} ({_in(closes - now)})",
-            RefundReason.WINDOW_PASSED, window,
+            path, None,
+            f"by this machine's clock the refund window closed at {_at(closes)} "
+            f"({_in(closes - now)}), but the host still reports {status.label}: the host decides",
+            None, window,
         )  # fmt: skip
     if status is OrderStatus.DEPOSITING:
         return RefundAssessment(
             path, None,
-            f"the deposit window ends at {_at(opens)}, about now by this machine's clock: "
-            "the host decides whether it has expired",
+            f"the deposit window ends at {_at(opens)} ({_in(opens - now)} by this machine's "
+            "clock) and the host still reports it open: the host decides whether it expired",
             None, window,
         )  # fmt: skip
     if view.deposit is None:

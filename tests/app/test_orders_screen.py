@@ -43,7 +43,11 @@ FAST_REFUNDS = RefundPolicy(attempts=4, timeout=10.0, wait_initial=0.01, wait_ma
 
 
 def desk_app(
-    sim: SimServer, journal: Journal, time: ManualTime, *, wall: Callable[[], datetime] = lambda: NOW
+    sim: SimServer,
+    journal: Journal,
+    time: ManualTime,
+    *,
+    wall: Callable[[], datetime] = lambda: NOW,
 ) -> A2AApp:
     store = SecretStore(MemoryKeyring(), env={})
     store.set("any2any.api_key", SecretStr(GUIDE_KEY), sim.base_url)
@@ -292,7 +296,9 @@ async def test_refund_step_requests_and_keeps_tracking(make_sim: MakeSim) -> Non
         await control(sim, "/sim/clock/advance", {"seconds": 120})
         time.advance(5)
         await until(app, lambda: refund.view.status is OrderStatus.REFUNDED)
-        assert "Refund record · Completed" in str(refund.query_one("#refund-record", Static).render())
+        assert "Refund record · Completed" in str(
+            refund.query_one("#refund-record", Static).render()
+        )
         await until(app, lambda: any(f"Order {order_no}: refunded" in n for n in notes(app)))
 
 

@@ -133,7 +133,8 @@ def test_order_list_by_status_includes_the_watch_list(
     assert (row["order_no"], row["state"]) == (other, "watched")
     assert main(["order", "list", "--base-url", sim.base_url, "--status", "Depositing"]) == 0
     out = capsys.readouterr().out
-    assert mine in out and other not in out
+    assert mine in out
+    assert other not in out
     assert main(["order", "list", "--base-url", sim.base_url, "--status", "Lost"]) == 2
     assert "no state 'Lost'; one of: Depositing, Swapping" in capsys.readouterr().err
 
@@ -252,7 +253,8 @@ async def test_order_watch_prints_transitions_until_final(make_sim: MakeSim) -> 
         await watch.step(120)
     assert task.result() == 1  # refunded, not completed
     text = watch.out.getvalue()
-    assert f"{good}  ✓ completed" in text and f"{bad}  ↺ refunded" in text
+    assert f"{good}  ✓ completed" in text
+    assert f"{bad}  ↺ refunded" in text
 
 
 async def test_order_watch_exit_3_when_the_host_stays_away(make_sim: MakeSim) -> None:
@@ -260,7 +262,8 @@ async def test_order_watch_exit_3_when_the_host_stays_away(make_sim: MakeSim) ->
     watch = Watch(sim, Journal.in_memory(), base_url="http://127.0.0.1:9")
     task = watch.start("OD2026052510000001", lost_after=300)
     update = await watch.step(0)
-    assert update is not None and update.error is not None
+    assert update is not None
+    assert update.error is not None
     while not task.done():
         await watch.step(600)
     assert task.result() == 3

@@ -126,7 +126,8 @@ async def test_a_state_change_shows_on_the_screen_with_a_notification(make_sim: 
         assert screen.shown_keys == [order_no]
         await until(app, lambda: "awaiting deposit" in cell(app, order_no, "status"))
         assert cell(app, order_no, "time") == "29 min left"
-        assert app.tracker is not None and app.tracker.visible
+        assert app.tracker is not None
+        assert app.tracker.visible
 
         await control(sim, f"/sim/orders/{order_no}/deposit", {"outcome": "success"})
         time.advance(5)  # the selected order is read at the imminent rate
@@ -154,9 +155,12 @@ async def test_the_tracker_outlives_the_screen_and_slows_off_it(make_sim: MakeSi
         await pilot.press("escape")
         await until(app, lambda: isinstance(app.screen, QuoteScreen))
         tracker = app.tracker
-        assert tracker is not None and not tracker.visible
+        assert tracker is not None
+        assert not tracker.visible
         item = tracker.get(order_no)
-        assert item is not None and item.due is not None and item.last_try is not None
+        assert item is not None
+        assert item.due is not None
+        assert item.last_try is not None
         assert item.due - item.last_try > 30  # off screen: slower than 30 s
         await control(sim, f"/sim/orders/{order_no}/deposit", {"outcome": "chain_failed"})
         time.advance(200)
@@ -228,7 +232,8 @@ async def test_type_to_search_filter_and_the_detail_at_80x24(make_sim: MakeSim) 
         assert screen.shown_keys == [second, first]
         await pilot.press("ctrl+t")  # active
         await pilot.press("ctrl+t")  # needs action
-        assert screen.filter == "needs action" and screen.shown_keys == []
+        assert screen.filter == "needs action"
+        assert screen.shown_keys == []
         await pilot.press("ctrl+t")  # Depositing
         assert (screen.filter, screen.shown_keys) == ("Depositing", [first])
         await pilot.press("ctrl+t", "ctrl+t")  # Swapping, then all again
@@ -237,16 +242,19 @@ async def test_type_to_search_filter_and_the_detail_at_80x24(make_sim: MakeSim) 
         assert screen.sort == "status"
         assert screen.shown_keys == [first, second]  # Depositing before Swapping
         selected = screen.selected()
-        assert selected is not None and selected.key == second  # the cursor kept its order
+        assert selected is not None
+        assert selected.key == second
         await pilot.press("up")  # from the search box: moves in the table
         await pilot.press("enter")  # at 80x24 the detail replaces the table
         detail = screen.query_one("#order-detail")
-        assert detail.display and not screen.query_one(OrderTable).display
+        assert detail.display
+        assert not screen.query_one(OrderTable).display
         assert "waiting for deposit: send 1.5 ETH" in str(
             screen.query_one("#detail-text", Static).render()
         )
         await pilot.press("escape")
-        assert not detail.display and screen.query_one(OrderTable).display
+        assert not detail.display
+        assert screen.query_one(OrderTable).display
 
 
 async def test_deposit_screen_from_the_orders_screen_stays_live(make_sim: MakeSim) -> None:
@@ -290,7 +298,8 @@ async def test_refund_step_requests_and_keeps_tracking(make_sim: MakeSim) -> Non
         await pilot.press("enter")
         await until(app, lambda: refund.result is not None)
         result = str(refund.query_one("#refund-result", Static).render())
-        assert result.startswith("✓ Refund of") and REFUND_TO in result
+        assert result.startswith("✓ Refund of")
+        assert REFUND_TO in result
         record = str(refund.query_one("#refund-record", Static).render())
         assert "Refund record · Processing · auto" in record
         await control(sim, "/sim/clock/advance", {"seconds": 120})
@@ -320,7 +329,8 @@ async def test_a_final_order_is_refused_up_front_in_the_refund_step(make_sim: Ma
         await pilot.press("ctrl+r")
         await until(app, lambda: isinstance(app.screen, RefundScreen))
         path = str(app.screen.query_one("#refund-path", Static).render())
-        assert "✗" in path and "the order is final (completed)" in path
+        assert "✗" in path
+        assert "the order is final (completed)" in path
         assert "Nothing is sent: the host would refuse it." in path
         app.screen.query_one("#refund-address", Input).insert_text_at_cursor(REFUND_TO)
         await pilot.press("enter")

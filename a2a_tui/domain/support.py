@@ -88,7 +88,7 @@ _SHORT = {
     OrderStatus.MANUAL_REVIEW: "⚑ manual review",
     OrderStatus.REFUNDING: "↺ refunding",
     OrderStatus.REFUNDED: "↺ refunded",
-    OrderStatus.FAILED_NO_REFUND: "✗ failed, no refund",
+    OrderStatus.FAILED_NO_REFUND: "✗ no refund",
 }
 
 

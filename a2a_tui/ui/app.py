@@ -217,13 +217,24 @@ class A2AApp(App[None]):
                     severity=severity, timeout=10, markup=False)  # fmt: skip
 
     def action_orders(self) -> None:
+        """The orders screen: back to it if it is open under this one, else opened."""
         if self.desk is None or self.tracker is None:
             self.notify(inert(self.orders_problem or "orders are off", limit=400),
                         title="Orders are off", severity="error", markup=False)  # fmt: skip
             return
-        if not isinstance(self.screen, OrdersScreen):
-            self.push_screen(OrdersScreen(self.desk, self.tracker, service=self.orders,
-                                          wall_clock=self.wall_clock))  # fmt: skip
+        if isinstance(self.screen, OrdersScreen):
+            return
+        if any(isinstance(s, OrdersScreen) for s in self.screen_stack):
+            while not isinstance(self.screen, OrdersScreen):
+                self.pop_screen()
+            return
+        self.push_screen(OrdersScreen(self.desk, self.tracker, service=self.orders,
+                                      wall_clock=self.wall_clock))  # fmt: skip
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "orders":  # not offered on the orders screen itself
+            return not isinstance(self.screen, OrdersScreen)
+        return True
 
     def _theme_changed(self, theme: Theme) -> None:
         """Remember the user's theme (never in the demo, which has no config file)."""

@@ -115,8 +115,9 @@ class OrdersScreen(Screen[None]):
         Binding("ctrl+r", "refund", "Refund", id="orders.refund"),
         Binding("ctrl+o", "deposit", "Deposit", id="orders.deposit"),
         Binding("ctrl+b", "bundle", "Bundle", id="orders.bundle"),
-        Binding("ctrl+t", "cycle_filter", "Status", id="orders.filter"),
-        Binding("ctrl+s", "cycle_sort", "Sort", id="orders.sort"),
+        # named on the status line instead of the footer (80 columns are not enough)
+        Binding("ctrl+t", "cycle_filter", "Status filter", id="orders.filter", show=False),
+        Binding("ctrl+s", "cycle_sort", "Sort", id="orders.sort", show=False),
         Binding("f5", "refresh_order", "Refresh", id="orders.refresh", show=False),
         Binding("up", "move(-1)", "Up", show=False),
         Binding("down", "move(1)", "Down", show=False),
@@ -283,8 +284,8 @@ class OrdersScreen(Screen[None]):
     def _refresh_status(self, shown: int) -> None:
         total = len(self.entries)
         parts = [f"{shown} of {total} orders" if shown != total else f"{total} orders"]
-        parts.append(f"status: {self.filter or 'all'}")
-        parts.append(f"sort: {self.sort}")
+        parts.append(f"^t status: {self.filter or 'all'}")
+        parts.append(f"^s sort: {self.sort}")
         if self.search:
             parts.append(f"search: {inert(self.search, limit=40)}")
         rate = "full rate" if self.tracker.visible else "background rate"

@@ -19,7 +19,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Footer, Header, Input, Static
 
 from a2a_tui.domain import display
 from a2a_tui.domain.order_input import OrderInputError, address_hint
@@ -154,7 +154,7 @@ class RefundScreen(Screen[None]):
             yield Static(id="refund-path")
             yield Static(id="refund-window", markup=False)
             yield Static(id="refund-facts", markup=False)
-            yield Label(
+            yield Static(
                 f"Refund address on {chain} (the order's SOURCE chain): "
                 f"{address_hint(src.address_format if src else None)}",
                 id="refund-label", markup=False,
@@ -178,6 +178,8 @@ class RefundScreen(Screen[None]):
             field.value = refund.refund_address
         field.focus()
         self._show()
+        self._say("Enter (or ctrl+s) requests the refund · esc goes back · ctrl+b copies the "
+                  "support bundle")  # fmt: skip
         self.set_interval(1.0, self._tick, name="refund window")
 
     def on_unmount(self) -> None:

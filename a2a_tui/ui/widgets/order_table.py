@@ -49,10 +49,10 @@ class _Column:
 
 _COLUMNS = (
     _Column("order", "Order", 18, 0),
-    _Column("status", "Status", 21, 0),
+    _Column("status", "Status", 20, 0),
     _Column("time", "Left / age", 11, 0),
-    _Column("amount", "Amount", 20, 1),
-    _Column("updated", "Updated", 9, 1),
+    _Column("updated", "Updated", 10, 1),
+    _Column("amount", "Amount", 18, 1),
     _Column("commission", "Commission", 10, 2),
     _Column("bound", "Integrator", 10, 2),
     _Column("channel", "Channel", 14, 3),
@@ -93,9 +93,7 @@ def _span(seconds: float) -> str:
     if seconds < 3600:
         return f"{seconds // 60} min"
     hours = seconds // 3600
-    if hours < 48:
-        return f"{hours} h {seconds % 3600 // 60:02d} m"
-    return f"{hours // 24} d {hours % 24} h"
+    return f"{hours} h" if hours < 48 else f"{hours // 24} d"
 
 
 def time_cell(view: OrderView | None, since: datetime, now: datetime) -> str:

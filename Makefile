@@ -48,6 +48,7 @@ screenshots: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/quote_stream.py
 	$(BIN)/python benchmarks/orders.py
+	$(BIN)/python benchmarks/tracking.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .import_linter_cache *.egg-info

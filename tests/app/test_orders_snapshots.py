@@ -41,7 +41,9 @@ def _iso(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def detail(number: int, status: str, history: list[tuple[str, int]], **extra: Any) -> dict[str, Any]:
+def detail(
+    number: int, status: str, history: list[tuple[str, int]], **extra: Any
+) -> dict[str, Any]:
     """An order detail as the host writes it (README: the order detail endpoint)."""
     created = T0 + timedelta(minutes=number - 1)
     return {
@@ -89,7 +91,8 @@ def journal_with_orders() -> Journal:
     journal = Journal.in_memory(wall_clock=lambda: next(moments))
     for wire in ORDERS:
         record = journal.journal_pending(
-            host=HOST, client_order_id=wire["client_order_id"], body={"amount_in": wire["amount_in"]},
+            host=HOST, client_order_id=wire["client_order_id"],
+            body={"amount_in": wire["amount_in"]},
             quote={"src": _token(ETH), "dst": _token(USDT_TRON),
                    "chosen": {"name": "Quill Cross", "channel_id": 105}},
             key_entry="any2any.api_key@127.0.0.1:9", key_fingerprint=key_fingerprint(KEY),
@@ -122,7 +125,8 @@ async def _orders(pilot: Pilot[Any]) -> OrdersScreen:
     app = pilot.app
     assert isinstance(app, A2AApp)
     await app.workers.wait_for_complete()
-    assert app.desk is not None and app.tracker is not None
+    assert app.desk is not None
+    assert app.tracker is not None
     for entry in await app.desk.entries():  # as if the tracker had read them 6 s ago
         item = app.tracker.track(entry.key, entry.view)
         item.last_ok = 994.0

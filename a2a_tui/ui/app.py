@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import gc
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -55,6 +55,10 @@ class OrderTracked(Message):
         self.update = update
 
 
+#: A palette command the app's owner adds: title, help, what it does (the demo's
+#: simulator controls). The callback gets the app.
+AppCommand = tuple[str, str, Callable[["A2AApp"], object]]
+
 _BAD_ENDS = frozenset({
     OrderStatus.CHAIN_FAILED, OrderStatus.SLIPPAGE_FAILED, OrderStatus.REFUND_ADDRESS_PENDING,
     OrderStatus.FAILED_NO_REFUND, OrderStatus.CANCELLED_NO_DEPOSIT,
@@ -87,6 +91,7 @@ class A2AApp(App[None]):
         wall_clock: Callable[[], datetime] | None = None,
         tracker: Tracker | None = None,
         track: bool = True,
+        commands: Sequence[AppCommand] = (),
     ) -> None:
         """Without ``preferences``, ``credentials`` and ``orders`` the app uses
         defaults, a keyring and a journal in memory: nothing of the user's is
@@ -117,6 +122,7 @@ class A2AApp(App[None]):
             )
             self.tracker.subscribe(lambda update: self.post_message(OrderTracked(update)))
         self._track = track
+        self.extra_commands = tuple(commands)
         self._tracking: asyncio.Task[None] | None = None
         self._resolved_once = False
         self.initial = initial
@@ -340,6 +346,21 @@ class A2AApp(App[None]):
             elif command.title != "Keys":
                 yield command
         yield from binding_commands(self, screen, self.preferences.settings.keymap)
+        for title, help_text, run in self.extra_commands:
+            yield SystemCommand(title, help_text, lambda run=run: run(self))
+
+    def current_order_no(self) -> str | None:
+        """The order on screen: the deposit screen's, the refund step's, or the
+        orders screen's highlighted row."""
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, OrdersScreen):
+                entry = screen.selected()
+                return None if entry is None else entry.order_no
+            view = getattr(screen, "view", None)
+            order_no = getattr(view, "order_no", None)
+            if isinstance(order_no, str):
+                return order_no
+        return None
 
     async def on_unmount(self) -> None:
         if self._tracking is not None:

@@ -5,17 +5,16 @@ slows off it, pauses while the app is suspended. Tracker time is manual."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
+from app_helpers import until_shown as until
 from conftest import GUIDE_KEY, START, MakeSim
 from fakes import Ticker
 from order_helpers import FAST, quoted_draft, service_for
 from pydantic import SecretStr
-from textual.app import App
 from textual.widgets import Input, Static
 from tracking_helpers import ManualTime
 
@@ -73,28 +72,6 @@ async def control(sim: SimServer, path: str, body: dict[str, Any]) -> None:
     async with httpx.AsyncClient(base_url=sim.base_url) as raw:
         response = await raw.post(path, json=body)
     assert response.status_code == 200, response.text
-
-
-async def until(app: App[Any], predicate: Callable[[], bool], within: float = 10) -> None:
-    """Until ``predicate`` holds after a message handled by the app or any screen."""
-    if predicate():
-        return
-    reached = asyncio.Event()
-
-    def check(_: object) -> None:
-        if predicate():
-            reached.set()
-
-    nodes = [app, *app.screen_stack]
-    app.screen_change_signal.subscribe(app, check, immediate=True)
-    for node in nodes:
-        node.message_signal.subscribe(node, check, immediate=True)
-    try:
-        await asyncio.wait_for(reached.wait(), within)
-    finally:
-        app.screen_change_signal.unsubscribe(app)
-        for node in nodes:
-            node.message_signal.unsubscribe(node)
 
 
 def cell(app: A2AApp, key: str, column: str) -> str:

@@ -19,6 +19,7 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ import httpx
 from pydantic import SecretStr
 
 from a2a_tui.domain.quote_input import QuoteArgs
-from a2a_tui.domain.tracking import PollPolicy
+from a2a_tui.domain.tracking import PollPolicy, urgency
 from a2a_tui.infra.journal import Journal
 from a2a_tui.infra.keystore import MemoryKeyring, SecretStore
 from a2a_tui.services.backend import Backend
@@ -116,14 +117,15 @@ async def run(base_url: str, journal_path: Path, numbers: list[str], window: flo
         cpu_shown = (cpu1 - cpu0) / (t1 - t0) * 100
         app.pop_screen()  # back to the board: no orders view on screen
         await pilot.pause()
-        await asyncio.sleep(PollPolicy().active)
+        slow = PollPolicy().interval(urgency(None, datetime.now(UTC)), visible=False) or 120.0
+        await asyncio.sleep(slow)  # until every order is on the slower schedule
         t2, cpu2 = time.monotonic(), time.process_time()
-        await asyncio.sleep(window)
+        await asyncio.sleep(max(window, slow))
         t3, cpu3 = time.monotonic(), time.process_time()
         hidden = rate(tracker, t2, t3)
         cpu_hidden = (cpu3 - cpu2) / (t3 - t2) * 100
         print(f"\n{len(numbers)} orders waiting for a deposit, nothing changing "
-              f"({window:.0f} s windows):")  # fmt: skip
+              f"({t1 - t0:.0f} s on screen, {t3 - t2:.0f} s off it):")  # fmt: skip
         print(f"  orders screen on top   {shown:7.1f} requests/min   CPU {cpu_shown:5.2f} % "
               "of one core")  # fmt: skip
         print(f"  board on top           {hidden:7.1f} requests/min   CPU {cpu_hidden:5.2f} % "

@@ -56,7 +56,7 @@ class PollPolicy:
     """
 
     imminent: float = 5.0
-    active: float = 30.0
+    active: float = 60.0
     idle: float = 120.0
     background: float = 4.0
     background_max: float = 240.0

@@ -157,6 +157,7 @@ class SupportDesk:
         self._tokens_lock = asyncio.Lock()
         self._last: dict[str, Mapping[str, Any]] = {}  # order_no -> last detail read
         self._known: dict[str, tuple[OrderRecord | None, FeeSnapshot | None]] = {}
+        self._manual: dict[str, bool] = {}  # order_no -> needs a manual confirmation
 
     # -- what the screens show -----------------------------------------------------
 
@@ -328,9 +329,14 @@ class SupportDesk:
         return merge_timeline(() if view is None else view.history, local)
 
     def manual_confirmation(self, order_no: str) -> bool:
-        """The host answered ``refund_requires_manual_confirmation`` for this order."""
-        reason = RefundReason.MANUAL_CONFIRMATION.value
-        return any(r.error == reason for r in self.journal.refunds(self.host_url, order_no))
+        """The host answered ``refund_requires_manual_confirmation`` for this order
+        (read from the journal once per order: the screens ask every second)."""
+        known = self._manual.get(order_no)
+        if known is None:
+            reason = RefundReason.MANUAL_CONFIRMATION.value
+            refunds = self.journal.refunds(self.host_url, order_no)
+            known = self._manual[order_no] = any(r.error == reason for r in refunds)
+        return known
 
     def assess(self, view: OrderView) -> RefundAssessment:
         manual = self.manual_confirmation(view.order_no)
@@ -447,6 +453,8 @@ class SupportDesk:
                     await host.request_refund(order_no, address)
         except RefundRejected as exc:
             await self._io(self.journal.refund_outcome, attempt_row.id, "refused", exc.msg)
+            if exc.reason is RefundReason.MANUAL_CONFIRMATION:
+                self._manual[order_no] = True
             return await self._refused(exc, order_no, view, assessment, attempts)
         except ProviderError as exc:
             await self._io(self.journal.refund_outcome, attempt_row.id, "unknown", describe(exc))

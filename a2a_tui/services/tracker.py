@@ -69,6 +69,12 @@ class OrderUpdate:
     not_found: bool = False  # the host answered ``order not found``
 
     @property
+    def news(self) -> bool:
+        """Worth showing: the detail changed, or the read failed. (A read that only
+        confirms what was known moves nothing but the order's "updated" age.)"""
+        return self.changed or self.status_changed or self.error is not None
+
+    @property
     def status(self) -> OrderStatus | str | None:
         return None if self.view is None else self.view.status
 
@@ -126,6 +132,7 @@ class Tracker:
         self._tasks: set[asyncio.Task[None]] = set()
         self.running = False
         self._waiting: str | None = None  # what the loop waits for: time, slot, resume
+        self._nap_until = float("-inf")  # when the loop's current nap ends (inf: none set)
 
     # -- what subscribers and screens ask ------------------------------------------
 
@@ -244,7 +251,8 @@ class Tracker:
         item.due = at
         self._seq += 1
         heapq.heappush(self._heap, (at, self._seq, item.order_no))
-        self._wake.set()
+        if at < self._nap_until:  # the loop would sleep past it: wake it (else it is on time)
+            self._wake.set()
 
     def _base(self, item: Tracked) -> float:
         return item.last_try if item.last_try is not None else self.clock()
@@ -337,8 +345,10 @@ class Tracker:
             task.add_done_callback(self._tasks.discard)
 
     async def _nap(self, delay: float | None) -> None:
-        """Until the next order is due, or something changed the schedule."""
+        """Until the next order is due, or something changed the schedule (only an
+        order due before the nap ends wakes it: most reschedules are later)."""
         self._wake.clear()
+        self._nap_until = float("inf") if delay is None else self.clock() + delay
         waiter: asyncio.Task[object] = asyncio.ensure_future(self._wake.wait())
         waits: list[asyncio.Future[object]] = [waiter]
         if delay is not None:
@@ -348,6 +358,7 @@ class Tracker:
             await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
         finally:
             self._waiting = None
+            self._nap_until = float("-inf")  # awake: every schedule change is seen
             for pending in waits:
                 pending.cancel()
 

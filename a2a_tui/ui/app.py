@@ -120,7 +120,9 @@ class A2AApp(App[None]):
             self.orders.created_listeners.append(
                 lambda view: self.tracker.track(view.order_no, view) if self.tracker else None
             )
-            self.tracker.subscribe(lambda update: self.post_message(OrderTracked(update)))
+            self.tracker.subscribe(
+                lambda update: self.post_message(OrderTracked(update)) if update.news else None
+            )
         self._track = track
         self.extra_commands = tuple(commands)
         self._tracking: asyncio.Task[None] | None = None

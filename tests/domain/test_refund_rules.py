@@ -205,8 +205,8 @@ def test_urgency(view: OrderView | None, now: datetime, level: Urgency) -> None:
 def test_intervals() -> None:
     policy = PollPolicy()
     assert policy.interval(Urgency.IMMINENT, visible=True) == 5
-    assert policy.interval(Urgency.ACTIVE, visible=True) == 30
-    assert policy.interval(Urgency.ACTIVE, visible=False) == 120
+    assert policy.interval(Urgency.ACTIVE, visible=True) == 60
+    assert policy.interval(Urgency.ACTIVE, visible=False) == 240
     assert policy.interval(Urgency.IDLE, visible=False) == 240  # capped
     assert policy.interval(Urgency.IDLE, visible=False, closely=True) == 5
     assert policy.interval(Urgency.FINAL, visible=True, closely=True) is None

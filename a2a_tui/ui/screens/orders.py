@@ -20,7 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Input, Static
 
 from a2a_tui.domain import display
 from a2a_tui.domain.orders import OrderStatus, OrderView
@@ -152,6 +152,9 @@ class OrdersScreen(Screen[None]):
         self._select = select
         self._unsubscribe: Callable[[], None] | None = None
         self._closely: str | None = None
+        self._refresh_pending = False  # a reorder is coming (many reads coalesce into it)
+        self._status_stale = False  # counts and commission: redrawn at the next tick
+        self._shown_detail: DetailData | None = None
 
     def now(self) -> datetime:
         clock = self._wall_clock or getattr(self.app, "wall_clock", None)
@@ -170,10 +173,19 @@ class OrdersScreen(Screen[None]):
             yield OrderDetail(id="order-detail")
         yield Footer(compact=True)
 
+    def _row_of(self, key: str) -> OrderRow | None:
+        entry = self.entries.get(key)
+        return None if entry is None else self._row(entry)
+
     def on_mount(self) -> None:
-        self._unsubscribe = self.tracker.subscribe(lambda u: self.post_message(OrderChanged(u)))
+        self.query_one(OrderTable).row_source = self._row_of
+        self._unsubscribe = self.tracker.subscribe(
+            lambda u: self.post_message(OrderChanged(u)) if u.news else None
+        )
         self._layout()
-        self.query_one("#orders-search", Input).focus()
+        search = self.query_one("#orders-search", Input)
+        search.cursor_blink = False  # a blink repaints twice a second, for nothing
+        search.focus()
         self._say("loading the journal…")
         self.load_entries()
         self.set_interval(1.0, self._tick, name="orders clock")
@@ -249,6 +261,11 @@ class OrdersScreen(Screen[None]):
                 chosen.sort(key=lambda e: e.key)
         return chosen  # "newest": as the journal lists them
 
+    def _passes_now(self, entry: OrderEntry) -> bool:
+        view = self._view(entry)
+        needle = self.search.strip().lower()
+        return _matches(entry, view, needle) and _passes(view, entry.origin, self.filter)
+
     def _status_rank(self, entry: OrderEntry) -> int:
         view = self._view(entry)
         status = None if view is None else view.status
@@ -295,7 +312,10 @@ class OrdersScreen(Screen[None]):
         if not self.loaded:
             return
         self._say(" · ".join(parts))
-        self.query_one("#orders-commission", Static).update(Content(self._commission()))
+        commission = self._commission()
+        if commission != getattr(self, "_commission_said", None):
+            self._commission_said = commission
+            self.query_one("#orders-commission", Static).update(Content(commission))
 
     def _commission(self) -> str:
         views = [v for e in self.entries.values() if (v := self._view(e)) is not None]
@@ -320,14 +340,35 @@ class OrdersScreen(Screen[None]):
         return "Commission " + " | ".join(pieces) if pieces else "Commission: tokens unknown"
 
     def _say(self, text: str, kind: str = "") -> None:
+        if (text, kind) == getattr(self, "_said", None):
+            return  # an update would cost a layout pass
+        self._said = (text, kind)
         status = self.query_one("#orders-status", Static)
         status.update(Content(text))
         status.set_class(kind == "error", "-error")
 
     def _tick(self) -> None:
-        self._refresh_table()
+        """Once a second: the time-dependent cells (where their text changed), the
+        status line if reads changed it, the detail if its content changed."""
+        if not self.loaded:
+            return
+        table = self.query_one(OrderTable)
+        table.tick(self.now())
+        if self._status_stale:
+            self._status_stale = False
+            self._refresh_status(len(table.keys))
         if self._detail_visible():
             self._show_detail()
+
+    def _refresh_soon(self) -> None:
+        """Reads that may reorder the table: one rebuild for a burst of them."""
+        if not self._refresh_pending:
+            self._refresh_pending = True
+            self.set_timer(0.2, self._refresh_now)
+
+    def _refresh_now(self) -> None:
+        self._refresh_pending = False
+        self._refresh_table()
 
     # -- the selected order ----------------------------------------------------------------
 
@@ -339,7 +380,7 @@ class OrdersScreen(Screen[None]):
         """Enter toggles: it shows the detail when narrow, hides it otherwise."""
         return self.detail_toggled if self.has_class("-narrow") else not self.detail_toggled
 
-    @on(DataTable.RowHighlighted)
+    @on(OrderTable.Highlighted)
     def _highlighted(self) -> None:
         self._selection_changed()
 
@@ -378,7 +419,9 @@ class OrdersScreen(Screen[None]):
         detail = self.query_one(OrderDetail)
         entry = self.selected()
         if entry is None:
+            self._shown_detail = None
             detail.show(None)
+            detail.show_age(None)
             return
         view = self._view(entry)
         tracked = self.tracker.get(entry.key)
@@ -391,14 +434,19 @@ class OrdersScreen(Screen[None]):
             step = self.desk.next_step(view)
             path = assessment.path.label if assessment.path else None
             why, allowed = assessment.why, assessment.allowed
-        detail.show(DetailData(
+        age = self.tracker.age(entry.key)
+        data = DetailData(
             key=entry.key, origin=entry.origin, view=view, next_step=step, refund_path=path,
-            refund_why=why, refund_allowed=allowed, timeline=self.timelines.get(entry.key, ()),
-            age=self.tracker.age(entry.key),
+            refund_why=why, refund_allowed=allowed,
+            timeline=tuple(self.timelines.get(entry.key, ())),
             error=None if tracked is None else tracked.error,
             created_with=None if entry.record is None else (entry.record.key_entry or "no key"),
             client_order_id=entry.client_order_id,
-        ))  # fmt: skip
+        )  # fmt: skip
+        detail.show_age(age)
+        if data != self._shown_detail:  # a second later, usually nothing changed
+            self._shown_detail = data
+            detail.show(data)
 
     # -- updates from the tracker ----------------------------------------------------------
 
@@ -409,8 +457,17 @@ class OrdersScreen(Screen[None]):
         if entry is None:
             return
         if update.view is not None:
-            self.entries[update.order_no] = entry.with_view(update.view)
-        self._refresh_table()
+            entry = self.entries[update.order_no] = entry.with_view(update.view)
+        self._status_stale = True
+        by_status = self.filter is not None or self.sort in ("status", "time left")
+        reorders = update.status_changed and by_status
+        table = self.query_one(OrderTable)
+        if update.changed or update.error is not None or reorders:
+            # a read that only confirms the order: its "updated" cell waits for the tick,
+            # so a burst of reads costs one repaint a second, not one each
+            shown = not reorders and table.update_row(self._row(entry), self.now())
+            if not shown and (reorders or self._passes_now(entry)):
+                self._refresh_soon()
         selected = self.selected()
         if selected is not None and selected.key == update.order_no:
             self.refresh_bindings()

@@ -15,13 +15,15 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.reactive import reactive
+from textual.widget import Widget
 from textual.widgets import Static
 
 from a2a_tui.domain import display
 from a2a_tui.domain.orders import OrderView, TokenRef, status_label
 from a2a_tui.domain.support import TimelineEntry, commission_of, short_status
 
-__all__ = ["DetailData", "OrderDetail", "detail_content"]
+__all__ = ["AgeLine", "DetailData", "OrderDetail", "age_text", "detail_content"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +36,6 @@ class DetailData:
     refund_why: str
     refund_allowed: bool | None
     timeline: Sequence[TimelineEntry] = ()
-    age: float | None = None
     error: str | None = None
     created_with: str | None = None  # the key entry the journal created it with
     client_order_id: str | None = None
@@ -69,8 +70,6 @@ def detail_content(data: DetailData) -> Content:
     parts.append("\n" + data.next_step)
     if data.error:
         parts.append((f"\n⚠ last read failed: {data.error}", "$text-warning"))
-    elif data.age is not None:
-        parts.append((f"\nupdated {int(data.age)} s ago", "$text-muted"))
     if view is None:
         head("Order")
         line("journal entry", data.key)
@@ -154,13 +153,32 @@ def detail_content(data: DetailData) -> Content:
     return Content.assemble(*parts)
 
 
+def age_text(age: float | None) -> str:
+    """In 5 s steps, as the table says it."""
+    return "" if age is None else f"updated {int(age) // 5 * 5} s ago"
+
+
+class AgeLine(Widget):
+    """One line that changes every few seconds: a repaint, never a layout pass (the
+    detail's own text is re-laid out only when the order changes)."""
+
+    text: reactive[str] = reactive("", layout=False)
+
+    def render(self) -> Content:
+        return Content(self.text)
+
+
 class OrderDetail(VerticalScroll):
     """Scrolls with the keys when focused; `show` replaces its content."""
 
     DEFAULT_CSS = Path(__file__).with_suffix(".tcss").read_text()
 
     def compose(self) -> ComposeResult:
+        yield AgeLine(id="detail-age")
         yield Static(Content("Choose an order: its detail appears here."), id="detail-text")
+
+    def show_age(self, age: float | None) -> None:
+        self.query_one(AgeLine).text = age_text(age)
 
     def show(self, data: DetailData | None) -> None:
         text = self.query_one("#detail-text", Static)

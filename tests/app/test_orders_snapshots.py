@@ -28,6 +28,7 @@ from a2a_tui.ui.app import A2AApp
 from a2a_tui.ui.screens.orders import OrdersScreen
 from a2a_tui.ui.screens.refund import RefundScreen
 from a2a_tui.ui.widgets.order_detail import OrderDetail
+from a2a_tui.ui.widgets.order_table import OrderTable
 
 SnapCompare = Callable[..., bool]
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
@@ -185,3 +186,33 @@ def test_detail_with_timeline(snap_compare: SnapCompare, size: tuple[int, int]) 
 @pytest.mark.parametrize("size", SIZES)
 def test_refund_step(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
     assert snap_compare(desk_app(), terminal_size=size, run_before=refund_step)
+
+
+async def test_many_orders_page_and_the_cursor_keeps_its_order() -> None:
+    """60 looked-up orders at 80x24: paging moves the cursor, the rows painted are
+    the rows scrolled to, a read repaints its row in place."""
+    app = desk_app()
+    assert app.orders is not None
+    for number in range(10, 70):
+        wire = detail(number, "Depositing", [("Depositing", 0)])
+        app.orders.journal.watch(HOST, wire["order_no"], wire, "Depositing")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _orders(pilot)
+        table = screen.query_one(OrderTable)
+        assert table.row_count == 64
+        first = table.highlighted_key()
+        await pilot.press("pagedown", "pagedown", "down")
+        key = table.highlighted_key()
+        assert key is not None
+        assert key != first
+        assert table.cursor_row == 2 * (table.size.height - 2) + 1
+        top = int(table.scroll_offset.y)
+        assert top <= table.cursor_row < top + table.size.height - 1
+        painted = [table.render_line(y).text for y in range(1, table.size.height)]
+        assert any(key in line for line in painted)
+        await pilot.press("ctrl+s", "ctrl+s", "ctrl+s")  # order no: rows move, cursor stays
+        assert screen.sort == "order no"
+        assert table.highlighted_key() == key
+        table.focus()  # in the search box, Home moves its cursor instead
+        await pilot.press("home")
+        assert table.cursor_row == 0

@@ -121,8 +121,8 @@ class OrdersScreen(Screen[None]):
         Binding("f5", "refresh_order", "Refresh", id="orders.refresh", show=False),
         Binding("up", "move(-1)", "Up", show=False),
         Binding("down", "move(1)", "Down", show=False),
-        Binding("pageup", "move(-10)", "Page up", show=False),
-        Binding("pagedown", "move(10)", "Page down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
     ]
 
     #: The tracker reads at full rate while this screen is on top.
@@ -513,6 +513,9 @@ class OrdersScreen(Screen[None]):
         if table.row_count:
             row = min(max(table.cursor_row + delta, 0), table.row_count - 1)
             table.move_cursor(row=row, animate=False)
+
+    def action_page(self, direction: int) -> None:
+        self.query_one(OrderTable).action_page(direction)
 
     def action_toggle_detail(self) -> None:
         self.detail_toggled = not self.detail_toggled

@@ -388,10 +388,6 @@ class OrderTable(ScrollView, can_focus=True):
             return
         self.move_cursor(row=int(self.scroll_offset.y) + offset.y - 1)
 
-    def watch_scroll_y(self, old: float, new: float) -> None:
-        super().watch_scroll_y(old, new)
-        self.refresh()
-
     def on_focus(self) -> None:
         self._styles = None
         self.refresh()

@@ -84,11 +84,15 @@ async def _order(app: A2AApp, pilot: object) -> str:
     board.action_requote()
     await _settle(app, pilot, lambda: board.board is not None and board.board.status().complete
                   and not board._streaming)  # fmt: skip
-    await pilot.press("enter")  # type: ignore[attr-defined]
+    best = board.board.best() if board.board is not None else None
+    assert best is not None
+    board.open_order(best.row.key)
     await _settle(app, pilot, lambda: isinstance(app.screen, OrderScreen))
+    await pilot.pause(0.3)  # type: ignore[attr-defined]
     app.screen.query_one("#address", Input).value = TRON
     await pilot.press("enter")  # type: ignore[attr-defined]
     await _settle(app, pilot, lambda: isinstance(app.screen, DepositScreen))
+    await pilot.pause(0.3)  # type: ignore[attr-defined]
     screen = app.screen
     assert isinstance(screen, DepositScreen)
     return screen.view.order_no
@@ -103,6 +107,7 @@ async def shoot_desk() -> None:
         assert app.desk is not None
         assert app.tracker is not None
         app.desk.wall_clock = app.tracker.wall_clock = lambda: now
+        app.desk.journal._wall = lambda: now  # the journal's stamps, in the same frozen time
         run = {title: act for title, _, act in app.extra_commands}
         async with app.run_test(size=(80, 24)) as pilot:
             screen = app.screen

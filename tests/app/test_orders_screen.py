@@ -278,9 +278,11 @@ async def test_refund_step_requests_and_keeps_tracking(make_sim: MakeSim) -> Non
         field.insert_text_at_cursor(REFUND_TO)
         await pilot.press("enter")
         await until(app, lambda: refund.result is not None)
-        result = str(refund.query_one("#refund-result", Static).render())
+        said = refund.query_one("#refund-result", Static)
+        result = str(said.render())
         assert result.startswith("✓ Refund of")
         assert REFUND_TO in result
+        assert said.has_class("-ok")  # green and bold, not the muted hint
         record = str(refund.query_one("#refund-record", Static).render())
         assert "Refund record · Processing · auto" in record
         await control(sim, "/sim/clock/advance", {"seconds": 120})

@@ -236,10 +236,11 @@ class RefundScreen(Screen[None]):
             widget.update(Content(""))
 
     def _say(self, text: str, kind: str = "") -> None:
+        """``kind``: ``error``, ``busy``, ``warning``, ``ok`` or plain."""
         result = self.query_one("#refund-result", Static)
         result.update(Content(text))
-        for name in ("-error", "-busy", "-warning", "-ok"):
-            result.set_class(name == kind, name)
+        for name in ("error", "busy", "warning", "ok"):
+            result.set_class(name == kind, f"-{name}")
 
     # -- requesting --------------------------------------------------------------------
 

@@ -57,6 +57,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/quote_stream.py
 	$(BIN)/python benchmarks/sources.py
 	$(BIN)/python benchmarks/orders.py
+	$(BIN)/python benchmarks/tracking.py
 	$(BIN)/python benchmarks/serve.py
 
 ## Only the serve benchmark: first paint over SSH, bytes per second, sessions per machine.

@@ -87,3 +87,26 @@ async def type_into(pilot: Pilot[Any], text: str) -> None:
     focused = pilot.app.focused
     assert isinstance(focused, Input)
     focused.insert_text_at_cursor(text[3:])
+
+
+async def until_shown(app: Any, predicate: Callable[[], bool], within: float = 10) -> None:
+    """Until ``predicate`` holds after a screen change or a message handled by the app
+    or any of its screens (messages to a screen do not reach the app's signal)."""
+    if predicate():
+        return
+    reached = asyncio.Event()
+
+    def check(_: object) -> None:
+        if predicate():
+            reached.set()
+
+    nodes = [app, *app.screen_stack]
+    app.screen_change_signal.subscribe(app, check, immediate=True)
+    for node in nodes:
+        node.message_signal.subscribe(node, check, immediate=True)
+    try:
+        await asyncio.wait_for(reached.wait(), within)
+    finally:
+        app.screen_change_signal.unsubscribe(app)
+        for node in nodes:
+            node.message_signal.unsubscribe(node)

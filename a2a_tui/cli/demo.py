@@ -15,7 +15,7 @@ would pay for.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -28,12 +28,20 @@ from a2a_tui.services.credentials import CredentialService
 from a2a_tui.services.preferences import Preferences
 from a2a_tui.sim.catalog import API_KEYS
 from a2a_tui.sim.direct.catalog import demo_provider_credentials
-from a2a_tui.ui.app import A2AApp
+from a2a_tui.ui.app import A2AApp, AppCommand
 
 if TYPE_CHECKING:
+    from a2a_tui.sim.server import SimServer
     from a2a_tui.sim.simulator import SimConfig
 
-__all__ = ["DEMO_QUOTE", "attached_app", "demo_app", "demo_settings", "demo_sim_config"]
+__all__ = [
+    "DEMO_QUOTE",
+    "attached_app",
+    "demo_app",
+    "demo_settings",
+    "demo_sim_config",
+    "sim_commands",
+]
 
 #: The demo opens with a quote already streaming, on a pair every Any2Any channel and
 #: most direct providers serve: OKX (same chain only), Changelly and SwapKit's routes
@@ -74,9 +82,16 @@ def demo_settings(base_url: str) -> tuple[Settings, dict[str, dict[str, str]]]:
     return Settings.model_validate(data), secrets
 
 
-def attached_app(base_url: str, initial: QuoteArgs | None = None, *, direct: bool = True) -> A2AApp:
+def attached_app(
+    base_url: str,
+    initial: QuoteArgs | None = None,
+    *,
+    direct: bool = True,
+    commands: list[AppCommand] | None = None,
+) -> A2AApp:
     """The demo app against a simulator at ``base_url``, with its demo keys in memory;
-    ``direct`` False: Any2Any alone."""
+    ``direct`` False: Any2Any alone. ``commands``: the simulator's controls, when it
+    runs in this process (an attached session's simulator is another process's)."""
     settings, secrets = demo_settings(base_url)
     # never the user's keyring or env
     credentials = CredentialService.in_memory(provider_settings_from(settings))
@@ -96,7 +111,70 @@ def attached_app(base_url: str, initial: QuoteArgs | None = None, *, direct: boo
         credentials=credentials,
         initial=initial or DEMO_QUOTE,
         subtitle=f"demo · simulator on {base_url}",
+        commands=commands or [],
     )
+
+
+def sim_commands(server: SimServer) -> list[AppCommand]:
+    """The simulator's controls in the palette (``Simulator: ...``), on the order on
+    screen: what `curl` against ``/sim/*`` does, without leaving the app."""
+
+    def on_order(what: str, act: Callable[[str], object]) -> Callable[[A2AApp], None]:
+        def run(app: A2AApp) -> None:
+            order_no = app.current_order_no()
+            if order_no is None:
+                app.notify("Open an order first (F3, then choose one).", title="Simulator",
+                           severity="warning", markup=False)  # fmt: skip
+                return
+            try:
+                server.call(lambda: act(order_no))
+            except Exception as exc:  # the simulator's refusal, shown
+                app.notify(f"{order_no}: {exc}", title="Simulator", severity="warning",
+                           markup=False)  # fmt: skip
+                return
+            app.notify(f"{order_no}: {what}", title="Simulator", markup=False)
+            if app.tracker is not None:
+                app.tracker.poll_soon(order_no)
+
+        return run
+
+    def advance(seconds: float, label: str) -> Callable[[A2AApp], None]:
+        def run(app: A2AApp) -> None:
+            server.call(lambda: server.sim.advance(seconds))
+            app.notify(f"simulated time moved {label} forward", title="Simulator", markup=False)
+            if app.tracker is not None:
+                app.tracker.poll_all_soon()
+
+        return run
+
+    sim = server.sim
+    deposits = [
+        ("success", "deposit arrives; the swap succeeds 30 s (simulated) later", True),
+        ("slippage_failed", "deposit arrives; the swap fails on slippage", True),
+        ("chain_failed", "deposit arrives; the swap fails on chain", True),
+        ("chain_failed", "deposit arrives; the swap fails without execution details", False),
+    ]
+    commands: list[AppCommand] = [
+        (f"Simulator: {text}", "POST /sim/orders/{order_no}/deposit for the order on screen",
+         on_order(text, lambda no, o=outcome, d=details: sim.simulate_deposit(no, o, None, d)))  # type: ignore[misc]
+        for outcome, text, details in deposits
+    ]  # fmt: skip
+    commands += [
+        ("Simulator: approve the manual review", "POST /sim/orders/{order_no}/review approve",
+         on_order("manual review approved", lambda no: sim.orders.review(
+             sim.find_order(no), approve=True, now=sim.clock.now()))),
+        ("Simulator: reject the manual review", "POST /sim/orders/{order_no}/review reject",
+         on_order("manual review rejected", lambda no: sim.orders.review(
+             sim.find_order(no), approve=False, now=sim.clock.now()))),
+        ("Simulator: advance the clock 30 s", "POST /sim/clock/advance: a swap finishes",
+         advance(30, "30 s")),
+        ("Simulator: advance the clock 2 min", "a refund settles", advance(120, "2 min")),
+        ("Simulator: advance the clock 31 min", "the deposit window expires",
+         advance(31 * 60, "31 min")),
+        ("Simulator: advance the clock 1 day", "auto-cancel: an expired order settles",
+         advance(24 * 3600, "1 day")),
+    ]  # fmt: skip
+    return commands
 
 
 @contextmanager
@@ -108,4 +186,4 @@ def demo_app(
     from a2a_tui.sim.simulator import Simulator
 
     with SimServer(Simulator(config or demo_sim_config())) as server:
-        yield attached_app(server.base_url, initial, direct=direct)
+        yield attached_app(server.base_url, initial, direct=direct, commands=sim_commands(server))

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from a2a_tui.infra.keystore import SecretStore
     from a2a_tui.providers.spec import SecretGetter
     from a2a_tui.services.backend import Backend
+    from a2a_tui.services.orders import OrderService
 
 
 __all__ = ["main"]
@@ -199,10 +200,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     order = commands.add_parser(
         "order",
-        help="create an order, or list the order journal",
-        description="Orders through the same journaled path as the app. Exit status: 0 created "
-        "(or found again), 1 the server refused, 2 bad input, 3 outcome unknown after every "
-        "retry (journaled: running an order command again resolves it).",
+        help="create, show, watch or list orders",
+        description="Orders through the same journaled path as the app. See each action's "
+        "--help for its exit statuses.",
     )
     order_commands = order.add_subparsers(dest="order_command", metavar="ACTION", required=True)
     create = order_commands.add_parser(
@@ -210,7 +210,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="quote, pick a channel, create the order, print the deposit details",
         description="Quote, pick a channel (the best by default), create the order through "
         "the journal, and print where to deposit. The integrator key comes from the key "
-        "store or $A2A_TUI_ANY2ANY_API_KEY.",
+        "store or $A2A_TUI_ANY2ANY_API_KEY. Exit status: 0 created (or found again), 1 the "
+        "server refused, 2 bad input, 3 outcome unknown after every retry (journaled: running "
+        "an order command again resolves it).",
     )
     _add_host_option(create)
     _add_quote_options(create, required=True)
@@ -222,9 +224,52 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--client-order-id", metavar="ID",
                         help="your id, the idempotency key (default: a fresh one)")  # fmt: skip
     create.add_argument("--json", action="store_true", help="one JSON object")
-    listing = order_commands.add_parser("list", help="the order journal, newest first")
+    listing = order_commands.add_parser(
+        "list", help="the order journal and the watch list, newest first"
+    )
     _add_host_option(listing)
+    listing.add_argument("--status", metavar="S",
+                         help="only this state (Depositing, Completed, ...; or pending, refused, "
+                         "watched)")  # fmt: skip
     listing.add_argument("--json", action="store_true", help="a JSON array")
+    show = order_commands.add_parser(
+        "show",
+        help="one order's detail from the host (the journal's when unreachable)",
+        description="The order detail from the host, or the journal's last view (marked) "
+        "when the host cannot be reached. Exit status: 0 shown, 1 no such order, 2 bad "
+        "input, 3 the host could not be reached.",
+    )
+    _add_host_option(show)
+    show.add_argument("order_no", metavar="ORDER_NO")
+    show.add_argument("--json", action="store_true", help="one JSON object")
+    show.add_argument("--bundle", action="store_true",
+                      help="the plain-text support bundle for a ticket (no secrets)")  # fmt: skip
+    watch = order_commands.add_parser(
+        "watch",
+        help="print each transition until every order is final",
+        description="Track orders as the app does and print each state change as it "
+        "happens, until every order is final. Exit status: 0 all completed, 1 any failed, "
+        "was refunded or expired, 2 bad input, 3 the connection was lost and not recovered.",
+    )
+    _add_host_option(watch)
+    watch.add_argument("order_nos", metavar="ORDER_NO", nargs="+")
+    watch.add_argument("--json", action="store_true", help="one JSON object per transition")
+    watch.add_argument("--lost-after", type=_positive, default=120.0, metavar="SECONDS",
+                       help="give up (exit 3) after the host failed to answer for this long "
+                       "(default 120)")  # fmt: skip
+
+    refund = commands.add_parser(
+        "refund",
+        help="request a refund of an integrator order (guide section 3)",
+        description="Request a refund to ADDR (on the order's source chain) with the same "
+        "checks and guidance as the app's refund step. Exit status: 0 requested (or already "
+        "requested with that address), 1 refused, 2 bad input, 3 no answer.",
+    )
+    _add_host_option(refund)
+    refund.add_argument("order_no", metavar="ORDER_NO")
+    refund.add_argument("--address", required=True, metavar="ADDR",
+                        help="the refund address, on the order's SOURCE chain")  # fmt: skip
+    refund.add_argument("--json", action="store_true", help="one JSON object")
 
     from a2a_tui.cli.serve import add_serve_parser
 
@@ -347,9 +392,10 @@ def run_tui(args: argparse.Namespace) -> int:
     return app.return_code or 0
 
 
-def run_order(args: argparse.Namespace) -> int:
-    from a2a_tui.cli.order import EXIT_USAGE, run_order_create, run_order_list
+def _order_service(args: argparse.Namespace, command: str) -> OrderService | int:
+    """The journaled order service with this host's key; exit 2 if no journal."""
     from a2a_tui.services.backend import Backend, timeouts_from
+    from a2a_tui.services.credentials import CredentialService
     from a2a_tui.services.orders import JournalError, OrderService
 
     loaded = _settings()
@@ -358,21 +404,41 @@ def run_order(args: argparse.Namespace) -> int:
     backend = Backend.any2any(
         base_url, store.get("any2any.api_key", base_url), timeouts_from(loaded.settings)
     )
-    from a2a_tui.services.credentials import CredentialService
-
     backend.key_entry = CredentialService(store).origin("any2any.api_key", base_url)
     try:
-        service = OrderService.on_disk(backend)
+        return OrderService.on_disk(backend)
     except JournalError as exc:
-        print(f"a2a-tui order: {exc}; set $A2A_TUI_DATA_DIR to a writable folder",
+        print(f"a2a-tui {command}: {exc}; set $A2A_TUI_DATA_DIR to a writable folder",
               file=sys.stderr)  # fmt: skip
-        return EXIT_USAGE
+        return 2
+
+
+def run_order(args: argparse.Namespace) -> int:
+    from a2a_tui.cli.order import run_order_create, run_order_list
+    from a2a_tui.cli.support import run_order_show, run_order_watch
+    from a2a_tui.services.desk import SupportDesk
+
+    service = _order_service(args, "order")
+    if isinstance(service, int):
+        return service
+    loaded = _settings(quiet=True)
 
     async def go() -> int:
         try:
-            if args.order_command == "list":
-                return await run_order_list(service, as_json=args.json, out=sys.stdout,
-                                            err=sys.stderr)  # fmt: skip
+            match args.order_command:
+                case "list":
+                    return await run_order_list(service, as_json=args.json, out=sys.stdout,
+                                                err=sys.stderr, status=args.status)  # fmt: skip
+                case "show":
+                    return await run_order_show(
+                        SupportDesk(service), args.order_no, as_json=args.json,
+                        bundle=args.bundle, out=sys.stdout, err=sys.stderr,
+                    )  # fmt: skip
+                case "watch":
+                    return await run_order_watch(
+                        SupportDesk(service), args.order_nos, as_json=args.json,
+                        out=sys.stdout, err=sys.stderr, lost_after=args.lost_after,
+                    )  # fmt: skip
             quote = _quote_args(args, loaded.settings.quote.default_slippage)
             assert quote is not None
             # --channel picks among every channel's answer, it does not filter the quote
@@ -383,7 +449,29 @@ def run_order(args: argparse.Namespace) -> int:
                 out=sys.stdout, err=sys.stderr,
             )  # fmt: skip
         finally:
-            await backend.close()
+            await service.backend.close()
+            service.close()
+
+    try:
+        return asyncio.run(go())
+    except KeyboardInterrupt:
+        return 130
+
+
+def run_refund_command(args: argparse.Namespace) -> int:
+    from a2a_tui.cli.support import run_refund
+    from a2a_tui.services.desk import SupportDesk
+
+    service = _order_service(args, "refund")
+    if isinstance(service, int):
+        return service
+
+    async def go() -> int:
+        try:
+            return await run_refund(SupportDesk(service), args.order_no, address=args.address,
+                                    as_json=args.json, out=sys.stdout, err=sys.stderr)  # fmt: skip
+        finally:
+            await service.backend.close()
             service.close()
 
     try:
@@ -421,7 +509,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         case "quote":
             return run_headless_quote(args)
         case "order":
-            return run_order(args)
+            return _until_the_reader_leaves(lambda: run_order(args))
+        case "refund":
+            return run_refund_command(args)
         case "demo":
             return run_demo(args)
         case "keys":

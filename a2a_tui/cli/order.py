@@ -16,7 +16,14 @@ from typing import Any, TextIO
 
 from a2a_tui.domain import display
 from a2a_tui.domain.order_input import OrderInputError, check_address, check_client_order_id
-from a2a_tui.domain.orders import JournalState, OrderRecord, OrderView, status_label
+from a2a_tui.domain.orders import (
+    JournalState,
+    OrderRecord,
+    OrderStatus,
+    OrderView,
+    WatchRecord,
+    status_label,
+)
 from a2a_tui.domain.quote_input import QuoteArgs, QuoteInputError, resolve_args
 from a2a_tui.engine.board import QuoteBoard, RowKey, RowState
 from a2a_tui.engine.merger import QuoteRun
@@ -216,25 +223,102 @@ def order_text(view: OrderView, found_again: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-async def run_order_list(service: OrderService, *, as_json: bool, out: TextIO, err: TextIO) -> int:
+def parse_status_filter(text: str | None) -> tuple[str | None, str | None]:
+    """``--status``: an order state (any case) or a journal state; (value, problem)."""
+    if text is None:
+        return None, None
+    wanted = text.strip().lower()
+    for status in OrderStatus:
+        if wanted == status.value.lower():
+            return status.value, None
+    for state in ("pending", "refused", "watched"):
+        if wanted == state:
+            return state, None
+    known = ", ".join([s.value for s in OrderStatus] + ["pending", "refused", "watched"])
+    return None, f"--status: no state {text!r}; one of: {known}"
+
+
+def _matches(status_filter: str | None, state: str, last_status: str | None) -> bool:
+    if status_filter is None:
+        return True
+    if status_filter in ("pending", "refused", "watched"):
+        return state == status_filter
+    return last_status == status_filter
+
+
+async def run_order_list(
+    service: OrderService,
+    *,
+    as_json: bool,
+    out: TextIO,
+    err: TextIO,
+    status: str | None = None,
+) -> int:
+    status_filter, problem = parse_status_filter(status)
+    if problem is not None:
+        _say(err, problem)
+        return EXIT_USAGE
     if service.can_order:
         try:
             await resolve_pending(service, err)
         except ProviderError as exc:  # the list is local: show it anyway
             _say(err, f"pending entries not resolved: {describe(exc)}")
-    records = service.records()
+    records = [r for r in service.records()
+               if _matches(status_filter, r.state.value, r.last_status)]  # fmt: skip
+    journaled = {r.order_no for r in service.records() if r.order_no}
+    watched = [w for w in service.journal.watched()
+               if w.order_no not in journaled
+               and _matches(status_filter, "watched", w.last_status)]  # fmt: skip
     if as_json:
-        out.write(json.dumps([record_json(r) for r in records], ensure_ascii=False) + "\n")
+        rows = [record_json(r) for r in records] + [watch_json(w) for w in watched]
+        out.write(json.dumps(rows, ensure_ascii=False) + "\n")
         return EXIT_OK
-    if not records:
-        out.write(f"the journal is empty ({service.journal.path})\n")
+    if not records and not watched:
+        which = f" with status {status_filter}" if status_filter else ""
+        out.write(f"no order{which} in the journal ({service.journal.path})\n")
         return EXIT_OK
     header = ("journaled (UTC)", "state", "order", "status", "amount", "client_order_id", "host")
-    rows = [header] + [_record_row(r) for r in records]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    for row in rows:
+    table = [header] + [_record_row(r) for r in records] + [_watch_row(w) for w in watched]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    for row in table:
         out.write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n")
     return EXIT_OK
+
+
+def _watch_row(watch: WatchRecord) -> tuple[str, ...]:
+    detail = watch.detail or {}
+    return (
+        f"{watch.added_at.astimezone(UTC):%Y-%m-%d %H:%M:%S}",
+        "watched",
+        watch.order_no,
+        watch.last_status or "—",
+        f"{detail.get('amount_in', '—')} units",
+        str(detail.get("client_order_id") or "—"),
+        watch.host,
+    )
+
+
+def watch_json(watch: WatchRecord) -> dict[str, Any]:
+    detail = watch.detail or {}
+    return {
+        "id": None,
+        "client_order_id": detail.get("client_order_id"),
+        "host": watch.host,
+        "state": "watched",
+        "order_no": watch.order_no,
+        "status": watch.last_status,
+        "journaled_at": watch.added_at.isoformat(),
+        "updated_at": watch.updated_at.isoformat(),
+        "attempts": 0,
+        "error": None,
+        "key_entry": None,
+        "src": None,
+        "dst": None,
+        "amount_in": detail.get("amount_in"),
+        "deposit_address": detail.get("deposit_address"),
+        "expire_at": detail.get("expire_at"),
+        "integrator_id": detail.get("integrator_id"),
+    }
 
 
 def _record_row(record: OrderRecord) -> tuple[str, ...]:

@@ -22,15 +22,19 @@ __all__ = [
     "FINAL_STATES",
     "MIN_ORDER_USD",
     "REFUNDABLE_STATES",
+    "DepositInfo",
     "FeeSnapshot",
     "JournalState",
     "OrderDraft",
     "OrderRecord",
     "OrderStatus",
     "OrderView",
+    "RefundAttempt",
+    "RefundInfo",
     "Refusal",
     "StatusSeen",
     "TokenRef",
+    "WatchRecord",
     "fell_by_bps",
     "parse_status",
     "status_label",
@@ -236,6 +240,34 @@ class StatusSeen:
 
 
 @dataclass(frozen=True, slots=True)
+class DepositInfo:
+    """The deposit the host saw; ``late`` when it reached an expired address."""
+
+    amount: int
+    received_at: datetime
+    tx_hash: str | None = None
+    late: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RefundInfo:
+    """The order's refund record (guide 3.5): once it exists, its address is final.
+
+    ``handling`` is ``auto`` or ``manual_review``; ``status`` the host's word
+    (the simulator's: Processing, UnderReview, Completed, Rejected). Text is inert.
+    """
+
+    refund_address: str
+    handling: str
+    status: str
+    requested_at: datetime
+    refund_amount: int | None = None
+    gas_fee: int | None = None
+    completed_at: datetime | None = None
+    tx_hash: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class OrderView:
     """An order as shown: the creation reply completed from the order detail.
 
@@ -263,6 +295,21 @@ class OrderView:
     created_at: datetime | None = None
     history: tuple[StatusSeen, ...] = ()
     key_sent: bool = True  # was an integrator key sent with the creation request
+    settled: bool | None = None  # None: the detail was not read
+    auto_cancel_at: datetime | None = None
+    slippage: Decimal | None = None
+    promo_code: str | None = None
+    deposit: DepositInfo | None = None
+    out_amount: int | None = None
+    out_tx_hash: str | None = None
+    refund: RefundInfo | None = None
+
+    @property
+    def final(self) -> bool:
+        """Nothing will change any more: a final state, or a settled expiry (guide 3.4)."""
+        if self.status in FINAL_STATES:
+            return True
+        return self.status is OrderStatus.CANCELLED_NO_DEPOSIT and self.settled is True
 
     @property
     def integrator_bound(self) -> bool | None:
@@ -309,6 +356,41 @@ class OrderRecord:
     error: str | None = None
     last_status: str | None = None
     owner: str | None = None  # who holds the send lease, if anyone
+
+
+@dataclass(frozen=True, slots=True)
+class WatchRecord:
+    """An order looked up by number (not created here), kept on the watch list."""
+
+    id: int
+    host: str
+    order_no: str
+    added_at: datetime
+    updated_at: datetime
+    detail: Mapping[str, object] | None = None  # the latest order detail, as JSON
+    last_status: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RefundAttempt:
+    """A refund request this journal sent, and what came of it.
+
+    ``outcome``: ``sending`` (written before the request; still so if the
+    process died), ``requested``, ``already_requested`` (the host had this
+    address on record: guide 3.5's idempotent repeat), ``refused`` (``error``
+    is the host's 3.7 message), ``unknown`` (no answer after every retry).
+    """
+
+    id: int
+    host: str
+    order_no: str
+    refund_address: str
+    key_entry: str | None
+    requested_at: datetime
+    updated_at: datetime
+    attempts: int
+    outcome: str
+    error: str | None = None
 
 
 def fell_by_bps(old: int, new: int) -> Fraction:

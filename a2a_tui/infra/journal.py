@@ -16,6 +16,12 @@ claimed, so a pending entry is never sent by two processes at once.
 The schema carries its version in ``PRAGMA user_version``; `_MIGRATIONS`
 brings an older file up to date in one transaction and a newer file is
 refused rather than misread.
+
+Version 2 adds the support desk's tables: the *watch list* (orders looked up
+by number, not created here, with their latest detail and their own
+timeline) and every *refund request* sent, written before it is sent and
+updated with its outcome. The tracker appends each status it sees, in the
+same short transactions, so the TUI and ``order watch`` can share the file.
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from a2a_tui.domain.orders import JournalState, OrderRecord
+from a2a_tui.domain.orders import JournalState, OrderRecord, RefundAttempt, WatchRecord
 
 __all__ = [
     "DATA_DIR_ENV",
@@ -91,8 +97,47 @@ CREATE TABLE order_events (
 CREATE INDEX order_events_order ON order_events (order_id, id);
 """
 
-#: Migration ``i`` takes a file from version ``i`` to ``i + 1``.
-_MIGRATIONS: tuple[str, ...] = (_V1,)
+_V2 = """
+-- orders looked up by number (support desk): tracked like the journal's own
+CREATE TABLE watched (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    host TEXT NOT NULL,
+    order_no TEXT NOT NULL,
+    added_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    detail TEXT,
+    last_status TEXT
+);
+CREATE UNIQUE INDEX watched_order ON watched (host, order_no);
+CREATE TABLE watch_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    watch_id INTEGER NOT NULL REFERENCES watched (id),
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    status TEXT,
+    detail TEXT
+);
+CREATE INDEX watch_events_watch ON watch_events (watch_id, id);
+-- every refund request sent, journaled before it leaves
+CREATE TABLE refunds (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    host TEXT NOT NULL,
+    order_no TEXT NOT NULL,
+    refund_address TEXT NOT NULL,
+    key_entry TEXT,
+    requested_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    outcome TEXT NOT NULL CHECK (outcome IN
+        ('sending', 'requested', 'already_requested', 'refused', 'unknown')),
+    error TEXT
+);
+CREATE INDEX refunds_order ON refunds (host, order_no, id);
+"""
+
+#: Migration ``i`` takes a file from version ``i`` to ``i + 1``; never edit one
+#: that has shipped, add the next.
+_MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 SCHEMA_VERSION = len(_MIGRATIONS)
 
 
@@ -142,10 +187,6 @@ def key_fingerprint(key: str | None) -> str | None:
     return hashlib.sha256(b"a2a-tui journal\0" + key.encode()).hexdigest()[:16]
 
 
-def _now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
-
-
 def _owner_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
@@ -182,11 +223,14 @@ class Journal:
         *,
         lease_seconds: float = 120.0,
         clock: Callable[[], float] = time.time,
+        wall_clock: Callable[[], datetime] | None = None,
     ) -> None:
+        """``wall_clock`` stamps entries and events (tests freeze it)."""
         self.path = path
         self.owner = _owner_id()
         self.lease_seconds = lease_seconds
         self._clock = clock
+        self._wall = wall_clock or (lambda: datetime.now(UTC))
         self._lock = threading.Lock()
         in_memory = str(path) == ":memory:"
         if not in_memory:
@@ -211,9 +255,12 @@ class Journal:
             raise JournalError(f"cannot open the order journal {path}: {exc}") from None
 
     @classmethod
-    def in_memory(cls) -> Journal:
+    def in_memory(cls, *, wall_clock: Callable[[], datetime] | None = None) -> Journal:
         """A journal that forgets (the demo, tests): never the user's file."""
-        return cls(":memory:")
+        return cls(":memory:", wall_clock=wall_clock)
+
+    def _now(self) -> str:
+        return self._wall().astimezone(UTC).isoformat(timespec="milliseconds")
 
     def close(self) -> None:
         with self._lock:
@@ -269,7 +316,7 @@ class Journal:
     ) -> None:
         db.execute(
             "INSERT INTO order_events (order_id, at, kind, status, detail) VALUES (?, ?, ?, ?, ?)",
-            (record_id, _now_iso(), kind, status, json.dumps(detail, default=str)),
+            (record_id, self._now(), kind, status, json.dumps(detail, default=str)),
         )
 
     def _row(self, db: sqlite3.Connection, record_id: int) -> OrderRecord:
@@ -295,7 +342,7 @@ class Journal:
 
         Raises `DuplicateEntry` if a live entry has the same client_order_id.
         """
-        now = _now_iso()
+        now = self._now()
         with self._write() as db:
             existing = db.execute(
                 "SELECT * FROM orders WHERE host = ? AND client_order_id = ? AND state != ?",
@@ -330,7 +377,7 @@ class Journal:
             updated = db.execute(
                 """UPDATE orders SET attempts = attempts + 1, updated_at = ?, lease_until = ?
                    WHERE id = ? AND state = 'pending' AND lease_owner = ?""",
-                (_now_iso(), self._clock() + self.lease_seconds, record_id, self.owner),
+                (self._now(), self._clock() + self.lease_seconds, record_id, self.owner),
             ).rowcount
             if not updated:
                 raise JournalError(f"journal entry {record_id} is not pending under this process")
@@ -343,7 +390,7 @@ class Journal:
             db.execute(
                 """UPDATE orders SET state = 'created', order_no = ?, response = ?, error = NULL,
                        updated_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?""",
-                (order_no, json.dumps(response, default=str), _now_iso(), record_id),
+                (order_no, json.dumps(response, default=str), self._now(), record_id),
             )
             self._event(db, record_id, "created", order_no=order_no)
             return self._row(db, record_id)
@@ -354,7 +401,7 @@ class Journal:
             db.execute(
                 """UPDATE orders SET state = 'refused', error = ?, updated_at = ?,
                        lease_owner = NULL, lease_until = NULL WHERE id = ?""",
-                (error, _now_iso(), record_id),
+                (error, self._now(), record_id),
             )
             self._event(db, record_id, "refused", error=error)
             return self._row(db, record_id)
@@ -366,7 +413,7 @@ class Journal:
             db.execute(
                 """UPDATE orders SET error = ?, updated_at = ?, lease_owner = NULL,
                        lease_until = NULL WHERE id = ? AND state = 'pending'""",
-                (error, _now_iso(), record_id),
+                (error, self._now(), record_id),
             )
             self._event(db, record_id, "unknown", error=error)
             return self._row(db, record_id)
@@ -394,7 +441,7 @@ class Journal:
         with self._write() as db:
             db.execute(
                 "UPDATE orders SET response = ?, updated_at = ? WHERE id = ?",
-                (json.dumps(response, default=str), _now_iso(), record_id),
+                (json.dumps(response, default=str), self._now(), record_id),
             )
             return self._status(db, record_id, status, server_at)
 
@@ -406,7 +453,7 @@ class Journal:
             return False
         db.execute(
             "UPDATE orders SET last_status = ?, updated_at = ? WHERE id = ?",
-            (status, _now_iso(), record_id),
+            (status, self._now(), record_id),
         )
         self._event(
             db, record_id, "status", status,
@@ -420,6 +467,129 @@ class Journal:
         """Append a status to the timeline if it differs from the last one seen."""
         with self._write() as db:
             return self._status(db, record_id, status, server_at)
+
+    # -- the watch list (orders looked up by number) -----------------------------
+
+    def watch(
+        self,
+        host: str,
+        order_no: str,
+        detail: Mapping[str, Any] | None = None,
+        status: str | None = None,
+    ) -> WatchRecord:
+        """Add an order to the watch list (again: nothing changes but the detail)."""
+        now = self._now()
+        with self._write() as db:
+            cursor = db.execute(
+                """INSERT INTO watched (host, order_no, added_at, updated_at) VALUES (?, ?, ?, ?)
+                   ON CONFLICT (host, order_no) DO NOTHING""",
+                (host, order_no, now, now),
+            )
+            row = db.execute(
+                "SELECT id FROM watched WHERE host = ? AND order_no = ?", (host, order_no)
+            ).fetchone()
+            watch_id = int(row["id"])
+            if cursor.rowcount:
+                self._watch_event(db, watch_id, "watched")
+            if detail is not None:
+                self._watch_detail(db, watch_id, detail, status, None)
+            return self._watch_row(db, watch_id)
+
+    def unwatch(self, watch_id: int) -> None:
+        with self._write() as db:
+            db.execute("DELETE FROM watch_events WHERE watch_id = ?", (watch_id,))
+            db.execute("DELETE FROM watched WHERE id = ?", (watch_id,))
+
+    def record_watch_detail(
+        self,
+        watch_id: int,
+        detail: Mapping[str, Any],
+        status: str | None,
+        *,
+        server_at: datetime | None = None,
+    ) -> bool:
+        """The latest detail of a watched order; its status in the timeline if it
+        changed (True). One commit; another process's same write is a no-op."""
+        with self._write() as db:
+            return self._watch_detail(db, watch_id, detail, status, server_at)
+
+    def _watch_detail(
+        self,
+        db: sqlite3.Connection,
+        watch_id: int,
+        detail: Mapping[str, Any],
+        status: str | None,
+        server_at: datetime | None,
+    ) -> bool:
+        row = db.execute("SELECT last_status FROM watched WHERE id = ?", (watch_id,)).fetchone()
+        if row is None:
+            return False
+        changed = status is not None and row["last_status"] != status
+        db.execute(
+            "UPDATE watched SET detail = ?, updated_at = ?"
+            + (", last_status = ?" if changed else "") + " WHERE id = ?",
+            (json.dumps(detail, default=str), self._now(),
+             *((status,) if changed else ()), watch_id),
+        )  # fmt: skip
+        if changed:
+            self._watch_event(
+                db, watch_id, "status", status,
+                **({"server_at": server_at.isoformat()} if server_at else {}),
+            )  # fmt: skip
+        return changed
+
+    def _watch_event(
+        self, db: sqlite3.Connection, watch_id: int, kind: str, status: str | None = None,
+        **detail: Any,
+    ) -> None:  # fmt: skip
+        db.execute(
+            "INSERT INTO watch_events (watch_id, at, kind, status, detail) VALUES (?, ?, ?, ?, ?)",
+            (watch_id, self._now(), kind, status, json.dumps(detail, default=str)),
+        )
+
+    def _watch_row(self, db: sqlite3.Connection, watch_id: int) -> WatchRecord:
+        row = db.execute("SELECT * FROM watched WHERE id = ?", (watch_id,)).fetchone()
+        if row is None:
+            raise JournalError(f"no watched order {watch_id}")
+        return _watch(row)
+
+    # -- refund requests ------------------------------------------------------------
+
+    def refund_sending(
+        self, *, host: str, order_no: str, refund_address: str, key_entry: str | None
+    ) -> RefundAttempt:
+        """Written before the request leaves; the first attempt is counted."""
+        now = self._now()
+        with self._write() as db:
+            cursor = db.execute(
+                """INSERT INTO refunds (host, order_no, refund_address, key_entry, requested_at,
+                       updated_at, attempts, outcome) VALUES (?, ?, ?, ?, ?, ?, 1, 'sending')""",
+                (host, order_no, refund_address, key_entry, now, now),
+            )
+            return self._refund_row(db, int(cursor.lastrowid or 0))
+
+    def refund_attempt(self, refund_id: int) -> None:
+        with self._write() as db:
+            db.execute(
+                "UPDATE refunds SET attempts = attempts + 1, updated_at = ? WHERE id = ?",
+                (self._now(), refund_id),
+            )
+
+    def refund_outcome(
+        self, refund_id: int, outcome: str, error: str | None = None
+    ) -> RefundAttempt:
+        with self._write() as db:
+            db.execute(
+                "UPDATE refunds SET outcome = ?, error = ?, updated_at = ? WHERE id = ?",
+                (outcome, error, self._now(), refund_id),
+            )
+            return self._refund_row(db, refund_id)
+
+    def _refund_row(self, db: sqlite3.Connection, refund_id: int) -> RefundAttempt:
+        row = db.execute("SELECT * FROM refunds WHERE id = ?", (refund_id,)).fetchone()
+        if row is None:
+            raise JournalError(f"no refund request {refund_id}")
+        return _refund(row)
 
     def claim_pending(self, host: str) -> list[OrderRecord]:
         """Take the lease of every pending entry of ``host`` that nobody alive holds."""
@@ -511,15 +681,75 @@ class Journal:
             rows = self._db.execute(
                 "SELECT * FROM order_events WHERE order_id = ? ORDER BY id", (record_id,)
             ).fetchall()
-        return [
-            TimelineEvent(
-                datetime.fromisoformat(row["at"]),
-                row["kind"],
-                row["status"],
-                json.loads(row["detail"]) if row["detail"] else {},
-            )
-            for row in rows
-        ]
+        return [_event(row) for row in rows]
+
+    def watched(self, *, host: str | None = None) -> list[WatchRecord]:
+        """Newest first."""
+        sql, args = "SELECT * FROM watched", list[str]()
+        if host is not None:
+            sql, args = sql + " WHERE host = ?", [host]
+        with self._lock:
+            rows = self._db.execute(sql + " ORDER BY id DESC", args).fetchall()
+        return [_watch(row) for row in rows]
+
+    def find_watched(self, host: str, order_no: str) -> WatchRecord | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT * FROM watched WHERE host = ? AND order_no = ?", (host, order_no)
+            ).fetchone()
+        return None if row is None else _watch(row)
+
+    def watch_timeline(self, watch_id: int) -> list[TimelineEvent]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM watch_events WHERE watch_id = ? ORDER BY id", (watch_id,)
+            ).fetchall()
+        return [_event(row) for row in rows]
+
+    def refunds(self, host: str, order_no: str) -> list[RefundAttempt]:
+        """Oldest first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM refunds WHERE host = ? AND order_no = ? ORDER BY id",
+                (host, order_no),
+            ).fetchall()
+        return [_refund(row) for row in rows]
+
+
+def _event(row: sqlite3.Row) -> TimelineEvent:
+    return TimelineEvent(
+        datetime.fromisoformat(row["at"]),
+        row["kind"],
+        row["status"],
+        json.loads(row["detail"]) if row["detail"] else {},
+    )
+
+
+def _watch(row: sqlite3.Row) -> WatchRecord:
+    return WatchRecord(
+        id=row["id"],
+        host=row["host"],
+        order_no=row["order_no"],
+        added_at=datetime.fromisoformat(row["added_at"]),
+        updated_at=datetime.fromisoformat(row["updated_at"]),
+        detail=json.loads(row["detail"]) if row["detail"] else None,
+        last_status=row["last_status"],
+    )
+
+
+def _refund(row: sqlite3.Row) -> RefundAttempt:
+    return RefundAttempt(
+        id=row["id"],
+        host=row["host"],
+        order_no=row["order_no"],
+        refund_address=row["refund_address"],
+        key_entry=row["key_entry"],
+        requested_at=datetime.fromisoformat(row["requested_at"]),
+        updated_at=datetime.fromisoformat(row["updated_at"]),
+        attempts=row["attempts"],
+        outcome=row["outcome"],
+        error=row["error"],
+    )
 
 
 def _statements(script: str) -> list[str]:

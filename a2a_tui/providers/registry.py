@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import SecretStr
 
-from a2a_tui.providers.any2any.errors import OrderRejected
+from a2a_tui.providers.any2any.errors import ApiError, OrderRejected, RefundRejected
 from a2a_tui.providers.any2any.host import Any2AnyHost
 from a2a_tui.providers.any2any.spec import SPEC as ANY2ANY
 from a2a_tui.providers.changelly.signing import changelly_api_key, pem_from_paste
@@ -23,9 +23,11 @@ from a2a_tui.providers.swapscanner.spec import SPEC as SWAPSCANNER
 __all__ = [
     "PROVIDERS",
     "Any2AnyHost",
+    "ApiError",
     "CheckContext",
     "OrderRejected",
     "ProviderSpec",
+    "RefundRejected",
     "any2any_host",
     "changelly_api_key",
     "find_provider",

@@ -291,6 +291,9 @@ class OrderService:
         self.journal = journal
         self.retry = retry or RetryPolicy()
         self.clock = clock
+        #: Called with every order this service creates or finds again (the tracker
+        #: starts following it at once, whichever screen or command placed it).
+        self.created_listeners: list[Callable[[OrderView], object]] = []
         # stamina's default hook logs each retry to stderr, which would scribble
         # over the TUI; progress is reported through `Progress` instead.
         stamina.instrumentation.set_on_retry_hooks([])
@@ -520,6 +523,8 @@ class OrderService:
             progress(Progress("verifying"))
         view = replace(view, key_sent=record.key_fingerprint is not None)
         full = await self._complete(view, created)
+        for listener in list(self.created_listeners):
+            listener(full)
         return Placed(full, self.journal.get(created.id), found_again=view.fees.empty)
 
     async def _complete(self, view: OrderView, record: OrderRecord) -> OrderView:

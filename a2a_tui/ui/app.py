@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -15,19 +17,23 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette, SearchIcon
 from textual.message import Message
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 
+from a2a_tui.domain.orders import FINAL_STATES, OrderStatus, status_label
 from a2a_tui.domain.quote_input import QuoteArgs
 from a2a_tui.domain.text import inert
 from a2a_tui.services.backend import Backend
 from a2a_tui.services.credentials import CredentialService
+from a2a_tui.services.desk import SupportDesk
 from a2a_tui.services.orders import OrderService, Resolution
 from a2a_tui.services.preferences import PreferenceError, Preferences
+from a2a_tui.services.tracker import OrderUpdate, Tracker
 from a2a_tui.ui import glyphs
 from a2a_tui.ui.commands import binding_commands
 from a2a_tui.ui.screens.deposit import DepositScreen
 from a2a_tui.ui.screens.keys import KeysScreen
+from a2a_tui.ui.screens.orders import OrdersScreen
 from a2a_tui.ui.screens.quote import QuoteScreen
 from a2a_tui.ui.screens.settings import SettingsScreen
 
@@ -44,13 +50,33 @@ class PendingResolved(Message):
         self.resolutions, self.elsewhere = resolutions, elsewhere
 
 
+class OrderTracked(Message):
+    """The tracker read an order (it runs on the app's loop; the app notifies)."""
+
+    def __init__(self, update: OrderUpdate) -> None:
+        super().__init__()
+        self.update = update
+
+
+#: A palette command the app's owner adds: title, help, what it does (the demo's
+#: simulator controls). The callback gets the app.
+AppCommand = tuple[str, str, Callable[["A2AApp"], object]]
+
+_BAD_ENDS = frozenset({
+    OrderStatus.CHAIN_FAILED, OrderStatus.SLIPPAGE_FAILED, OrderStatus.REFUND_ADDRESS_PENDING,
+    OrderStatus.FAILED_NO_REFUND, OrderStatus.CANCELLED_NO_DEPOSIT,
+})  # fmt: skip
+
+
 class A2AApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "a2a-tui"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False),
         Binding("f2", "settings", "Settings", id="app.settings"),
+        Binding("f3", "orders", "Orders", id="app.orders"),
         Binding("f1", "keys", "Keys", id="app.keys", show=False),
+        Binding("ctrl+z", "suspend_process", "Suspend", id="app.suspend", show=False),
     ]
 
     def __init__(
@@ -66,13 +92,17 @@ class A2AApp(App[None]):
         orders: OrderService | None = None,
         orders_problem: str | None = None,
         wall_clock: Callable[[], datetime] | None = None,
+        tracker: Tracker | None = None,
+        track: bool = True,
+        commands: Sequence[AppCommand] = (),
     ) -> None:
         """Without ``preferences``, ``credentials`` and ``orders`` the app uses
         defaults, a keyring and a journal in memory: nothing of the user's is
         read or written (demo, tests). ``orders_problem`` says why there is no
         journal (orders are then off). ``present_interval`` 0 repaints on
         every batch (deterministic tests); ``wall_clock`` runs the deposit
-        countdowns (tests freeze it)."""
+        countdowns (tests freeze it). ``tracker`` replaces the order tracker
+        (tests drive its clock); ``track`` False never starts it (snapshots)."""
         super().__init__()
         self.backend = backend
         self.preferences = preferences or Preferences.defaults()
@@ -84,6 +114,21 @@ class A2AApp(App[None]):
             else OrderService.in_memory(backend, clock=clock)
         )
         self.wall_clock = wall_clock or (lambda: datetime.now(UTC))
+        self.desk: SupportDesk | None = None
+        self.tracker: Tracker | None = None
+        if self.orders is not None:
+            self.desk = tracker.desk if tracker is not None else SupportDesk(
+                self.orders, wall_clock=self.wall_clock)  # fmt: skip
+            self.tracker = tracker or Tracker(self.desk, wall_clock=self.wall_clock)
+            self.orders.created_listeners.append(
+                lambda view: self.tracker.track(view.order_no, view) if self.tracker else None
+            )
+            self.tracker.subscribe(
+                lambda update: self.post_message(OrderTracked(update)) if update.news else None
+            )
+        self._track = track
+        self.extra_commands = tuple(commands)
+        self._tracking: asyncio.Task[None] | None = None
         self._resolved_once = False
         self.initial = initial
         self.clock = clock
@@ -137,8 +182,10 @@ class A2AApp(App[None]):
                         severity="error", timeout=20, markup=False)  # fmt: skip
         self.reload_api_key()
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        if self.linux_console:
-            self.screen_change_signal.subscribe(self, self._screen_changed)
+        self.screen_change_signal.subscribe(self, self._screen_changed)
+        # immediate: ctrl+z stops the process right after publishing
+        self.app_suspend_signal.subscribe(self, self._suspended, immediate=True)
+        self.app_resume_signal.subscribe(self, self._resumed, immediate=True)
         screen = QuoteScreen(
             self.backend,
             initial=self.initial,
@@ -153,15 +200,77 @@ class A2AApp(App[None]):
         # screen's CSS_PATH only for pushed (or mode) screens.
         self.push_screen(screen)
 
-    def _screen_changed(self, screen: Screen[object]) -> None:
-        """The command palette's own 🔎, on the Linux console (once it is composed)."""
-        if isinstance(screen, CommandPalette):
+    # -- order tracking ---------------------------------------------------------------
 
+    def start_tracking(self) -> None:
+        """The tracker runs as the app's own task, not a screen's worker: it outlives
+        every screen (and never holds up `workers.wait_for_complete`)."""
+        if self.tracker is None or not self._track or self._tracking is not None:
+            return
+        self._tracking = asyncio.create_task(self.tracker.run(), name="order tracker")
+
+    def orders_view_shown(self) -> bool:
+        """An orders view is the top screen (a modal over one counts as it)."""
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, ModalScreen):
+                continue
+            return bool(getattr(screen, "ORDERS_VIEW", False))
+        return False
+
+    def _screen_changed(self, screen: Screen[object]) -> None:
+        if self.tracker is not None:
+            self.tracker.set_visible(self.orders_view_shown())
+        if self.linux_console and isinstance(screen, CommandPalette):
+            # the command palette's own 🔎, on the Linux console (once it is composed)
             def swap() -> None:
                 for icon in screen.query(SearchIcon):
                     icon.icon = glyphs.GLYPHS.search
 
             self.call_after_refresh(swap)
+
+    def _suspended(self, _: object) -> None:
+        if self.tracker is not None:
+            self.tracker.pause()
+
+    def _resumed(self, _: object) -> None:
+        if self.tracker is not None:
+            self.tracker.resume()
+
+    @on(OrderTracked)
+    def _order_tracked(self, message: OrderTracked) -> None:
+        """A state change is said wherever the user is (the journal has it already)."""
+        update = message.update
+        if not update.status_changed or update.status is None:
+            return
+        status = update.status
+        severity: Literal["information", "warning", "error"] = "information"
+        if status in _BAD_ENDS:
+            severity = "warning"
+        elif status in FINAL_STATES and status is not OrderStatus.COMPLETED:
+            severity = "warning" if status is OrderStatus.REFUNDED else "error"
+        was = "" if update.previous is None else f" (was {status_label(update.previous)})"
+        self.notify(f"Order {update.order_no}: {status_label(status)}{was}", title="Order update",
+                    severity=severity, timeout=10, markup=False)  # fmt: skip
+
+    def action_orders(self) -> None:
+        """The orders screen: back to it if it is open under this one, else opened."""
+        if self.desk is None or self.tracker is None:
+            self.notify(inert(self.orders_problem or "orders are off", limit=400),
+                        title="Orders are off", severity="error", markup=False)  # fmt: skip
+            return
+        if isinstance(self.screen, OrdersScreen):
+            return
+        if any(isinstance(s, OrdersScreen) for s in self.screen_stack):
+            while not isinstance(self.screen, OrdersScreen):
+                self.pop_screen()
+            return
+        self.push_screen(OrdersScreen(self.desk, self.tracker, service=self.orders,
+                                      wall_clock=self.wall_clock))  # fmt: skip
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "orders":  # not offered on the orders screen itself
+            return not isinstance(self.screen, OrdersScreen)
+        return True
 
     def _theme_changed(self, theme: Theme) -> None:
         """Remember the user's theme (never in the demo, which has no config file)."""
@@ -227,6 +336,7 @@ class A2AApp(App[None]):
         if not self._resolved_once and self.orders is not None:
             self._resolved_once = True  # at start only: later pending entries are the screen's
             self.resolve_pending()
+            self.start_tracking()
 
     @work(exclusive=True, group="pending-orders", exit_on_error=False)
     async def resolve_pending(self) -> None:
@@ -267,8 +377,27 @@ class A2AApp(App[None]):
             elif command.title != "Keys":
                 yield command
         yield from binding_commands(self, screen, self.preferences.settings.keymap)
+        for title, help_text, run in self.extra_commands:
+            yield SystemCommand(title, help_text, lambda run=run: run(self))
+
+    def current_order_no(self) -> str | None:
+        """The order on screen: the deposit screen's, the refund step's, or the
+        orders screen's highlighted row."""
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, OrdersScreen):
+                entry = screen.selected()
+                return None if entry is None else entry.order_no
+            view = getattr(screen, "view", None)
+            order_no = getattr(view, "order_no", None)
+            if isinstance(order_no, str):
+                return order_no
+        return None
 
     async def on_unmount(self) -> None:
+        if self._tracking is not None:
+            self._tracking.cancel()
+            with contextlib.suppress(BaseException):
+                await self._tracking
         await self.backend.close()
         if self.orders is not None:
             self.orders.close()

@@ -11,6 +11,7 @@ from app_helpers import complete, until
 from textual.widgets import Input, Label, Static
 
 from a2a_tui.cli.demo import DEMO_QUOTE, demo_app, demo_sim_config
+from a2a_tui.domain.quote_input import QuoteArgs
 from a2a_tui.engine.board import RowState
 from a2a_tui.sim.requests import QuoteParams
 from a2a_tui.sim.simulator import SimConfig, Simulator
@@ -151,3 +152,38 @@ async def test_the_demo_tests_every_provider_against_its_simulator() -> None:
             result = await app.credentials.test(spec.id, host)
             assert result.ok, (spec.id, result.message)
             assert "accepted by" in result.message
+
+
+async def test_the_demos_palette_drives_the_simulator_on_the_order_on_screen() -> None:
+    """Issue 9's demo: create an order, fail it through the simulator, see it change."""
+    from app_helpers import type_into, until_shown
+
+    from a2a_tui.ui.screens.deposit import DepositScreen
+    from a2a_tui.ui.screens.order import OrderScreen
+
+    config = SimConfig(latency_scale=0, failures=False, frozen_clock=True)
+    pair = QuoteArgs("ETH@ethereum", "USDT@tron", "1.5")  # Any2Any alone: its rows order
+    with demo_app(pair, config=config, direct=False) as app:
+        commands = {title: run for title, _, run in app.extra_commands}
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = app.screen
+            assert isinstance(screen, QuoteScreen)
+            await until(screen, complete(screen))
+            commands["Simulator: advance the clock 31 min"](app)  # no order: harmless
+            commands["Simulator: deposit arrives; the swap fails on slippage"](app)
+            await until_shown(app, lambda: any("Open an order first" in str(n.message)
+                                               for n in app._notifications))  # fmt: skip
+            await app.workers.wait_for_complete()
+            await pilot.press("o")
+            await until_shown(app, lambda: isinstance(app.screen, OrderScreen))
+            await type_into(pilot, "TLa2f6VPqDgRE67v1736s7bJ8Ray5wYjU7")
+            await pilot.press("enter")
+            await until_shown(app, lambda: isinstance(app.screen, DepositScreen))
+            deposit = app.screen
+            assert isinstance(deposit, DepositScreen)
+            commands["Simulator: deposit arrives; the swap fails on slippage"](app)
+            await until(deposit, lambda: str(deposit.view.status) == "Swapping")
+            commands["Simulator: advance the clock 30 s"](app)
+            await until(deposit, lambda: str(deposit.view.status) == "SlippageFailed")
+            said = [str(n.message) for n in app._notifications]
+            assert any("swap failed (slippage) (was deposit received, swapping)" in s for s in said)

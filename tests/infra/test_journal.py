@@ -212,3 +212,88 @@ def test_two_processes_writing_at_once_leave_a_whole_journal(tmp_path: Path) -> 
     assert len(records) == 120
     assert {r.state for r in records} == {JournalState.CREATED}
     assert journal._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+# -- schema 2: the watch list and refund requests ------------------------------------
+
+
+def test_a_version_1_file_keeps_its_orders_and_gains_the_support_tables(tmp_path: Path) -> None:
+    from a2a_tui.infra.journal import _MIGRATIONS, _statements
+
+    path = tmp_path / "j.sqlite3"
+    with sqlite3.connect(path) as db:  # what issue 8's a2a-tui wrote
+        for statement in _statements(_MIGRATIONS[0]):
+            db.execute(statement)
+        db.execute("PRAGMA user_version = 1")
+        db.execute(
+            "INSERT INTO orders (client_order_id, host, state, journaled_at, updated_at, body, "
+            "quote, order_no) VALUES ('old', ?, 'created', '2026-05-25T10:00:00+00:00', "
+            "'2026-05-25T10:00:00+00:00', '{}', '{}', 'OD1')",
+            (HOST,),
+        )
+    journal = Journal(path)
+    assert journal.schema_version == SCHEMA_VERSION == 2
+    assert [r.order_no for r in journal.records()] == ["OD1"]
+    assert journal.watched() == []
+    assert journal.refunds(HOST, "OD1") == []
+
+
+def test_the_watch_list_keeps_the_detail_and_a_timeline_of_its_own(tmp_path: Path) -> None:
+    journal = Journal(tmp_path / "j.sqlite3")
+    watch = journal.watch(HOST, "OD9", {"status": "Depositing"}, "Depositing")
+    assert journal.watch(HOST, "OD9").id == watch.id  # again: the same entry
+    assert journal.record_watch_detail(watch.id, {"status": "Swapping"}, "Swapping")
+    assert not journal.record_watch_detail(watch.id, {"status": "Swapping", "x": 1}, "Swapping")
+    found = journal.find_watched(HOST, "OD9")
+    assert found is not None
+    assert (found.last_status, found.detail) == ("Swapping", {"status": "Swapping", "x": 1})
+    assert [(e.kind, e.status) for e in journal.watch_timeline(watch.id)] == [
+        ("watched", None), ("status", "Depositing"), ("status", "Swapping"),
+    ]  # fmt: skip
+    assert journal.find_watched("http://elsewhere", "OD9") is None
+    journal.unwatch(watch.id)
+    assert journal.watched() == []
+
+
+def test_a_refund_request_is_journaled_before_it_leaves(tmp_path: Path) -> None:
+    journal = Journal(tmp_path / "j.sqlite3")
+    row = journal.refund_sending(host=HOST, order_no="OD1", refund_address="0xabc",
+                                 key_entry="any2any.api_key@127.0.0.1:8787")  # fmt: skip
+    assert (row.outcome, row.attempts) == ("sending", 1)
+    journal.close()
+    journal = Journal(tmp_path / "j.sqlite3")  # on disk before the request was sent
+    (kept,) = journal.refunds(HOST, "OD1")
+    assert kept.outcome == "sending"
+    journal.refund_attempt(kept.id)
+    done = journal.refund_outcome(kept.id, "refused", "order_state_changed_retry")
+    assert (done.outcome, done.attempts, done.error) == ("refused", 2,
+                                                         "order_state_changed_retry")  # fmt: skip
+    with pytest.raises(sqlite3.IntegrityError):
+        journal.refund_outcome(kept.id, "maybe")
+
+
+TRACKER = """
+import sys
+from a2a_tui.infra.journal import Journal
+journal = Journal(sys.argv[1])
+watch = journal.watch("h", "OD1")
+changed = 0
+for status in ["Depositing", "Swapping", "Completed"] * 20:
+    changed += journal.record_watch_detail(watch.id, {"status": status}, status)
+print(changed)
+"""
+
+
+def test_two_trackers_on_one_journal_leave_one_timeline(tmp_path: Path) -> None:
+    """The TUI and `order watch` follow the same order: both write, nothing breaks."""
+    path = tmp_path / "j.sqlite3"
+    Journal(path).close()
+    runs = [subprocess.Popen([sys.executable, "-c", TRACKER, str(path)], stdout=subprocess.PIPE,
+                             text=True) for _ in range(2)]  # fmt: skip
+    outputs = [p.communicate(timeout=60)[0] for p in runs]
+    assert [p.returncode for p in runs] == [0, 0]
+    journal = Journal(path)
+    (watch,) = journal.watched()
+    events = [e for e in journal.watch_timeline(watch.id) if e.kind == "status"]
+    assert len(events) == sum(int(o) for o in outputs)  # each change written once
+    assert journal._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -252,3 +252,55 @@ async def test_cancelled_streams_leave_no_connection_behind(make_sim: MakeSim) -
             collect(client, quote_request(channel_id=201)), timeout=5
         )
         assert isinstance(events[-1], Done)
+
+
+async def test_a_refund_sends_the_key_only_as_its_header_and_refusals_are_typed(
+    servers: list[ServerThread],
+) -> None:
+    """Guide 3.2: ``X-Integrator-Api-Key`` alone; a 4xx is a `RefundRejected` with the
+    3.7 reason, ``order_state_changed_retry`` is retryable and a 5xx is not a refusal."""
+    from pydantic import SecretStr
+
+    from a2a_tui.domain.refunds import RefundReason
+    from a2a_tui.providers.any2any.errors import RefundRejected
+
+    seen: list[dict[str, str]] = []
+    answers = iter([
+        (200, b'{"code":0,"msg":"ok","data":"ok"}'),
+        (400, b'{"code":400,"msg":"order_state_changed_retry","data":null}'),
+        (401, b'{"code":401,"msg":"unauthorized","data":null}'),
+        (400, b'{"code":400,"msg":"something new","data":null}'),
+        (502, b'{"code":502,"msg":"bad gateway","data":null}'),
+    ])  # fmt: skip
+
+    async def refund(request: Request) -> Response:
+        seen.append({k.lower(): v for k, v in request.headers.items()})
+        status, body = next(answers)
+        return Response(body, status_code=status, media_type="application/json")
+
+    app = Starlette(routes=[Route("/api/v1/integrator/orders/{no}/request_refund", refund,
+                                  methods=["POST"])])  # fmt: skip
+    server = ServerThread(app).start()
+    servers.append(server)
+    key = "aaaabbbbccccddddeeeeffff00001111"
+    async with Any2AnyClient(server.base_url, api_key=SecretStr(key)) as client:
+        await client.request_refund("OD1", "0xabc")
+        with pytest.raises(RefundRejected) as changed:
+            await client.request_refund("OD1", "0xabc")
+        assert (changed.value.reason, changed.value.retryable) == (
+            RefundReason.STATE_CHANGED, True,
+        )  # fmt: skip
+        with pytest.raises(RefundRejected) as unauthorized:
+            await client.request_refund("OD1", "0xabc")
+        assert (unauthorized.value.reason, unauthorized.value.retryable) == (
+            RefundReason.UNAUTHORIZED, False,
+        )  # fmt: skip
+        with pytest.raises(RefundRejected) as unknown:
+            await client.request_refund("OD1", "0xabc")
+        assert unknown.value.reason is None
+        with pytest.raises(ApiError) as gateway:
+            await client.request_refund("OD1", "0xabc")
+        assert not isinstance(gateway.value, RefundRejected)
+        assert gateway.value.retryable
+    assert all(h["x-integrator-api-key"] == key for h in seen)
+    assert not any("authorization" in h for h in seen)

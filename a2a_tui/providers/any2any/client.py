@@ -26,6 +26,7 @@ from a2a_tui.providers.any2any.errors import (
     ApiError,
     OrderRejected,
     ProtocolError,
+    RefundRejected,
     StreamIncomplete,
     TransportFailure,
 )
@@ -268,17 +269,23 @@ class Any2AnyClient:
 
     async def request_refund(self, order_no: str, refund_address: str) -> None:
         """``POST /api/v1/integrator/orders/{orderNo}/request_refund`` (guide 3);
-        the header form only: this endpoint rejects ``Authorization: ApiKey``."""
+        the header form only: this endpoint rejects ``Authorization: ApiKey``.
+        A 4xx is a `RefundRejected` carrying the guide's reason (3.7)."""
         headers = {}
         if self.api_key is not None:
             headers["X-Integrator-Api-Key"] = self.api_key.get_secret_value()
-        await self._call(
-            "POST",
-            f"/api/v1/integrator/orders/{_segment(order_no)}/request_refund",
-            object,
-            json={"refund_address": refund_address},
-            headers=headers,
-        )
+        try:
+            await self._call(
+                "POST",
+                f"/api/v1/integrator/orders/{_segment(order_no)}/request_refund",
+                object,
+                json={"refund_address": refund_address},
+                headers=headers,
+            )
+        except ApiError as exc:
+            if 400 <= exc.status < 500:
+                raise RefundRejected(exc.status, exc.code, exc.msg) from None
+            raise
 
     async def check_api_key(self) -> None:
         """Prove the key works without side effects; raises what the server said.

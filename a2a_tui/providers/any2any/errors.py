@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from a2a_tui.domain.orders import Refusal
+from a2a_tui.domain.refunds import RefundReason, parse_reason
 from a2a_tui.providers.http.errors import ProviderError
 
 __all__ = [
@@ -10,6 +11,7 @@ __all__ = [
     "ApiError",
     "OrderRejected",
     "ProtocolError",
+    "RefundRejected",
     "StreamIncomplete",
     "TransportFailure",
 ]
@@ -51,6 +53,19 @@ class OrderRejected(ApiError):
             self.refusal: Refusal | None = Refusal(msg)
         except ValueError:
             self.refusal = None
+
+
+class RefundRejected(ApiError):
+    """A refund request refused (a 4xx, guide 3.7): nothing changed on the host.
+
+    ``reason`` is the guide's message as a `RefundReason`, or None for one the
+    guide does not list. ``order_state_changed_retry`` is the only one worth
+    sending again as it is (`retryable`).
+    """
+
+    def __init__(self, status: int, code: int | None, msg: str) -> None:
+        super().__init__(status, code, msg)
+        self.reason: RefundReason | None = parse_reason(msg)
 
 
 class TransportFailure(Any2AnyError):

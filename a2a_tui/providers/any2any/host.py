@@ -99,6 +99,11 @@ class Any2AnyHost:
         detail = await self.client.get_order(order_no)
         return to_view(detail, tokens=tokens), detail.model_dump(mode="json")
 
+    async def request_refund(self, order_no: str, refund_address: str) -> None:
+        """Guide 3.3, once (no retry here); the key goes only as ``X-Integrator-Api-Key``
+        (3.2). Raises `RefundRejected` (a 3.7 reason) or a retryable provider error."""
+        await self.client.request_refund(order_no, refund_address)
+
     @staticmethod
     def view_from_journal(
         response: Mapping[str, Any],

@@ -16,9 +16,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from a2a_tui.domain.orders import (
+    DepositInfo,
     FeeSnapshot,
     OrderDraft,
     OrderView,
+    RefundInfo,
     StatusSeen,
     TokenRef,
     parse_status,
@@ -28,9 +30,11 @@ from a2a_tui.domain.text import inert
 from a2a_tui.providers.any2any.models import (
     ChannelQuote,
     CreateOrderRequest,
+    DepositRecord,
     OrderChannel,
     OrderCreated,
     OrderDetail,
+    RefundRecord,
 )
 
 __all__ = ["FORBIDDEN_FIELDS", "journaled_view", "order_body", "to_view", "view_from_created"]
@@ -145,6 +149,36 @@ def to_view(
         created_at=detail.created_at,
         history=tuple(_history(detail.status_history)),
         key_sent=key_sent,
+        settled=detail.settled,
+        auto_cancel_at=detail.auto_cancel_at,
+        slippage=detail.slippage,
+        promo_code=None if detail.promo_code is None else inert(detail.promo_code, limit=64),
+        deposit=None if detail.deposit is None else _deposit(detail.deposit),
+        out_amount=detail.out_amount,
+        out_tx_hash=None if detail.out_tx_hash is None else inert(detail.out_tx_hash, limit=128),
+        refund=None if detail.refund is None else _refund(detail.refund),
+    )
+
+
+def _deposit(wire: DepositRecord) -> DepositInfo:
+    return DepositInfo(
+        amount=wire.amount,
+        received_at=wire.received_at,
+        tx_hash=None if wire.tx_hash is None else inert(wire.tx_hash, limit=128),
+        late=wire.late,
+    )
+
+
+def _refund(wire: RefundRecord) -> RefundInfo:
+    return RefundInfo(
+        refund_address=inert(wire.refund_address, limit=128),
+        handling=inert(wire.handling, limit=32),
+        status=inert(wire.status, limit=32),
+        requested_at=wire.requested_at,
+        refund_amount=wire.refund_amount,
+        gas_fee=wire.gas_fee,
+        completed_at=wire.completed_at,
+        tx_hash=None if wire.tx_hash is None else inert(wire.tx_hash, limit=128),
     )
 
 

@@ -10,6 +10,7 @@ clock, turns urgent in the last five minutes and says "expired" after.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from textual import on, work
@@ -23,9 +24,10 @@ from textual.widgets import Footer, Header, Static
 
 from a2a_tui.domain import display
 from a2a_tui.domain.addresses import AddressFormat, address_problem
-from a2a_tui.domain.orders import OrderView, status_label
+from a2a_tui.domain.orders import OrderStatus, OrderView, status_label
 from a2a_tui.providers.http.errors import describe
 from a2a_tui.services.orders import OrderService
+from a2a_tui.services.tracker import OrderUpdate, Tracker
 from a2a_tui.ui.widgets.qr_code import QRCode, qr_rows
 
 __all__ = ["URGENT_SECONDS", "DepositScreen", "countdown"]
@@ -44,6 +46,12 @@ def countdown(expire_at: datetime, now: datetime) -> tuple[str, str]:
     minutes, seconds = divmod(rest, 60)
     clock = f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes:02d}:{seconds:02d}"
     return f"expires in {clock} (at {at})", "urgent" if left <= URGENT_SECONDS else ""
+
+
+class Tracked(Message):
+    def __init__(self, update: OrderUpdate) -> None:
+        super().__init__()
+        self.update = update
 
 
 class Refreshed(Message):
@@ -105,19 +113,27 @@ class DepositScreen(Screen[None]):
         Binding("escape", "app.pop_screen", "Back", id="deposit.back"),
     ]
 
+    #: The tracker reads at full rate while this screen is on top (and this order
+    #: at the imminent rate: a deposit is expected).
+    ORDERS_VIEW = True
+
     def __init__(
         self,
         view: OrderView,
         *,
         service: OrderService | None = None,
         wall_clock: Callable[[], datetime] | None = None,
+        tracker: Tracker | None = None,
     ) -> None:
-        """``service`` only for ``r`` (read the order again); without it the
-        screen shows what it was given."""
+        """``service`` only for ``r`` (read the order again); ``tracker`` (else the
+        app's, if it has one) keeps the status live. Without either the screen
+        shows what it was given."""
         super().__init__()
         self.view = view
         self.service = service
         self._wall_clock = wall_clock
+        self.tracker = tracker
+        self._unsubscribe: Callable[[], None] | None = None
 
     def now(self) -> datetime:
         """The wall clock: given, else the app's (tests freeze it), else UTC now."""
@@ -156,6 +172,28 @@ class DepositScreen(Screen[None]):
         self._show()
         self.set_interval(1.0, self._tick, name="countdown")
         self._fit_qr()
+        tracker = self.tracker or getattr(self.app, "tracker", None)
+        if isinstance(tracker, Tracker):
+            self.tracker = tracker
+            self._unsubscribe = tracker.subscribe(lambda u: self.post_message(Tracked(u)))
+            tracker.track(self.view.order_no, self.view)
+            tracker.watch_closely(self.view.order_no, True)
+
+    def on_unmount(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+        if self.tracker is not None:
+            self.tracker.watch_closely(self.view.order_no, False)
+
+    @on(Tracked)
+    def _tracked(self, message: Tracked) -> None:
+        update = message.update
+        if update.order_no != self.view.order_no or update.view is None:
+            return
+        fresh = update.view
+        self.view = replace(fresh, fees=fresh.fees.merged(self.view.fees),
+                            key_sent=self.view.key_sent)  # fmt: skip
+        self._show()
 
     def on_resize(self) -> None:
         self._fit_qr()
@@ -167,6 +205,13 @@ class DepositScreen(Screen[None]):
             qr.border = 4 if len(qr_rows(qr.data, 4)) <= room else 2
 
     def _tick(self) -> None:
+        status = self.view.status
+        if status is not None and status is not OrderStatus.DEPOSITING:
+            widget = self.query_one("#countdown", Static)  # the deposit window no longer matters
+            widget.update(Content(f"{status_label(status)}: do not send again"))
+            widget.set_class(False, "-urgent")
+            widget.set_class(False, "-expired")
+            return
         text, state = countdown(self.view.expire_at, self.now())
         widget = self.query_one("#countdown", Static)
         widget.update(Content(text))

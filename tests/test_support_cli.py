@@ -1,0 +1,279 @@
+"""``order show``, ``order watch``, ``order list --status`` and ``refund``: output,
+JSON, the support bundle, exit statuses, against the simulator."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from conftest import GUIDE_KEY, MakeSim
+from order_helpers import quoted_draft, service_for
+from tracking_helpers import ManualTime
+
+from a2a_tui.cli.main import main
+from a2a_tui.cli.support import run_order_watch
+from a2a_tui.infra.journal import Journal
+from a2a_tui.services.desk import SupportDesk
+from a2a_tui.services.tracker import OrderUpdate, Tracker
+from a2a_tui.sim.server import SimServer
+
+REFUND_TO = "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359"
+OTHER_REFUND_TO = "0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("A2A_TUI_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("A2A_TUI_CONFIG", str(tmp_path / "absent.toml"))
+    monkeypatch.setenv("A2A_TUI_ANY2ANY_API_KEY", GUIDE_KEY)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+
+
+def control(sim: SimServer, path: str, body: dict[str, Any]) -> None:
+    response = httpx.post(f"{sim.base_url}{path}", json=body)
+    assert response.status_code == 200, response.text
+
+
+def create(sim: SimServer, capsys: pytest.CaptureFixture[str], cid: str = "cli-1") -> str:
+    assert main(["order", "create", "--base-url", sim.base_url, "--src", "ETH", "--dst",
+                 "USDT@tron", "--amount", "1.5", "--to", "TLa2f6VPqDgRE67v1736s7bJ8Ray5wYjU7",
+                 "--client-order-id", cid, "--json"]) == 0  # fmt: skip
+    order_no: str = json.loads(capsys.readouterr().out)["order_no"]
+    return order_no
+
+
+def test_order_show_json_and_text(make_sim: MakeSim, capsys: pytest.CaptureFixture[str]) -> None:
+    sim = make_sim()
+    order_no = create(sim, capsys)
+    assert main(["order", "show", order_no, "--base-url", sim.base_url, "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert (shown["order_no"], shown["status"], shown["source"]) == (order_no, "Depositing", "host")
+    assert (shown["amount_in"], shown["amount_in_human"]) == ("1500000000000000000", "1.5 ETH")
+    assert shown["fee_integrator"] == "4500000000000000"
+    assert shown["refund_path"] == "manual_review"
+    assert shown["next_step"].startswith("waiting for deposit") or "closed" in shown["next_step"]
+    assert [h["status"] for h in shown["status_history"]] == ["Depositing"]
+    assert main(["order", "show", order_no, "--base-url", sim.base_url]) == 0
+    text = capsys.readouterr().out
+    assert f"order       {order_no}" in text
+    assert "amount in   1.5 ETH (1500000000000000000 units)" in text
+
+
+def test_order_show_bundle_has_everything_but_secrets(
+    make_sim: MakeSim, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sim = make_sim()
+    order_no = create(sim, capsys)
+    control(sim, f"/sim/orders/{order_no}/deposit", {"outcome": "chain_failed"})
+    assert main(["order", "show", order_no, "--base-url", sim.base_url, "--bundle"]) == 0
+    bundle = capsys.readouterr().out
+    for expected in (
+        f"order_no                {order_no}",
+        f"host: {sim.base_url}",
+        "a2a-tui 0.1.0 support bundle",
+        "integrator key in use: $A2A_TUI_ANY2ANY_API_KEY (the key itself is never included)",
+        "amount_in               1.5 ETH (1500000000000000000 units)",
+        "fee_integrator          0.0045 ETH (4500000000000000 units)",
+        "integrator_fee_rate     0.3000",
+        "deposit_address         0x",
+        "dst_address             TLa2f6VPqDgRE67v1736s7bJ8Ray5wYjU7",
+        "host  deposit received, swapping",
+        "here  order request journaled",
+    ):
+        assert expected in bundle, expected
+    assert GUIDE_KEY not in bundle
+
+
+def test_order_show_falls_back_to_the_journal_marked(
+    make_sim: MakeSim, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sim = make_sim()
+    order_no = create(sim, capsys)
+    sim.stop()  # the host is gone; the journal remembers
+    assert main(["order", "show", order_no, "--base-url", sim.base_url, "--json"]) == 3
+    out, err = capsys.readouterr()
+    shown = json.loads(out)
+    assert shown["order_no"] == order_no
+    assert shown["source"].startswith(f"from the journal: {sim.base_url} could not be reached")
+    assert "showing the journal's view" in err
+    assert main(["order", "show", "OD2026052599999999", "--base-url", sim.base_url]) == 3
+
+
+def test_order_show_unknown_and_bad_numbers(
+    make_sim: MakeSim, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sim = make_sim()
+    assert main(["order", "show", "OD2026052599999999", "--base-url", sim.base_url]) == 1
+    assert "has no order OD2026052599999999" in capsys.readouterr().err
+    assert main(["order", "show", "OD 1", "--base-url", sim.base_url]) == 2
+
+
+def test_order_list_by_status_includes_the_watch_list(
+    make_sim: MakeSim, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    sim = make_sim()
+    mine = create(sim, capsys, "mine")
+    other = create(sim, capsys, "theirs")
+    control(sim, f"/sim/orders/{other}/deposit", {"outcome": "success"})
+    # "theirs" leaves this journal (another desk made it) and is looked up instead
+    journal = Journal(tmp_path / "journal.sqlite3")
+    journal._db.execute("DELETE FROM order_events WHERE order_id IN "
+                        "(SELECT id FROM orders WHERE order_no = ?)", (other,))  # fmt: skip
+    journal._db.execute("DELETE FROM orders WHERE order_no = ?", (other,))
+    journal.watch(sim.base_url, other, {"status": "Swapping"}, "Swapping")
+    journal.close()
+    assert main(["order", "list", "--base-url", sim.base_url, "--status", "swapping",
+                 "--json"]) == 0  # fmt: skip
+    (row,) = json.loads(capsys.readouterr().out)
+    assert (row["order_no"], row["state"]) == (other, "watched")
+    assert main(["order", "list", "--base-url", sim.base_url, "--status", "Depositing"]) == 0
+    out = capsys.readouterr().out
+    assert mine in out
+    assert other not in out
+    assert main(["order", "list", "--base-url", sim.base_url, "--status", "Lost"]) == 2
+    assert "no state 'Lost'; one of: Depositing, Swapping" in capsys.readouterr().err
+
+
+def test_refund_exit_statuses(make_sim: MakeSim, capsys: pytest.CaptureFixture[str]) -> None:
+    sim = make_sim()
+    order_no = create(sim, capsys)
+    base = ["refund", order_no, "--base-url", sim.base_url, "--address"]
+    assert main([*base, "TLa2f6VPqDgRE67v1736s7bJ8Ray5wYjU7"]) == 2  # Tron, for an ETH order
+    assert "not a Ethereum address" in capsys.readouterr().err
+    # this machine's clock is far past the simulator's: doubtful, so the host decides
+    assert main([*base, REFUND_TO]) == 1
+    assert "has not expired yet (order_not_expired_yet)" in capsys.readouterr().err
+    control(sim, f"/sim/orders/{order_no}/deposit", {"outcome": "slippage_failed"})
+    control(sim, "/sim/clock/advance", {"seconds": 30})
+    assert main([*base, REFUND_TO, "--json"]) == 0
+    done = json.loads(capsys.readouterr().out)
+    assert (done["outcome"], done["path"], done["status"]) == ("requested", "automatic",
+                                                               "Refunding")  # fmt: skip
+    assert done["refund"]["refund_address"] == REFUND_TO
+    assert main([*base, REFUND_TO]) == 0
+    assert "Already requested to" in capsys.readouterr().out
+    assert main([*base, OTHER_REFUND_TO, "--json"]) == 1
+    out, err = capsys.readouterr()
+    assert json.loads(out)["address_on_record"] == REFUND_TO
+    assert f"already requested to {REFUND_TO}" in err
+    assert main(["refund", "OD 1", "--base-url", sim.base_url, "--address", REFUND_TO]) == 2
+
+
+def test_refund_with_another_integrators_key(
+    make_sim: MakeSim, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sim = make_sim()
+    order_no = create(sim, capsys)
+    control(sim, f"/sim/orders/{order_no}/deposit", {"outcome": "chain_failed"})
+    control(sim, "/sim/clock/advance", {"seconds": 30})
+    monkeypatch.setenv("A2A_TUI_ANY2ANY_API_KEY", "a2a_demo_other_000000000000000001")
+    assert main(["refund", order_no, "--base-url", sim.base_url, "--address", REFUND_TO]) == 1
+    err = capsys.readouterr().err
+    assert "does not belong to the integrator of the key in use ($A2A_TUI_ANY2ANY_API_KEY)" in err
+    assert "a2a_demo_other" not in err
+    monkeypatch.delenv("A2A_TUI_ANY2ANY_API_KEY")
+    assert main(["refund", order_no, "--base-url", sim.base_url, "--address", REFUND_TO]) == 1
+    assert "needs an integrator key" in capsys.readouterr().err
+
+
+class Watch:
+    """``order watch`` run in-process on manual tracker time."""
+
+    def __init__(self, sim: SimServer, journal: Journal, *, base_url: str | None = None) -> None:
+        self.time = ManualTime()
+        self.desk = SupportDesk(service_for(base_url or sim.base_url, journal=journal))
+        self.tracker = Tracker(self.desk, clock=self.time.clock, sleep=self.time.sleep)
+        self.reads: asyncio.Queue[OrderUpdate] = asyncio.Queue()
+        self.tracker.subscribe(self.reads.put_nowait)
+        self.out, self.err = io.StringIO(), io.StringIO()
+        self.task: asyncio.Task[int] | None = None
+
+    def start(self, *order_nos: str, as_json: bool = False, lost_after: float = 120) -> Any:
+        self.task = asyncio.create_task(run_order_watch(
+            self.desk, order_nos, as_json=as_json, out=self.out, err=self.err,
+            tracker=self.tracker, lost_after=lost_after,
+        ))  # fmt: skip
+        return self.task
+
+    async def step(self, seconds: float) -> OrderUpdate | None:
+        """Let time pass until the next read (returned), or the end of the watch (None)."""
+        assert self.task is not None
+        self.time.advance(seconds)
+        read = asyncio.ensure_future(self.reads.get())
+        done, _ = await asyncio.wait({read, self.task}, timeout=10,
+                                     return_when=asyncio.FIRST_COMPLETED)  # fmt: skip
+        assert done, "neither a read nor the end of the watch"
+        if read in done:
+            return read.result()
+        read.cancel()
+        return None
+
+
+async def sim_post(sim: SimServer, path: str, body: dict[str, Any]) -> None:
+    async with httpx.AsyncClient(base_url=sim.base_url) as raw:
+        assert (await raw.post(path, json=body)).status_code == 200
+
+
+async def test_order_watch_prints_transitions_until_final(make_sim: MakeSim) -> None:
+    sim, journal = make_sim(), Journal.in_memory()
+    creator = service_for(sim.base_url, journal=journal)
+    good = (await creator.place(await quoted_draft(creator, client_order_id="w-1"))).view.order_no
+    bad = (await creator.place(await quoted_draft(creator, client_order_id="w-2"))).view.order_no
+    watch = Watch(sim, journal)
+    await sim_post(sim, f"/sim/orders/{good}/deposit", {"outcome": "success"})
+    task = watch.start(good, as_json=True)
+    await watch.step(0)  # the first read: Swapping
+    await sim_post(sim, "/sim/clock/advance", {"seconds": 30})
+    while not task.done():
+        await watch.step(5)
+    assert task.result() == 0
+    events = [json.loads(line) for line in watch.out.getvalue().splitlines()]
+    assert [(e["status"], e["previous"], e["final"]) for e in events] == [
+        ("Swapping", None, False), ("Completed", "Swapping", True),
+    ]  # fmt: skip
+
+    watch = Watch(sim, journal)
+    await sim_post(sim, f"/sim/orders/{bad}/deposit", {"outcome": "chain_failed"})
+    task = watch.start(good, bad)
+    await watch.step(0)
+    await sim_post(sim, "/sim/clock/advance", {"seconds": 30 + 3600})
+    await sim_post(sim, "/sim/faults", {"race_next_refund": False})
+    async with httpx.AsyncClient(base_url=sim.base_url) as raw:
+        response = await raw.post(f"/api/v1/integrator/orders/{bad}/request_refund",
+                                  json={"refund_address": REFUND_TO},
+                                  headers={"X-Integrator-Api-Key": GUIDE_KEY})  # fmt: skip
+        assert response.status_code == 200
+    await sim_post(sim, "/sim/clock/advance", {"seconds": 120})
+    while not task.done():
+        await watch.step(120)
+    assert task.result() == 1  # refunded, not completed
+    text = watch.out.getvalue()
+    assert f"{good}  ✓ completed" in text
+    assert f"{bad}  ↺ refunded" in text
+
+
+async def test_order_watch_exit_3_when_the_host_stays_away(make_sim: MakeSim) -> None:
+    sim = make_sim()
+    watch = Watch(sim, Journal.in_memory(), base_url="http://127.0.0.1:9")
+    task = watch.start("OD2026052510000001", lost_after=300)
+    update = await watch.step(0)
+    assert update is not None
+    assert update.error is not None
+    while not task.done():
+        await watch.step(600)
+    assert task.result() == 3
+    assert "lost the connection to http://127.0.0.1:9 for 300 s" in watch.err.getvalue()
+
+
+async def test_order_watch_an_unknown_order_is_exit_1(make_sim: MakeSim) -> None:
+    sim = make_sim()
+    watch = Watch(sim, Journal.in_memory())
+    task = watch.start("OD2026052599999999")
+    await watch.step(0)
+    assert await asyncio.wait_for(task, 10) == 1
+    assert "has no order OD2026052599999999" in watch.err.getvalue()

@@ -14,7 +14,7 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
-from a2a_tui.domain.amounts import min_out
+from a2a_tui.domain.amounts import format_units, min_out
 from a2a_tui.domain.quotes import Quote, QuoteSpec
 from a2a_tui.domain.tokens import Token
 
@@ -22,6 +22,7 @@ __all__ = [
     "FINAL_STATES",
     "MIN_ORDER_USD",
     "REFUNDABLE_STATES",
+    "SAME_REQUEST_FIELDS",
     "DepositInfo",
     "FeeSnapshot",
     "JournalState",
@@ -37,6 +38,7 @@ __all__ = [
     "WatchRecord",
     "fell_by_bps",
     "parse_status",
+    "request_differences",
     "status_label",
 ]
 
@@ -134,6 +136,61 @@ class Refusal(StrEnum):
 #: The smallest order the host accepts, in USD: a project assumption (the guide
 #: names the error, not the amount; the simulator enforces this value).
 MIN_ORDER_USD = Decimal(1)
+
+
+#: What the host counts as one request for one ``client_order_id``: a repeat with
+#: these fields unchanged is answered with the existing order (guide 2.4), any other
+#: is ``duplicate client_order_id`` (2.5). The simulator compares the same five.
+SAME_REQUEST_FIELDS = (
+    "src_token_id",
+    "dst_token_id",
+    "amount_in",
+    "dst_address",
+    "chosen_channel_id",
+)
+
+
+def request_differences(
+    journaled: Mapping[str, object],
+    wanted: Mapping[str, object],
+    *,
+    journaled_tokens: tuple[TokenRef | None, TokenRef | None] = (None, None),
+    wanted_tokens: tuple[TokenRef | None, TokenRef | None] = (None, None),
+) -> tuple[str, ...]:
+    """How ``wanted`` differs from a journaled order body, in `SAME_REQUEST_FIELDS`,
+    each as ``what: this request's, that order's``. A field ``wanted`` leaves out
+    (or sets to None) is not compared: ``--channel best`` takes any channel."""
+
+    def token(side: tuple[TokenRef | None, TokenRef | None], index: int, value: object) -> str:
+        ref = side[index]
+        return ref.label if ref is not None and ref.token_id == value else f"token {value}"
+
+    def amount(side: tuple[TokenRef | None, TokenRef | None], value: object) -> str:
+        ref = side[0]
+        if ref is None or not str(value).isdigit():
+            return f"{value} units"
+        return f"{format_units(int(str(value)), ref.decimals)} {ref.symbol}"
+
+    said: list[str] = []
+    for field in SAME_REQUEST_FIELDS:
+        new, old = wanted.get(field), journaled.get(field)
+        if new is None or str(new) == str(old):
+            continue
+        match field:
+            case "src_token_id":
+                said.append(f"source {token(wanted_tokens, 0, new)}, that order's "
+                            f"{token(journaled_tokens, 0, old)}")  # fmt: skip
+            case "dst_token_id":
+                said.append(f"destination {token(wanted_tokens, 1, new)}, that order's "
+                            f"{token(journaled_tokens, 1, old)}")  # fmt: skip
+            case "amount_in":
+                said.append(f"amount {amount(wanted_tokens, new)}, that order's "
+                            f"{amount(journaled_tokens, old)}")  # fmt: skip
+            case "dst_address":
+                said.append(f"address {new}, that order's {old}")
+            case _:
+                said.append(f"channel {new}, that order's {old}")
+    return tuple(said)
 
 
 @dataclass(frozen=True, slots=True)

@@ -117,7 +117,9 @@ async def test_board_to_deposit_address_in_a_few_keys(make_sim: MakeSim) -> None
 
         await create(app, pilot, ETH_ADDRESS)  # an Ethereum address for a Tron token
         assert "not a Tron address" in text(app, "#address-problem")
-        assert "Expected Base58Check starting with T" in text(app, "#address-problem")
+        problem = text(app, "#address-problem")
+        assert problem.count("expected a Tron address: T… (Base58Check, 34 characters)") == 1
+        assert "Expected" not in problem  # the format is named once
         assert app.focused is order.query_one("#address", Input)
         assert server_orders(sim.base_url, order.draft.client_order_id) == []
 

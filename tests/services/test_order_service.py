@@ -211,7 +211,7 @@ def test_addresses_and_ids_are_checked_before_anything_is_sent() -> None:
     from a2a_tui.domain.order_input import OrderInputError, check_address, check_client_order_id
 
     assert check_address("tron", f"  {TRON_ADDRESS} ", "Tron") == TRON_ADDRESS
-    with pytest.raises(OrderInputError, match="Expected Base58Check starting with T"):
+    with pytest.raises(OrderInputError, match=r"expected a Tron address: T… \(Base58Check"):
         check_address("tron", ETH_ADDRESS, "Tron")
     with pytest.raises(OrderInputError, match="enter the Tron address"):
         check_address("tron", " ", "Tron")

@@ -305,7 +305,7 @@ def _board_parts(view: StatusView, status: BoardStatus) -> tuple[str, list[Part]
             # retry only where it can succeed (a timeout, a 5xx, a rate limit); a refusal
             # of the request (insufficient liquidity) names what to change instead
             retry, step = advice([*status.problems, *(e[0] for e in view.errors)])
-            remedy = "r to retry" if retry or step is None and not view.errors else step
+            remedy = "r to retry" if retry or (step is None and not view.errors) else step
             return "✗", [
                 _lead(*_shorter(first), first=86),
                 *([Part.of((remedy, 85))] if remedy else []),

@@ -70,7 +70,8 @@ def test_text_output_and_the_no_commission_warning(
     assert out.startswith("Order OD")
     assert "Send exactly 1.5 ETH (1500000000000000000 units) on Ethereum" in out
     assert "warning: this order earns no commission" in err
-    assert "no integrator API key is set for this host" in err
+    assert "No integrator API key was sent with it (none was set for this host)" in err
+    assert "Next: set this host's key (`a2a-tui keys set any2any.api_key`" in err
 
 
 @pytest.mark.parametrize(

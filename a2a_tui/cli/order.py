@@ -195,8 +195,7 @@ def _print_order(view: OrderView, out: TextIO, err: TextIO, *, as_json: bool,
 
 def _warnings(view: OrderView) -> list[str]:
     if view.integrator_bound is False:
-        reasons = "; ".join(view.no_commission_reasons())
-        return [f"this order earns no commission (not bound to an integrator). Likely: {reasons}"]
+        return [view.no_commission_summary()]
     if view.integrator_bound is None:
         return ["commission not verified: the order detail could not be read"]
     return []

@@ -351,7 +351,9 @@ class OrderView:
     min_out: int | None = None
     created_at: datetime | None = None
     history: tuple[StatusSeen, ...] = ()
-    key_sent: bool = True  # was an integrator key sent with the creation request
+    #: Was an integrator key sent with the creation request; None: not known (an order
+    #: looked up by number, not created by this journal).
+    key_sent: bool | None = True
     settled: bool | None = None  # None: the detail was not read
     auto_cancel_at: datetime | None = None
     slippage: Decimal | None = None
@@ -374,15 +376,39 @@ class OrderView:
         return None if not self.verified else self.integrator_id is not None
 
     def no_commission_reasons(self) -> tuple[str, ...]:
-        """Guide 2.2's silent fallbacks, the likeliest first."""
+        """Guide 2.2's silent fallbacks that fit what is known, the likeliest first.
+        The host's detail says only that the order is unbound, never why."""
         if self.integrator_bound is not False:
             return ()
-        if not self.key_sent:
-            return ("no integrator API key is set for this host",)
+        if self.key_sent is False:
+            return ("no integrator API key was sent with it (none was set for this host)",)
+        possible = ("the key is unknown to this host, or disabled", "the integrator is disabled")
+        if self.key_sent is None:  # not created here: whether a key was sent is not known
+            return ("no key was sent with it", *possible)
+        return possible
+
+    def no_commission_summary(self) -> str:
+        """What is known (the detail has no ``integrator_id``), why as far as it is known,
+        and the next step; never a guess stated as fact."""
+        reasons = self.no_commission_reasons()
+        if self.key_sent is False:
+            why = f"{reasons[0]}, so the host made a plain order (guide 2.2)"
+        else:
+            where = "" if self.key_sent else " (it was not created here)"
+            why = f"the host does not say why{where}: {'; or '.join(reasons)}"
         return (
-            "the key is unknown to this host, or disabled",
-            "the integrator is disabled",
+            "this order earns no commission: the host's order detail has no integrator_id. "
+            f"{why[0].upper()}{why[1:]}. Next: {self.no_commission_next_step()}"
         )
+
+    def no_commission_next_step(self) -> str:
+        """What tells the reasons apart, or what the next order needs."""
+        if self.key_sent is False:
+            return (
+                "set this host's key (`a2a-tui keys set any2any.api_key`, or F2 in the app) "
+                "for the next order"
+            )
+        return "`a2a-tui keys test any2any` (or F2, Test, in the app) says whether the key works"
 
 
 class JournalState(StrEnum):

@@ -548,7 +548,9 @@ class OrderService:
         )
         if progress is not None:
             progress(Progress("verifying"))
-        view = replace(view, key_sent=record.key_fingerprint is not None)
+        sent_to = record.body.get("dst_address")
+        sent_to = view.dst_address or (str(sent_to) if sent_to else None)
+        view = replace(view, key_sent=record.key_fingerprint is not None, dst_address=sent_to)
         full = await self._complete(view, created)
         for listener in list(self.created_listeners):
             listener(full)

@@ -134,6 +134,6 @@ async def test_a_long_labelled_value_continues_under_itself() -> None:
         end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith(" "))
         assert end - start > 1  # it needed more than one line
         assert all(line.startswith(" " * 9) for line in lines[start + 1 : end])
-        shown = "".join(part.strip() for part in lines[start:end])
+        shown = "".join(lines[start:end]).replace(" ", "")
         assert shown == f"Route{ROUTE}".replace(" ", "")  # every character
         assert max(len(line) for line in lines) <= panel.scrollable_content_region.width

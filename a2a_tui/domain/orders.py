@@ -387,7 +387,7 @@ class OrderView:
             return ("no key was sent with it", *possible)
         return possible
 
-    def no_commission_summary(self) -> str:
+    def no_commission_summary(self, *, in_app: bool = False) -> str:
         """What is known (the detail has no ``integrator_id``), why as far as it is known,
         and the next step; never a guess stated as fact."""
         reasons = self.no_commission_reasons()
@@ -398,16 +398,21 @@ class OrderView:
             why = f"the host does not say why{where}: {'; or '.join(reasons)}"
         return (
             "this order earns no commission: the host's order detail has no integrator_id. "
-            f"{why[0].upper()}{why[1:]}. Next: {self.no_commission_next_step()}"
+            f"{why[0].upper()}{why[1:]}. Next: {self.no_commission_next_step(in_app=in_app)}"
         )
 
-    def no_commission_next_step(self) -> str:
-        """What tells the reasons apart, or what the next order needs."""
+    def no_commission_next_step(self, *, in_app: bool = False) -> str:
+        """What tells the reasons apart, or what the next order needs (``in_app``: the
+        settings screen's keys first, else the commands)."""
         if self.key_sent is False:
+            if in_app:
+                return "set this host's key in F2 (Settings) for the next order"
             return (
                 "set this host's key (`a2a-tui keys set any2any.api_key`, or F2 in the app) "
                 "for the next order"
             )
+        if in_app:
+            return "F2, Test (or `a2a-tui keys test any2any`) says whether the key works"
         return "`a2a-tui keys test any2any` (or F2, Test, in the app) says whether the key works"
 
 

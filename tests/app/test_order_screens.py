@@ -160,13 +160,13 @@ async def test_no_commission_is_a_prominent_warning_with_reasons(
         )
         if key is None:
             assert "No integrator API key was sent with it (none was set for this host)" in said
-            assert "Next: set this host's key" in said
+            assert "Next: set this host's key in F2 (Settings)" in said
         else:  # the host does not say which: no guess stated as fact, and how to tell
             assert (
                 "The host does not say why: the key is unknown to this host, or disabled; "
                 "or the integrator is disabled" in said
             )
-            assert "Next: `a2a-tui keys test any2any` (or F2, Test, in the app)" in said
+            assert "Next: F2, Test (or `a2a-tui keys test any2any`) says whether" in said
         assert order.placed is not None
 
 

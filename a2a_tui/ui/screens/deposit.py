@@ -243,7 +243,7 @@ class DepositScreen(Screen[None]):
             )
             kind = "-danger"
         elif view.integrator_bound is False:
-            summary = view.no_commission_summary()
+            summary = view.no_commission_summary(in_app=True)
             text = f"{GLYPHS.warn} {summary[0].upper()}{summary[1:]}."
             kind = "-danger"
         elif view.integrator_bound is None:

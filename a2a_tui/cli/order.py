@@ -3,8 +3,10 @@
 ``create`` quotes, picks a channel (the best by default), and creates the order
 through the same journaled path as the TUI, then prints the deposit details.
 Exit status: 0 created (or found again), 1 the server refused (or nothing to
-order from), 2 bad input, 3 outcome unknown after every retry (journaled:
-running any order command again resolves it). Both commands first resolve
+order from), 2 bad input (a --channel the pair does not have, a
+client_order_id already used by another request: refused before anything is
+quoted or sent), 3 outcome unknown after every retry (journaled: running any
+order command again resolves it). Both commands first resolve
 this host's pending entries left by an earlier run.
 """
 

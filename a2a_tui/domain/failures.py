@@ -36,6 +36,7 @@ _TRANSIENT = (
 #: A refusal of the request and what the user can change, most specific first.
 _NEXT_STEPS = (
     ("insufficient liquidity", "lower the amount or pick another channel"),
+    ("too large", "lower the amount"),
     ("minimum", "raise the amount"),
     ("too small", "raise the amount"),
     ("no route", "pick another pair or channel"),

@@ -30,6 +30,7 @@ def test_the_guides_transient_failures_are_worth_a_retry(message: str) -> None:
     ("message", "step"),
     [
         ("insufficient liquidity", "lower the amount or pick another channel"),
+        ("Swap amount is too large.", "lower the amount"),
         ("amount below channel minimum (25 USD)", "raise the amount"),
         ("amount_in below minimum", "raise the amount"),
         ("no route found", "pick another pair or channel"),

@@ -9,7 +9,7 @@ import pytest
 import stamina
 from conftest import GUIDE_KEY, MakeSim
 from faultproxy import FaultProxy
-from helpers import BTC_ADDRESS, TRON_ADDRESS
+from helpers import BTC_ADDRESS, ETH_ADDRESS, TRON_ADDRESS
 from order_helpers import server_orders
 
 from a2a_tui.cli.main import main
@@ -70,7 +70,8 @@ def test_text_output_and_the_no_commission_warning(
     assert out.startswith("Order OD")
     assert "Send exactly 1.5 ETH (1500000000000000000 units) on Ethereum" in out
     assert "warning: this order earns no commission" in err
-    assert "no integrator API key is set for this host" in err
+    assert "No integrator API key was sent with it (none was set for this host)" in err
+    assert "Next: set this host's key (`a2a-tui keys set any2any.api_key`" in err
 
 
 @pytest.mark.parametrize(
@@ -92,11 +93,110 @@ def test_bad_input_is_exit_2_and_sends_nothing(
     assert sim.sim.orders.orders == {}
 
 
-def test_a_channel_without_a_quote_is_exit_1(
+def test_a_channel_the_pair_does_not_have_is_exit_2_as_quote_says_it(
     make_sim: MakeSim, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(create(make_sim().base_url, "--channel", "999")) == 1
-    assert "channel 999 gave no quote" in capsys.readouterr().err
+    """`quote --channel 103` is an input error (2); `order create` agrees."""
+    sim = make_sim()
+    assert main(create(sim.base_url, "--channel", "103")) == 2
+    err = capsys.readouterr().err
+    assert "channel 103 does not quote ETH (Ethereum) → USDT (Tron); its channels: 101" in err
+    assert sim.sim.stats.opened == 0  # refused before anything was quoted
+    assert main(["quote", "--base-url", sim.base_url, "--src", "ETH", "--dst", "USDT@tron",
+                 "--amount", "1.5", "--channel", "103"]) == 2  # fmt: skip
+
+
+def test_an_amount_below_the_minimum_says_the_servers_reason(
+    make_sim: MakeSim, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sim = make_sim()
+    code = main(["order", "create", "--base-url", sim.base_url, "--src", "USDT@ethereum",
+                 "--dst", "USDT@tron", "--amount", "0.5", "--to", TRON_ADDRESS])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "no channel quoted this pair: amount below channel minimum (" in err, err
+    assert "USD)" in err
+    assert err.rstrip().endswith("raise the amount")
+    assert "every channel failed" not in err
+
+
+@pytest.mark.parametrize(
+    ("dst", "to", "said"),
+    [
+        ("USDT@ethereum", TRON_ADDRESS, "not an Ethereum address: "),
+        ("USDT@tron", ETH_ADDRESS, "not a Tron address: "),
+    ],
+)
+def test_an_address_message_has_its_article_and_names_the_format_once(
+    make_sim: MakeSim, capsys: pytest.CaptureFixture[str], dst: str, to: str, said: str
+) -> None:
+    sim = make_sim()
+    code = main(["order", "create", "--base-url", sim.base_url, "--src", "ETH", "--dst", dst,
+                 "--amount", "1.5", "--to", to])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 2
+    assert said in err, err
+    assert err.lower().count("expected") == 1, err
+
+
+@pytest.mark.parametrize(
+    ("change", "differs"),
+    [
+        (("--amount", "2"), "amount 2 ETH, that order's 1.5 ETH"),
+        (("--to", "TBhCfAytTEh52WFL6HYr64i2nmc3u3TCUp"),
+         f"address TBhCfAytTEh52WFL6HYr64i2nmc3u3TCUp, that order's {TRON_ADDRESS}"),
+    ],
+)  # fmt: skip
+def test_a_reused_client_order_id_with_another_request_is_refused_before_sending(
+    make_sim: MakeSim, capsys: pytest.CaptureFixture[str], change: tuple[str, str], differs: str
+) -> None:
+    sim = make_sim()
+    assert main(create(sim.base_url, "--client-order-id", "mine-1")) == 0
+    (first,) = server_orders(sim.base_url, "mine-1")
+    opened = sim.sim.stats.opened
+    capsys.readouterr()
+
+    args = create(sim.base_url, "--client-order-id", "mine-1")
+    flag, value = change
+    args[args.index(flag) + 1] = value
+    assert main(args) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert f"client_order_id mine-1 already belongs to order {first['order_no']}" in err
+    assert differs in err, err
+    assert "Nothing was sent" in err
+    assert sim.sim.stats.opened == opened  # not even quoted
+    assert len(server_orders(sim.base_url, "mine-1")) == 1
+
+    assert main(create(sim.base_url, "--client-order-id", "mine-1")) == 0  # the same request
+    assert f"Order {first['order_no']} found again" in capsys.readouterr().out
+    assert len(server_orders(sim.base_url, "mine-1")) == 1
+
+
+def test_a_reused_client_order_id_with_another_channel_is_refused(
+    make_sim: MakeSim, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sim = make_sim()
+    assert main(create(sim.base_url, "--client-order-id", "mine-2", "--json")) == 0
+    (first,) = server_orders(sim.base_url, "mine-2")
+    chosen = first["chosen_channel_id"]
+    other = 101 if chosen != 101 else 102
+    capsys.readouterr()
+    assert main(create(sim.base_url, "--client-order-id", "mine-2", "--channel", str(other))) == 2
+    assert f"channel {other}, that order's {chosen}" in capsys.readouterr().err
+    assert main(create(sim.base_url, "--client-order-id", "mine-2", "--channel", str(chosen))) == 0
+
+
+def test_order_list_writes_the_amount_to_send_exactly_trimmed(
+    make_sim: MakeSim, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sim = make_sim()
+    assert main(create(sim.base_url, "--client-order-id", "list-1")) == 0
+    capsys.readouterr()
+    assert main(["order", "list", "--base-url", sim.base_url]) == 0
+    out = capsys.readouterr().out
+    assert "  1.5 ETH  " in out, out
+    assert "1.50000000" not in out
 
 
 def test_an_unknown_outcome_is_exit_3_and_the_next_run_resolves_it(

@@ -144,7 +144,7 @@ def test_refund_exit_statuses(make_sim: MakeSim, capsys: pytest.CaptureFixture[s
     order_no = create(sim, capsys)
     base = ["refund", order_no, "--base-url", sim.base_url, "--address"]
     assert main([*base, "TLa2f6VPqDgRE67v1736s7bJ8Ray5wYjU7"]) == 2  # Tron, for an ETH order
-    assert "not a Ethereum address" in capsys.readouterr().err
+    assert "not an Ethereum address" in capsys.readouterr().err
     # this machine's clock is far past the simulator's: doubtful, so the host decides
     assert main([*base, REFUND_TO]) == 1
     assert "has not expired yet (order_not_expired_yet)" in capsys.readouterr().err

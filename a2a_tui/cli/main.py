@@ -211,8 +211,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Quote, pick a channel (the best by default), create the order through "
         "the journal, and print where to deposit. The integrator key comes from the key "
         "store or $A2A_TUI_ANY2ANY_API_KEY. Exit status: 0 created (or found again), 1 the "
-        "server refused, 2 bad input, 3 outcome unknown after every retry (journaled: running "
-        "an order command again resolves it).",
+        "server refused (or no channel quoted: the server's reasons are printed), 2 bad input "
+        "(an address for another chain, a --channel the pair does not have, a "
+        "--client-order-id already used by another request: nothing is sent), 3 outcome "
+        "unknown after every retry (journaled: running an order command again resolves it).",
     )
     _add_host_option(create)
     _add_quote_options(create, required=True)
@@ -222,7 +224,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="a channel id, or best (default)")  # fmt: skip
     create.add_argument("--promo", metavar="CODE", help="promo code")
     create.add_argument("--client-order-id", metavar="ID",
-                        help="your id, the idempotency key (default: a fresh one)")  # fmt: skip
+                        help="your id, the idempotency key (default: a fresh one); the "
+                        "same request again is that order, another request is refused")  # fmt: skip
     create.add_argument("--json", action="store_true", help="one JSON object")
     listing = order_commands.add_parser(
         "list", help="the order journal and the watch list, newest first"

@@ -3,18 +3,23 @@
 ``create`` quotes, picks a channel (the best by default), and creates the order
 through the same journaled path as the TUI, then prints the deposit details.
 Exit status: 0 created (or found again), 1 the server refused (or nothing to
-order from), 2 bad input, 3 outcome unknown after every retry (journaled:
-running any order command again resolves it). Both commands first resolve
+order from), 2 bad input (a --channel the pair does not have, a
+client_order_id already used by another request: refused before anything is
+quoted or sent), 3 outcome unknown after every retry (journaled: running any
+order command again resolves it). Both commands first resolve
 this host's pending entries left by an earlier run.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
+from a2a_tui.cli.quote import unknown_channel
 from a2a_tui.domain import display
+from a2a_tui.domain.failures import advice
 from a2a_tui.domain.order_input import OrderInputError, check_address, check_client_order_id
 from a2a_tui.domain.orders import (
     JournalState,
@@ -36,6 +41,7 @@ from a2a_tui.services.orders import (
     Placed,
     draft_from_board,
     record_tokens,
+    reuse_message,
 )
 
 __all__ = ["EXIT_REFUSED", "EXIT_UNKNOWN", "EXIT_USAGE", "run_order_create", "run_order_list"]
@@ -77,13 +83,6 @@ async def run_order_create(
         _say(err, str(exc))
         return EXIT_USAGE
     await resolve_pending(service, err)
-    existing = service.find(cid)
-    if existing is not None and existing.state is JournalState.CREATED:
-        view = service.view_of(existing)
-        if view is not None:  # a rerun of a command that already succeeded
-            _say(err, f"client_order_id {cid} is order {existing.order_no}: found again")
-            _print_order(view, out, err, as_json=as_json, found_again=True)
-            return EXIT_OK
     try:
         spec = resolve_args(args, await backend.load_tokens())
         dst = spec.dst
@@ -94,6 +93,28 @@ async def run_order_create(
     except ProviderError as exc:
         _say(err, f"cannot load tokens from {backend.base_url}: {describe(exc)}")
         return EXIT_REFUSED
+    if channel != "best" and (
+        problem := await unknown_channel(backend, replace(spec, channel_id=int(channel)))
+    ):
+        _say(err, problem)  # an input error, as `quote --channel` says it
+        return EXIT_USAGE
+    # a client_order_id already journaled: the same request is that order again (guide
+    # 2.4); another request is refused here, before anything is quoted or sent (2.5)
+    wanted_channel = None if channel == "best" else int(channel)
+    existing, differences = service.reuse(cid, spec, address=address, channel_id=wanted_channel)
+    if existing is not None:
+        if differences:
+            _say(err, reuse_message(existing, differences))
+            return EXIT_USAGE
+        view = service.view_of(existing)
+        if view is not None:  # a rerun of a command that already succeeded
+            _say(err, f"client_order_id {cid} is order {existing.order_no}: found again")
+            _print_order(view, out, err, as_json=as_json, found_again=True)
+            return EXIT_OK
+        _say(err, f"client_order_id {cid} is a request journaled earlier whose outcome is "
+                  "not known yet (checked again above); it stays journaled: run the command "
+                  "again later, or `order list`")  # fmt: skip
+        return EXIT_UNKNOWN
     source = service.source_id()
     sources = [s for s in backend.sources if s.id == source]
     async with QuoteRun(sources, spec, clock=service.clock) as run:
@@ -103,8 +124,7 @@ async def run_order_create(
     if channel == "best":
         best = board.best()
         if best is None:
-            problems = "; ".join(board.status().problems) or "every channel failed"
-            _say(err, f"no channel quoted this pair: {problems}")
+            _say(err, f"no channel quoted this pair: {_failures(board)}")
             return EXIT_REFUSED
         key = best.row.key
     else:
@@ -112,7 +132,9 @@ async def run_order_create(
         found = board.find(key)
         if found is None or found.row.state is not RowState.QUOTED:
             why = found.row.error if found is not None and found.row.error else "no quote"
-            _say(err, f"channel {channel} gave no quote for this pair ({why})")
+            _, step = advice([why])
+            _say(err, f"channel {channel} gave no quote for this pair: {why}"
+                      + (f"; {step}" if step else ""))  # fmt: skip
             return EXIT_REFUSED
     draft = draft_from_board(board, key)
     if isinstance(draft, str):
@@ -125,8 +147,8 @@ async def run_order_create(
             _say(err, f"the quote is stale and {draft.chosen.name} did not quote again: "
                       f"{requote.problem}")  # fmt: skip
             return EXIT_REFUSED
-        old = display.amount(requote.old.out_amount, dst.decimals, dst.symbol)
-        new = display.amount(requote.new.out_amount, dst.decimals, dst.symbol)
+        old = display.amount_exact(requote.old.out_amount, dst.decimals, dst.symbol)
+        new = display.amount_exact(requote.new.out_amount, dst.decimals, dst.symbol)
         _say(err, f"quote older than 10 s, quoted again: {old} → {new}")
         draft = requote.draft
     try:
@@ -142,6 +164,19 @@ async def run_order_create(
         return EXIT_UNKNOWN
     _print_placed(placed, out, err, as_json=as_json)
     return EXIT_OK
+
+
+def _failures(board: QuoteBoard) -> str:
+    """Why nothing quoted, as the server said it (``amount below channel minimum (10
+    USD) ×7``), then the next step when a retry cannot help."""
+    errors = board.errors()
+    said = [*board.status().problems,
+            *(f"{m} ×{n}" if n > 1 else m for m, n in errors if m)]  # fmt: skip
+    if not said:
+        return "no channel answered"
+    retry, step = advice([*board.status().problems, *(m for m, _ in errors)])
+    hint = "; try again shortly" if retry else (f"; {step}" if step else "")
+    return ", ".join(said) + hint
 
 
 def _print_placed(placed: Placed, out: TextIO, err: TextIO, *, as_json: bool) -> None:
@@ -162,8 +197,7 @@ def _print_order(view: OrderView, out: TextIO, err: TextIO, *, as_json: bool,
 
 def _warnings(view: OrderView) -> list[str]:
     if view.integrator_bound is False:
-        reasons = "; ".join(view.no_commission_reasons())
-        return [f"this order earns no commission (not bound to an integrator). Likely: {reasons}"]
+        return [view.no_commission_summary()]
     if view.integrator_bound is None:
         return ["commission not verified: the order detail could not be read"]
     return []
@@ -325,7 +359,7 @@ def _record_row(record: OrderRecord) -> tuple[str, ...]:
     src, _ = record_tokens(record)
     amount = record.body.get("amount_in")
     human = (
-        display.amount(int(amount), src.decimals, src.symbol)
+        display.amount_to_send(int(amount), src.decimals, src.symbol)
         if src is not None and isinstance(amount, str) and amount.isdigit()
         else str(amount)
     )

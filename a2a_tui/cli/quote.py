@@ -61,7 +61,7 @@ async def run_quote(
         print(f"a2a-tui quote: cannot load tokens from {backend.base_url}: {describe(exc)}",
               file=err)  # fmt: skip
         return EXIT_NO_QUOTE
-    if spec.channel_id is not None and (problem := await _unknown_channel(backend, spec)):
+    if spec.channel_id is not None and (problem := await unknown_channel(backend, spec)):
         print(f"a2a-tui quote: {problem}", file=err)
         return EXIT_USAGE
     gc.freeze()  # what lives now lives to the end: keep it out of the collector's passes
@@ -105,7 +105,7 @@ async def run_quote(
     return EXIT_OK if status.answered else EXIT_NO_QUOTE
 
 
-async def _unknown_channel(backend: Backend, spec: QuoteSpec) -> str | None:
+async def unknown_channel(backend: Backend, spec: QuoteSpec) -> str | None:
     """Why ``--channel`` cannot be quoted for this pair, before anything is asked.
 
     If the host cannot list its channels, the quote goes ahead and the

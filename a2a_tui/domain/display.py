@@ -13,6 +13,12 @@ headless table):
 - A number never is cut. With less room than it needs, it first loses
   decimals, then is written compact with a unit (``3.11M``, ``$3.11M``).
   A value too small to show reads ``<0.00000001``, never ``0``.
+
+An order's own amounts (what is sent, its fees, its min out, a refund) are
+another kind: `amount_to_send`, exact with trailing zeros trimmed (``1.5
+ETH``), in the order step, the deposit screen, ``order list`` and ``order
+show``. A quoted amount (a channel's estimate) keeps the rule above, with
+every decimal (`amount_exact`).
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ __all__ = [
     "ADDRESS_HINTS",
     "OrderInputError",
     "address_hint",
+    "article",
     "check_address",
     "check_client_order_id",
     "check_user_id",
@@ -63,11 +64,15 @@ def check_address(fmt: AddressFormat | str | None, address: str, chain: str) -> 
     except ValueError:
         return value
     problem = address_problem(family, value)
-    if problem is not None:
-        raise OrderInputError(
-            "address", f"not a {chain} address: {problem}. Expected {address_hint(family)}"
-        )
+    if problem is not None:  # the problem already ends with the expected format
+        raise OrderInputError("address", f"not {article(chain)} {chain} address: {problem}")
     return value
+
+
+def article(word: str) -> str:
+    """``a`` or ``an`` before ``word`` (a chain's name): by its first letter's sound,
+    which for these names is its letter (an Ethereum, a Tron, a BNB Smart Chain)."""
+    return "an" if word[:1].lower() in "aeiou" and word[:1] else "a"
 
 
 def check_client_order_id(text: str) -> str:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
-from a2a_tui.domain.amounts import min_out
+from a2a_tui.domain.amounts import format_units, min_out
 from a2a_tui.domain.quotes import Quote, QuoteSpec
 from a2a_tui.domain.tokens import Token
 
@@ -22,6 +22,7 @@ __all__ = [
     "FINAL_STATES",
     "MIN_ORDER_USD",
     "REFUNDABLE_STATES",
+    "SAME_REQUEST_FIELDS",
     "DepositInfo",
     "FeeSnapshot",
     "JournalState",
@@ -37,6 +38,7 @@ __all__ = [
     "WatchRecord",
     "fell_by_bps",
     "parse_status",
+    "request_differences",
     "status_label",
 ]
 
@@ -134,6 +136,61 @@ class Refusal(StrEnum):
 #: The smallest order the host accepts, in USD: a project assumption (the guide
 #: names the error, not the amount; the simulator enforces this value).
 MIN_ORDER_USD = Decimal(1)
+
+
+#: What the host counts as one request for one ``client_order_id``: a repeat with
+#: these fields unchanged is answered with the existing order (guide 2.4), any other
+#: is ``duplicate client_order_id`` (2.5). The simulator compares the same five.
+SAME_REQUEST_FIELDS = (
+    "src_token_id",
+    "dst_token_id",
+    "amount_in",
+    "dst_address",
+    "chosen_channel_id",
+)
+
+
+def request_differences(
+    journaled: Mapping[str, object],
+    wanted: Mapping[str, object],
+    *,
+    journaled_tokens: tuple[TokenRef | None, TokenRef | None] = (None, None),
+    wanted_tokens: tuple[TokenRef | None, TokenRef | None] = (None, None),
+) -> tuple[str, ...]:
+    """How ``wanted`` differs from a journaled order body, in `SAME_REQUEST_FIELDS`,
+    each as ``what: this request's, that order's``. A field ``wanted`` leaves out
+    (or sets to None) is not compared: ``--channel best`` takes any channel."""
+
+    def token(side: tuple[TokenRef | None, TokenRef | None], index: int, value: object) -> str:
+        ref = side[index]
+        return ref.label if ref is not None and ref.token_id == value else f"token {value}"
+
+    def amount(side: tuple[TokenRef | None, TokenRef | None], value: object) -> str:
+        ref = side[0]
+        if ref is None or not str(value).isdigit():
+            return f"{value} units"
+        return f"{format_units(int(str(value)), ref.decimals)} {ref.symbol}"
+
+    said: list[str] = []
+    for field in SAME_REQUEST_FIELDS:
+        new, old = wanted.get(field), journaled.get(field)
+        if new is None or str(new) == str(old):
+            continue
+        match field:
+            case "src_token_id":
+                said.append(f"source {token(wanted_tokens, 0, new)}, that order's "
+                            f"{token(journaled_tokens, 0, old)}")  # fmt: skip
+            case "dst_token_id":
+                said.append(f"destination {token(wanted_tokens, 1, new)}, that order's "
+                            f"{token(journaled_tokens, 1, old)}")  # fmt: skip
+            case "amount_in":
+                said.append(f"amount {amount(wanted_tokens, new)}, that order's "
+                            f"{amount(journaled_tokens, old)}")  # fmt: skip
+            case "dst_address":
+                said.append(f"address {new}, that order's {old}")
+            case _:
+                said.append(f"channel {new}, that order's {old}")
+    return tuple(said)
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,7 +351,9 @@ class OrderView:
     min_out: int | None = None
     created_at: datetime | None = None
     history: tuple[StatusSeen, ...] = ()
-    key_sent: bool = True  # was an integrator key sent with the creation request
+    #: Was an integrator key sent with the creation request; None: not known (an order
+    #: looked up by number, not created by this journal).
+    key_sent: bool | None = True
     settled: bool | None = None  # None: the detail was not read
     auto_cancel_at: datetime | None = None
     slippage: Decimal | None = None
@@ -317,15 +376,44 @@ class OrderView:
         return None if not self.verified else self.integrator_id is not None
 
     def no_commission_reasons(self) -> tuple[str, ...]:
-        """Guide 2.2's silent fallbacks, the likeliest first."""
+        """Guide 2.2's silent fallbacks that fit what is known, the likeliest first.
+        The host's detail says only that the order is unbound, never why."""
         if self.integrator_bound is not False:
             return ()
-        if not self.key_sent:
-            return ("no integrator API key is set for this host",)
+        if self.key_sent is False:
+            return ("no integrator API key was sent with it (none was set for this host)",)
+        possible = ("the key is unknown to this host, or disabled", "the integrator is disabled")
+        if self.key_sent is None:  # not created here: whether a key was sent is not known
+            return ("no key was sent with it", *possible)
+        return possible
+
+    def no_commission_summary(self, *, in_app: bool = False) -> str:
+        """What is known (the detail has no ``integrator_id``), why as far as it is known,
+        and the next step; never a guess stated as fact."""
+        reasons = self.no_commission_reasons()
+        if self.key_sent is False:
+            why = f"{reasons[0]}, so the host made a plain order (guide 2.2)"
+        else:
+            where = "" if self.key_sent else " (it was not created here)"
+            why = f"the host does not say why{where}: {'; or '.join(reasons)}"
         return (
-            "the key is unknown to this host, or disabled",
-            "the integrator is disabled",
+            "this order earns no commission: the host's order detail has no integrator_id. "
+            f"{why[0].upper()}{why[1:]}. Next: {self.no_commission_next_step(in_app=in_app)}"
         )
+
+    def no_commission_next_step(self, *, in_app: bool = False) -> str:
+        """What tells the reasons apart, or what the next order needs (``in_app``: the
+        settings screen's keys first, else the commands)."""
+        if self.key_sent is False:
+            if in_app:
+                return "set this host's key in F2 (Settings) for the next order"
+            return (
+                "set this host's key (`a2a-tui keys set any2any.api_key`, or F2 in the app) "
+                "for the next order"
+            )
+        if in_app:
+            return "F2, Test (or `a2a-tui keys test any2any`) says whether the key works"
+        return "`a2a-tui keys test any2any` (or F2, Test, in the app) says whether the key works"
 
 
 class JournalState(StrEnum):

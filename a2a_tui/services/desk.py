@@ -197,7 +197,7 @@ class SupportDesk:
             return None
         ids = (detail.get("src_token_id"), detail.get("dst_token_id"))
         refs = tuple(tokens.get(i) if isinstance(i, int) else None for i in ids)
-        return host.view_from_journal(detail, tokens=(refs[0], refs[1]), key_sent=False)
+        return host.view_from_journal(detail, tokens=(refs[0], refs[1]), key_sent=None)
 
     async def entries(self) -> list[OrderEntry]:
         """This host's journaled orders (newest first), then its watch list."""
@@ -264,7 +264,7 @@ class SupportDesk:
             merged = view.fees if fees is None else view.fees.merged(fees)
             view = replace(view, fees=merged, key_sent=record.key_fingerprint is not None)
         else:
-            view = replace(view, key_sent=False)  # not created here: which key is unknown
+            view = replace(view, key_sent=None)  # not created here: which key is unknown
         return Polled(view, changed)
 
     def _lookup_record(self, order_no: str) -> tuple[OrderRecord | None, FeeSnapshot | None]:

@@ -44,8 +44,9 @@ from a2a_tui.domain.orders import (
     Refusal,
     TokenRef,
     fell_by_bps,
+    request_differences,
 )
-from a2a_tui.domain.quotes import ChannelFailed, Quote, QuoteSource
+from a2a_tui.domain.quotes import ChannelFailed, Quote, QuoteSource, QuoteSpec
 from a2a_tui.domain.text import inert
 from a2a_tui.engine.board import STALE_AFTER, QuoteBoard, RowKey, RowState
 from a2a_tui.infra.journal import (
@@ -76,6 +77,7 @@ __all__ = [
     "draft_from_board",
     "guidance_for",
     "record_tokens",
+    "reuse_message",
 ]
 
 
@@ -186,16 +188,32 @@ class OutcomeUnknown(Exception):
 
 
 class AlreadyJournaled(Exception):
-    """This client_order_id already belongs to another request in the journal."""
+    """This client_order_id already belongs to another request in the journal.
 
-    def __init__(self, existing: OrderRecord) -> None:
-        where = f"order {existing.order_no}" if existing.order_no else existing.state.value
-        super().__init__(
-            f"client_order_id {existing.client_order_id} is already used ({where}); "
-            "choose another id"
+    ``differences`` says what differs (`request_differences`); nothing was sent."""
+
+    def __init__(self, existing: OrderRecord, differences: Sequence[str] = ()) -> None:
+        super().__init__(reuse_message(existing, differences))
+        self.existing, self.differences = existing, tuple(differences)
+        action: Literal["show_existing"] | None = "show_existing" if existing.order_no else None
+        self.guidance = Guidance(str(self), "client_order_id", action, existing)
+
+
+def reuse_message(existing: OrderRecord, differences: Sequence[str]) -> str:
+    """A reused client_order_id with another request, in words: which order it is, what
+    differs, and that nothing was sent."""
+    if existing.order_no:
+        where = f"order {existing.order_no}"
+    else:
+        where = (
+            f"a {existing.state.value} request journaled {existing.journaled_at:%Y-%m-%d %H:%M} UTC"
         )
-        self.existing = existing
-        self.guidance = Guidance(str(self), "client_order_id", "show_existing", existing)
+    differs = f": this request differs ({'; '.join(differences)})" if differences else ""
+    return (
+        f"client_order_id {existing.client_order_id} already belongs to {where}{differs}. "
+        "Nothing was sent: use another client_order_id (or repeat that order's request "
+        "to see it again)"
+    )
 
 
 def draft_from_board(board: QuoteBoard, key: RowKey) -> OrderDraft | str:
@@ -452,12 +470,21 @@ class OrderService:
             )
         except DuplicateEntry as duplicate:
             existing = duplicate.existing
-            if existing.state is JournalState.PENDING and existing.body == body:
+            differences = request_differences(
+                existing.body, body, journaled_tokens=record_tokens(existing),
+                wanted_tokens=(draft.src, draft.dst),
+            )  # fmt: skip
+            if differences:
+                raise AlreadyJournaled(existing, differences) from None
+            if existing.state is JournalState.PENDING:  # the same request: resolve it as it was
                 claimed = await self._journal(self.journal.claim, existing.id)
                 if claimed is None:
                     raise AlreadyJournaled(existing) from None
-                return await self._send(claimed, progress)  # the same request, resolved
-            raise AlreadyJournaled(existing) from None
+                return await self._send(claimed, progress)
+            view = self.view_of(existing)
+            if view is None:
+                raise AlreadyJournaled(existing) from None
+            return Placed(view, existing, found_again=True)  # nothing sent: it exists
         if progress is not None:
             progress(Progress("journaled"))
         return await self._send(record, progress, first_counted=True)
@@ -521,7 +548,9 @@ class OrderService:
         )
         if progress is not None:
             progress(Progress("verifying"))
-        view = replace(view, key_sent=record.key_fingerprint is not None)
+        sent_to = record.body.get("dst_address")
+        sent_to = view.dst_address or (str(sent_to) if sent_to else None)
+        view = replace(view, key_sent=record.key_fingerprint is not None, dst_address=sent_to)
         full = await self._complete(view, created)
         for listener in list(self.created_listeners):
             listener(full)
@@ -630,6 +659,28 @@ class OrderService:
 
     def find(self, client_order_id: str) -> OrderRecord | None:
         return self.journal.find(self.host_url, client_order_id)
+
+    def reuse(
+        self, client_order_id: str, spec: QuoteSpec, *, address: str, channel_id: int | None
+    ) -> tuple[OrderRecord | None, tuple[str, ...]]:
+        """The live journal entry that already has this client_order_id on this host
+        (None if none), and how this request differs from it (guide 2.4: the same
+        request is answered with that order; 2.5: another is refused). ``channel_id``
+        None compares no channel (``--channel best``)."""
+        existing = self.find(client_order_id)
+        if existing is None or existing.state is JournalState.REFUSED:
+            return None, ()
+        wanted = {
+            "src_token_id": spec.src.token_id,
+            "dst_token_id": spec.dst.token_id,
+            "amount_in": str(spec.amount_in),
+            "dst_address": address,
+            "chosen_channel_id": channel_id,
+        }
+        return existing, request_differences(
+            existing.body, wanted, journaled_tokens=record_tokens(existing),
+            wanted_tokens=(TokenRef.of(spec.src), TokenRef.of(spec.dst)),
+        )  # fmt: skip
 
     def view_of(self, record: OrderRecord) -> OrderView | None:
         """An order view from what the journal holds, without the network (the

@@ -32,6 +32,7 @@ class Glyphs:
     stop: str
     prev: str  # the board is for a previous request
     search: str  # the command palette's icon
+    approx: str  # an estimate (the order step's amount received)
 
     def text(self, text: str) -> str:
         """``text`` (written with the Unicode marks) in these glyphs."""
@@ -40,9 +41,9 @@ class Glyphs:
         return text.translate(_TO_ASCII)
 
 
-UNICODE = Glyphs("⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏", "⇄", "▾", "✓", "✗", "⚠", "■", "≠", "🔎")
-ASCII = Glyphs("|/-\\", "<>", "v", "+", "x", "!", "-", "~", ">")
-_MARKS = ("ok", "fail", "warn", "stop", "prev", "pick")
+UNICODE = Glyphs("⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏", "⇄", "▾", "✓", "✗", "⚠", "■", "≠", "🔎", "≈")
+ASCII = Glyphs("|/-\\", "<>", "v", "+", "x", "!", "-", "~", ">", "~")
+_MARKS = ("ok", "fail", "warn", "stop", "prev", "pick", "approx")
 _TO_ASCII = str.maketrans({getattr(UNICODE, m): getattr(ASCII, m) for m in _MARKS})
 
 GLYPHS = Glyphs(*(getattr(UNICODE, f.name) for f in fields(Glyphs)))

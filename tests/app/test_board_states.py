@@ -166,6 +166,24 @@ async def test_nothing_answered_is_a_failure_not_a_check_mark() -> None:
         assert screen.query_one(QuoteStatus).has_class("-problem")
 
 
+async def test_a_refusal_a_retry_cannot_cure_names_the_next_step_not_retry() -> None:
+    """Insufficient liquidity comes back however often it is asked: no "r to retry"."""
+    source = ScriptedSource([
+        expected(1, 2),
+        ChannelFailed("fake", 1, "insufficient liquidity"),
+        ChannelFailed("fake", 2, "insufficient liquidity"),
+    ])  # fmt: skip
+    app = fake_app(source, initial=ARGS)
+    async with app.run_test(size=(100, 24)):
+        screen = screen_of(app)
+        await until(screen, complete(screen))
+        text = status_text(screen)
+        assert "retry" not in text
+        assert text.startswith(
+            "✗ no channel answered · lower the amount or pick another channel · 2 errors"
+        ), text
+
+
 # -- item 5: esc right after a re-quote ----------------------------------------------
 
 

@@ -117,7 +117,9 @@ async def test_board_to_deposit_address_in_a_few_keys(make_sim: MakeSim) -> None
 
         await create(app, pilot, ETH_ADDRESS)  # an Ethereum address for a Tron token
         assert "not a Tron address" in text(app, "#address-problem")
-        assert "Expected Base58Check starting with T" in text(app, "#address-problem")
+        problem = text(app, "#address-problem")
+        assert problem.count("expected a Tron address: T… (Base58Check, 34 characters)") == 1
+        assert "Expected" not in problem  # the format is named once
         assert app.focused is order.query_one("#address", Input)
         assert server_orders(sim.base_url, order.draft.client_order_id) == []
 
@@ -153,12 +155,18 @@ async def test_no_commission_is_a_prominent_warning_with_reasons(
         warning = app.screen.query_one("#commission", Static)
         assert warning.has_class("-danger")
         said = str(warning.render())
-        assert "No commission" in said
+        assert (
+            "This order earns no commission: the host's order detail has no integrator_id" in said
+        )
         if key is None:
-            assert "no integrator API key is set for this host" in said
-        else:
-            assert "unknown to this host, or disabled" in said
-            assert "the integrator is disabled" in said
+            assert "No integrator API key was sent with it (none was set for this host)" in said
+            assert "Next: set this host's key in F2 (Settings)" in said
+        else:  # the host does not say which: no guess stated as fact, and how to tell
+            assert (
+                "The host does not say why: the key is unknown to this host, or disabled; "
+                "or the integrator is disabled" in said
+            )
+            assert "Next: F2, Test (or `a2a-tui keys test any2any`) says whether" in said
         assert order.placed is not None
 
 
@@ -223,7 +231,8 @@ async def test_an_address_the_host_rejects_focuses_the_field(
 
 
 async def test_a_reused_client_order_id_shows_the_existing_order(make_sim: MakeSim) -> None:
-    app = sim_app(make_sim())
+    sim = make_sim()
+    app = sim_app(sim)
     async with app.run_test(size=(80, 24)) as pilot:
         first = await open_order_step(app, pilot)
         cid = first.query_one("#client_order_id", Input).value
@@ -236,12 +245,113 @@ async def test_a_reused_client_order_id_shows_the_existing_order(make_sim: MakeS
         second = app.screen
         assert isinstance(second, OrderScreen)
         second.query_one("#client_order_id", Input).value = cid
+        opened = app.orders.journal.records()  # type: ignore[union-attr]
         await create(app, pilot, "TBhCfAytTEh52WFL6HYr64i2nmc3u3TCUp")
         await until(second, lambda: second.guidance is not None)
-        assert existing in text(app, "#order-status")
+        said = text(app, "#order-status")
+        assert f"client_order_id {cid} already belongs to order {existing}" in said
+        assert (f"this request differs (address TBhCfAytTEh52WFL6HYr64i2nmc3u3TCUp, that order's "
+                f"{TRON_ADDRESS})") in said  # fmt: skip
+        assert "Nothing was sent" in said
+        assert app.orders.journal.records() == opened  # type: ignore[union-attr]
+        assert app.focused is second.query_one("#client_order_id", Input)
         await pilot.press("ctrl+o")
         await until_app(app, lambda: isinstance(app.screen, DepositScreen))
         assert app.screen.view.order_no == existing  # type: ignore[attr-defined]
+    assert len(server_orders(sim.base_url, cid)) == 1
+
+
+async def test_a_reused_client_order_id_with_the_same_request_is_that_order(
+    make_sim: MakeSim,
+) -> None:
+    """Guide 2.4: the same request again is the same order: shown, nothing sent."""
+    sim = make_sim()
+    app = sim_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        first = await open_order_step(app, pilot)
+        cid = first.query_one("#client_order_id", Input).value
+        await create(app, pilot, TRON_ADDRESS)
+        await until_app(app, lambda: isinstance(app.screen, DepositScreen))
+        existing = app.screen.view.order_no  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await pilot.press("enter")
+        await until_app(app, lambda: isinstance(app.screen, OrderScreen))
+        app.screen.query_one("#client_order_id", Input).value = cid
+        await create(app, pilot, TRON_ADDRESS)
+        await until_app(app, lambda: isinstance(app.screen, DepositScreen))
+        assert app.screen.view.order_no == existing  # type: ignore[attr-defined]
+    assert len(server_orders(sim.base_url, cid)) == 1
+
+
+def footer_keys(app: App[Any]) -> set[str]:
+    """The keys the footer offers now (check_action False hides a binding)."""
+    return {b.binding.action for b in app.screen.active_bindings.values() if b.enabled}
+
+
+async def test_while_sending_the_footer_offers_neither_back_nor_create(
+    make_sim: MakeSim,
+) -> None:
+    from faultproxy import FaultProxy
+
+    sim = make_sim()
+    with FaultProxy(sim.base_url, plan=["hold_after"]) as proxy:
+        app = sim_app(sim)
+        app.backend = Backend.any2any(proxy.base_url)
+        app.orders = OrderService(app.backend, Journal.in_memory(), retry=FAST, clock=app.clock)
+        async with app.run_test(size=(80, 24)) as pilot:
+            order = await open_order_step(app, pilot)
+            keys = footer_keys(app)
+            assert {"back", "create"} <= keys
+            assert "requote" not in keys  # nothing to retry yet
+            await create(app, pilot, TRON_ADDRESS)
+            await until(order, lambda: order.busy == "sending")
+            keys = footer_keys(app)
+            assert "back" not in keys
+            assert "create" not in keys
+            assert "requote" not in keys
+            order.workers.cancel_group(order, "order-send")
+
+
+async def test_retry_is_offered_only_where_a_retry_can_succeed(make_sim: MakeSim) -> None:
+    sim = make_sim(upstream_timeout=0.3)
+    clock = Ticker()
+    app = sim_app(sim, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        order = await open_order_step(app, pilot)
+        clock.advance(10.5)  # stale: it is quoted again before sending, not "retried"
+        await pilot.pause()
+        assert "requote" not in footer_keys(app)
+        async with httpx.AsyncClient(base_url=sim.base_url) as raw:
+            channel = str(order.draft.chosen.channel_id)
+            await sim_post(raw, "/sim/faults", {"channels": {channel: "timeout"}})
+        await create(app, pilot, TRON_ADDRESS)
+        await until(order, lambda: order.busy is None and "Could not quote" in
+                    text(app, "#order-status"))  # fmt: skip
+        said = text(app, "#order-status")
+        assert "upstream timeout" in said
+        assert "ctrl+r to try again" in said, said  # a timeout: a retry can cure it
+        assert "requote" in footer_keys(app)
+
+
+async def test_the_deposit_screen_shows_where_the_swap_pays_out(make_sim: MakeSim) -> None:
+    app = sim_app(make_sim())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_order_step(app, pilot)
+        await create(app, pilot, TRON_ADDRESS)
+        await until_app(app, lambda: isinstance(app.screen, DepositScreen))
+        payout = text(app, "#payout")
+        assert payout == f"Pays out USDT on Tron to\n{TRON_ADDRESS}"
+
+
+async def test_the_key_after_enter_lands_in_the_address_field(make_sim: MakeSim) -> None:
+    """Typed at once after the board's Enter (a fast typist, a paste over SSH)."""
+    app = sim_app(make_sim())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await board_ready(app)
+        await pilot.press("enter", *TRON_ADDRESS[:5])
+        await until_app(app, lambda: isinstance(app.screen, OrderScreen))
+        await pilot.pause()
+        assert app.screen.query_one("#address", Input).value == TRON_ADDRESS[:5]
 
 
 async def test_a_network_failure_says_the_order_may_exist_and_checks(make_sim: MakeSim) -> None:
@@ -328,3 +438,29 @@ async def test_a_stale_row_on_the_board_opens_the_order_step(make_sim: MakeSim) 
         screen.refresh_clock()
         await pilot.press("enter")
         await until_app(app, lambda: isinstance(app.screen, OrderScreen))
+
+
+@pytest.mark.parametrize(("term", "ascii_only"), [("linux", True), ("xterm-256color", False)])
+async def test_the_order_and_deposit_screens_draw_their_marks_through_the_glyphs(
+    make_sim: MakeSim, monkeypatch: pytest.MonkeyPatch, term: str, ascii_only: bool
+) -> None:
+    """The Linux console's font has no ⇄ ✓ ✗ ⚠ ≈: there the marks are ASCII."""
+    import textual.constants
+
+    monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", "auto")
+    monkeypatch.setenv("TERM", term)
+    missing = set("⇄✓✗⚠≈")
+    app = sim_app(make_sim(), key=None)  # no key: the no-commission warning's mark
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_order_step(app, pilot)
+        await pilot.pause()
+        order_step = set(app.export_screenshot())
+        await create(app, pilot, TRON_ADDRESS)
+        await until_app(app, lambda: isinstance(app.screen, DepositScreen))
+        await pilot.pause()
+        deposit = set(app.export_screenshot())
+    seen = (order_step | deposit) & missing
+    if ascii_only:
+        assert seen == set()
+    else:
+        assert {"⇄", "≈", "⚠"} <= seen

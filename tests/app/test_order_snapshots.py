@@ -89,7 +89,7 @@ def view(*, bound: bool = True) -> OrderView:
                                             Decimal("0.3000"), Decimal("0"), Decimal("0")),
         status=OrderStatus.DEPOSITING, integrator_id=1001 if bound else None, verified=True,
         client_order_id="a2a-20260525-100100-5f1e2d3c4b5a", min_out=4_671_712_220,
-        key_sent=bound,
+        key_sent=bound, dst_address="TLa2f6VPqDgRE67v1736s7bJ8Ray5wYjU7",
     )  # fmt: skip
 
 

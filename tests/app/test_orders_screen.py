@@ -272,7 +272,9 @@ async def test_refund_step_requests_and_keeps_tracking(make_sim: MakeSim) -> Non
         path = str(refund.query_one("#refund-path", Static).render())
         assert "automatic refund of the principal minus gas" in path
         await pilot.press(*"TLa2", "enter")  # a Tron address for an Ethereum source
-        assert "not a Ethereum address" in str(refund.query_one("#refund-problem", Static).render())
+        assert "not an Ethereum address" in str(
+            refund.query_one("#refund-problem", Static).render()
+        )
         field = refund.query_one("#refund-address", Input)
         field.value = ""
         field.insert_text_at_cursor(REFUND_TO)

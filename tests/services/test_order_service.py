@@ -46,7 +46,7 @@ async def test_a_bound_order_is_verified_from_its_detail(make_sim: MakeSim) -> N
 @pytest.mark.parametrize(
     ("key", "reasons"),
     [
-        (None, ("no integrator API key is set for this host",)),
+        (None, ("no integrator API key was sent with it (none was set for this host)",)),
         ("a2a_demo_disabled_fedcba98765432", ("the key is unknown to this host, or disabled",
                                               "the integrator is disabled")),
         ("not-a-key-this-host-knows-0000000", ("the key is unknown to this host, or disabled",
@@ -211,9 +211,39 @@ def test_addresses_and_ids_are_checked_before_anything_is_sent() -> None:
     from a2a_tui.domain.order_input import OrderInputError, check_address, check_client_order_id
 
     assert check_address("tron", f"  {TRON_ADDRESS} ", "Tron") == TRON_ADDRESS
-    with pytest.raises(OrderInputError, match="Expected Base58Check starting with T"):
+    with pytest.raises(OrderInputError, match=r"expected a Tron address: T… \(Base58Check"):
         check_address("tron", ETH_ADDRESS, "Tron")
     with pytest.raises(OrderInputError, match="enter the Tron address"):
         check_address("tron", " ", "Tron")
     with pytest.raises(OrderInputError, match="letters, digits"):
         check_client_order_id("has space")
+
+
+@pytest.mark.parametrize(
+    ("key_sent", "said", "next_step"),
+    [
+        (False, "No integrator API key was sent with it (none was set for this host), so the "
+         "host made a plain order", "Next: set this host's key"),
+        (True, "The host does not say why: the key is unknown to this host, or disabled; or the "
+         "integrator is disabled", "Next: `a2a-tui keys test any2any` (or F2, Test, in the app)"),
+        (None, "The host does not say why (it was not created here): no key was sent with it; "
+         "or the key is unknown", "Next: `a2a-tui keys test any2any`"),
+    ],
+)  # fmt: skip
+def test_no_commission_says_what_is_known_and_the_next_step(
+    key_sent: bool | None, said: str, next_step: str
+) -> None:
+    """The detail only says the order is unbound: a reason is stated as fact only when
+    this journal knows it (no key was sent), and the next step is named."""
+    from datetime import UTC, datetime
+
+    from a2a_tui.domain.orders import OrderView
+
+    view = OrderView("OD1", 1, "0xabc", datetime.now(UTC), None, None, 1, verified=True,
+                     key_sent=key_sent)  # fmt: skip
+    summary = view.no_commission_summary()
+    assert summary.startswith("this order earns no commission: the host's order detail has no "
+                              "integrator_id. ")  # fmt: skip
+    assert said in summary, summary
+    assert next_step in summary, summary
+    assert "Likely" not in summary

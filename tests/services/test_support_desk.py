@@ -278,7 +278,7 @@ async def test_the_refund_address_is_checked_for_the_source_chain(make_sim: Make
     await advance(sim, clock, 30)
     result = await desk.refund(order_no, "TLa2f6VPqDgRE67v1736s7bJ8Ray5wYjU7")  # a Tron address
     assert (result.outcome, result.field) == ("bad_input", "address")
-    assert "not a Ethereum address" in result.message or "not an Ethereum" in result.message
+    assert "not an Ethereum address" in result.message or "not an Ethereum" in result.message
     assert desk.journal.refunds(desk.host_url, order_no) == []
 
 

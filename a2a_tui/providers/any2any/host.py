@@ -109,7 +109,7 @@ class Any2AnyHost:
         response: Mapping[str, Any],
         *,
         tokens: tuple[TokenRef | None, TokenRef | None],
-        key_sent: bool,
+        key_sent: bool | None,
     ) -> OrderView | None:
         """A view from a journaled answer (creation reply, completed by the detail
         when it was read), without the network; None if it cannot be read."""

@@ -100,7 +100,7 @@ def view_from_created(
     src: TokenRef | None,
     dst: TokenRef | None,
     amount_in: int | None,
-    key_sent: bool,
+    key_sent: bool | None,
 ) -> OrderView:
     """The creation reply alone: binding unknown until the detail is read."""
     return OrderView(
@@ -121,7 +121,7 @@ def to_view(
     *,
     tokens: Mapping[int, TokenRef],
     created: OrderCreated | None = None,
-    key_sent: bool = True,
+    key_sent: bool | None = True,
 ) -> OrderView:
     """The order detail, with any fee the detail lacks taken from the creation reply."""
     fees = _fees(detail)
@@ -192,7 +192,7 @@ def journaled_view(
     response: Mapping[str, Any],
     *,
     tokens: tuple[TokenRef | None, TokenRef | None],
-    key_sent: bool,
+    key_sent: bool | None,
 ) -> OrderView | None:
     """Read back what the journal kept: a detail when one was read, else the reply."""
     src, dst = tokens

@@ -28,6 +28,7 @@ from a2a_tui.domain.orders import OrderStatus, OrderView, status_label
 from a2a_tui.providers.http.errors import describe
 from a2a_tui.services.orders import OrderService
 from a2a_tui.services.tracker import OrderUpdate, Tracker
+from a2a_tui.ui.glyphs import GLYPHS
 from a2a_tui.ui.widgets.qr_code import QRCode, qr_rows
 
 __all__ = ["URGENT_SECONDS", "DepositScreen", "countdown"]
@@ -105,6 +106,16 @@ def details(view: OrderView) -> Content:
     return Content.assemble(*parts)
 
 
+def payout(view: OrderView) -> Content:
+    """Where the swap pays out: the whole destination address on a line of its own
+    (it wraps, never cut), so the trader can check it before sending."""
+    if not view.dst_address:
+        return Content("")
+    dst = view.dst
+    what = f"{dst.symbol} on {dst.chain}" if dst is not None else "the destination chain"
+    return Content.assemble((f"Pays out {what} to\n", "$text-muted"), view.dst_address)
+
+
 class DepositScreen(Screen[None]):
     CSS_PATH = "deposit.tcss"
     BINDINGS = [
@@ -155,7 +166,7 @@ class DepositScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         view = self.view
         chain = view.src.chain if view.src is not None else "the source chain"
-        yield Header(icon="⇄")
+        yield Header(icon=GLYPHS.pair)
         with Vertical(id="address-box") as box:
             box.border_title = f"Send exactly {_amount(view.amount_in, view)} on {chain} to"
             yield Static(Content(view.deposit_address), id="deposit-address")
@@ -164,6 +175,7 @@ class DepositScreen(Screen[None]):
                 yield QRCode(view.deposit_address, id="qr")
             with Vertical(id="deposit-side"):
                 yield Static(id="countdown", markup=False)
+                yield Static(payout(view), id="payout")
                 yield Static(id="commission", markup=False)
                 yield Static(details(view), id="deposit-details")
         yield Footer(compact=True)
@@ -224,27 +236,27 @@ class DepositScreen(Screen[None]):
         commission = self.query_one("#commission", Static)
         problem = self.address_problem
         if problem is not None:
+            chain = view.src.chain if view.src else ""
             text = (
-                f"⚠ This deposit address fails the {view.src.chain if view.src else ''} "
+                f"{GLYPHS.warn} This deposit address fails the {chain} "
                 f"address check ({problem}): do not send; contact the host."
             )
             kind = "-danger"
         elif view.integrator_bound is False:
-            reasons = "; ".join(view.no_commission_reasons())
-            text = (
-                f"⚠ No commission: this order is not bound to your integrator. Likely: {reasons}."
-            )
+            summary = view.no_commission_summary(in_app=True)
+            text = f"{GLYPHS.warn} {summary[0].upper()}{summary[1:]}."
             kind = "-danger"
         elif view.integrator_bound is None:
             text = "Commission not verified yet (the order detail was not read): r checks."
             kind = "-unknown"
         else:
-            text = f"✓ Integrator order ({view.integrator_id}): commission applies."
+            text = f"{GLYPHS.ok} Integrator order ({view.integrator_id}): commission applies."
             kind = "-ok"
         commission.update(Content(text))
         for name in ("-danger", "-unknown", "-ok"):
             commission.set_class(name == kind, name)
         self.query_one("#deposit-details", Static).update(details(view))
+        self.query_one("#payout", Static).update(payout(view))
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.view.deposit_address)

@@ -25,8 +25,9 @@ from textual.widgets import Footer, Header, Input, Label, Static
 
 from a2a_tui.domain import display
 from a2a_tui.domain.credentials import mask
+from a2a_tui.domain.failures import advice
 from a2a_tui.domain.order_input import OrderInputError, address_hint
-from a2a_tui.domain.orders import OrderDraft, OrderRecord
+from a2a_tui.domain.orders import JournalState, OrderDraft, OrderRecord
 from a2a_tui.domain.text import inert
 from a2a_tui.providers.http.errors import describe
 from a2a_tui.services.orders import (
@@ -39,6 +40,7 @@ from a2a_tui.services.orders import (
     Progress,
     Requote,
 )
+from a2a_tui.ui.glyphs import GLYPHS
 from a2a_tui.ui.screens.deposit import DepositScreen
 
 __all__ = ["OrderScreen"]
@@ -74,7 +76,12 @@ def summary(draft: OrderDraft, service: OrderService, now: float) -> Content:
     src, dst = spec.src, spec.dst
 
     def amount(units: int, decimals: int, symbol: str) -> str:
+        """What is sent or owed: exact, trailing zeros trimmed (``1.5 ETH``)."""
         return display.amount_to_send(units, decimals, symbol)
+
+    def quoted(units: int, decimals: int, symbol: str) -> str:
+        """A channel's estimate: the board's digits, every decimal (``4,712.541099``)."""
+        return display.amount_exact(units, decimals, symbol)
 
     fee = display.percent(quote.fee_pct)
     if quote.promo_applied:
@@ -91,7 +98,7 @@ def summary(draft: OrderDraft, service: OrderService, now: float) -> Content:
     lines: list[tuple[str, str, str]] = [
         ("Pay", amount(spec.amount_in, src.decimals, src.symbol) + f" on {src.chain.name}",
          f"{spec.amount_in} units"),
-        ("Receive", "≈ " + amount(quote.out_amount, dst.decimals, dst.symbol)
+        ("Receive", f"{GLYPHS.approx} " + quoted(quote.out_amount, dst.decimals, dst.symbol)
          + f" on {dst.chain.name}", f"{quote.out_amount} units"),
         ("Min out", amount(draft.min_out, dst.decimals, dst.symbol),
          f"{draft.min_out} units at {display.fraction_percent(spec.slippage)} slippage"),
@@ -142,11 +149,12 @@ class OrderScreen(Screen[None]):
         self.awaiting_confirmation = False  # the fresh quote fell: the next create sends it
         self.guidance: Guidance | None = None
         self.pending: OrderRecord | None = None  # outcome unknown: ctrl+r checks again
+        self.requote_again = False  # the re-quote failed in a way a retry can cure
         self.placed: Placed | None = None
 
     def compose(self) -> ComposeResult:
         dst = self.draft.spec.dst
-        yield Header(icon="⇄")
+        yield Header(icon=GLYPHS.pair)
         with Vertical(id="order-body"):
             yield Static(id="summary")
             yield Label(
@@ -170,7 +178,8 @@ class OrderScreen(Screen[None]):
     def on_mount(self) -> None:
         self._show_summary()
         self._say("Enter (or ctrl+s) creates the order · esc goes back to the board")
-        self.query_one("#address", Input).focus()
+        # focused once the screen is laid out, so the key after the board's Enter lands here
+        self.call_after_refresh(self.query_one("#address", Input).focus)
         self.set_interval(1.0, self._show_summary, name="quote age")
 
     # -- display ----------------------------------------------------------------------
@@ -192,14 +201,25 @@ class OrderScreen(Screen[None]):
             self.query_one(f"#{target}", Input).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "requote":
-            return self.busy is None and (
-                self.pending is not None
-                or (self.guidance is not None and self.guidance.action == "requote")
-                or self.service.is_stale(self.draft)
-            )
-        if action == "show_existing":
-            return self.guidance is not None and self.guidance.action == "show_existing"
+        """Only the keys that do something now: none that would double-send while
+        sending, ctrl+r only where a retry (or the re-quote a refusal asks for) applies."""
+        match action:
+            case "back":
+                return self.busy != "sending"
+            case "create":
+                return self.busy is None
+            case "requote":
+                return self.busy is None and (
+                    self.pending is not None
+                    or self.requote_again
+                    or (self.guidance is not None and self.guidance.action == "requote")
+                )
+            case "show_existing":
+                return (
+                    self.busy is None
+                    and self.guidance is not None
+                    and self.guidance.action == "show_existing"
+                )
         return True
 
     # -- submitting --------------------------------------------------------------------
@@ -225,7 +245,10 @@ class OrderScreen(Screen[None]):
         self._problem(None, "")
         self.draft = draft
         self.guidance = None
+        self.requote_again = False
         self.refresh_bindings()
+        if self._reused(draft):
+            return
         if self.awaiting_confirmation and not self.service.is_stale(draft):
             self.awaiting_confirmation = False
             self._send()
@@ -233,6 +256,39 @@ class OrderScreen(Screen[None]):
             self._requote(then_send=True)
         else:
             self._send()
+
+    def _reused(self, draft: OrderDraft) -> bool:
+        """A client_order_id this journal already has: the same request is that order
+        (guide 2.4: shown, nothing sent); another is refused before anything is sent."""
+        existing, differences = self.service.reuse(
+            draft.client_order_id, draft.spec, address=draft.dst_address,
+            channel_id=draft.chosen.channel_id,
+        )  # fmt: skip
+        if existing is None:
+            return False
+        if differences or (existing.state is not JournalState.PENDING
+                           and self.service.view_of(existing) is None):  # fmt: skip
+            refused = AlreadyJournaled(existing, differences)
+            self.guidance = refused.guidance
+            self._problem("client_order_id", "")
+            key = _KEYS["show_existing"] if refused.guidance.action else ""
+            self._say(f"{refused}.{key}", "error")
+            self.refresh_bindings()
+            return True
+        view = self.service.view_of(existing)
+        if view is not None:
+            said = f"client_order_id {existing.client_order_id} is order {existing.order_no}"
+            self.notify(f"{said}: found again, nothing sent.", markup=False)
+            self.app.switch_screen(
+                DepositScreen(view, service=self.service, wall_clock=self.wall_clock)
+            )
+            return True
+        self.busy = "sending"  # the same request, still pending: check it again as it was
+        self.refresh_bindings()
+        self._say("this request is journaled and pending: checking with the same "
+                  "client_order_id…", "busy")  # fmt: skip
+        self.run_send(self.draft, existing)
+        return True
 
     def _requote(self, *, then_send: bool) -> None:
         self.busy = "requoting"
@@ -250,16 +306,22 @@ class OrderScreen(Screen[None]):
         self.busy = None
         requote = message.requote
         if requote.new is None or requote.draft is None:
+            retry, step = advice([requote.problem or ""])
+            self.requote_again = retry
             self.refresh_bindings()
-            self._say(
-                f"Could not quote {requote.old.name} again: {requote.problem}. ctrl+r to try "
-                "again, esc to choose another row.",
-                "error",
+            remedy = (
+                "ctrl+r to try again, esc to choose another row"
+                if retry
+                else f"esc goes back to the board: {step}"
+                if step
+                else "esc goes back to the board to choose another row"
             )
+            self._say(f"Could not quote {requote.old.name} again: {requote.problem}. {remedy}.",
+                      "error")  # fmt: skip
             return
         dst = self.draft.spec.dst
-        old = display.amount_to_send(requote.old.out_amount, dst.decimals, dst.symbol)
-        new = display.amount_to_send(requote.new.out_amount, dst.decimals, dst.symbol)
+        old = display.amount_exact(requote.old.out_amount, dst.decimals, dst.symbol)
+        new = display.amount_exact(requote.new.out_amount, dst.decimals, dst.symbol)
         self.draft = requote.draft
         self._show_summary()
         if requote.fell:
@@ -270,7 +332,7 @@ class OrderScreen(Screen[None]):
                 "Enter (or ctrl+s) creates the order at the new amount; esc goes back.",
                 "warning",
             )
-            self.query_one("#address", Input).focus()
+            self.call_after_refresh(self.query_one("#address", Input).focus)
             return
         self._say(f"Fresh quote: {old} → {new}", "ok")
         if message.then_send:
@@ -330,7 +392,7 @@ class OrderScreen(Screen[None]):
             case AlreadyJournaled(guidance=guidance):
                 self.guidance = guidance
                 self._problem(guidance.field, "")
-                self._say(f"{error}. ctrl+o shows that order.", "error")
+                self._say(f"{error}.{_KEYS.get(guidance.action or '', '')}", "error")
             case OutcomeUnknown(record=record):
                 self.pending = record
                 self._say(f"{error}. ctrl+r checks again now.", "warning")
@@ -351,6 +413,7 @@ class OrderScreen(Screen[None]):
             self.run_send(self.draft, record)
             return
         self.guidance = None
+        self.requote_again = False
         self._requote(then_send=True)
 
     def action_show_existing(self) -> None:

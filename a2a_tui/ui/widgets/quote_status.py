@@ -21,6 +21,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from a2a_tui.domain import display
+from a2a_tui.domain.failures import advice
 from a2a_tui.engine.board import STALE_AFTER, BoardPhase, BoardStatus
 from a2a_tui.ui.glyphs import GLYPHS
 
@@ -301,9 +302,13 @@ def _board_parts(view: StatusView, status: BoardStatus) -> tuple[str, list[Part]
                 f"{errors_text}{_error_list(tuple(e for e in view.errors if e[0] not in said))}"
             )
             first, *others = [*status.problems, nothing] if status.problems else [nothing]
+            # retry only where it can succeed (a timeout, a 5xx, a rate limit); a refusal
+            # of the request (insufficient liquidity) names what to change instead
+            retry, step = advice([*status.problems, *(e[0] for e in view.errors)])
+            remedy = "r to retry" if retry or (step is None and not view.errors) else step
             return "✗", [
                 _lead(*_shorter(first), first=86),
-                Part.of(("r to retry", 85)),
+                *([Part.of((remedy, 85))] if remedy else []),
                 *(Part.of((p, 50)) for p in others),
                 Part.of((listed, 40), (errors_text, 60)) if listed != errors_text
                 else Part.of((errors_text, 60)),

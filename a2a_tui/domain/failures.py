@@ -1,0 +1,66 @@
+"""Which failures a retry can cure, and what to do about the others.
+
+The guide names what is worth asking again: timeouts and server or upstream
+errors (0.3: 500/502; 1.4: ``quote service timed out``/``unavailable``; 1.7:
+``upstream timeout``), rate limits, and ``order_state_changed_retry`` (3.7).
+A refusal of the request itself (insufficient liquidity, an amount below a
+minimum, no route) comes back the same however often it is asked: offering
+"retry" there wastes the user's time, so it names the next step instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+__all__ = ["advice", "next_step", "retry_helps"]
+
+#: Words of a failure that another attempt can get past (matched in lower case).
+_TRANSIENT = (
+    "timeout",
+    "timed out",
+    "in time",
+    "rate limit",
+    "unavailable",
+    "upstream error",
+    "server error",
+    "http 5",
+    "order_state_changed_retry",
+    "cannot connect",
+    "connection",
+    "lost",
+    "no answer",
+    "stream ended",
+    "held back",
+)
+
+#: A refusal of the request and what the user can change, most specific first.
+_NEXT_STEPS = (
+    ("insufficient liquidity", "lower the amount or pick another channel"),
+    ("too large", "lower the amount"),
+    ("minimum", "raise the amount"),
+    ("too small", "raise the amount"),
+    ("no route", "pick another pair or channel"),
+    ("not found", "pick another token or channel"),
+    ("no available channels", "pick another pair"),
+)
+
+
+def retry_helps(message: str) -> bool:
+    """Whether asking again, unchanged, can succeed (the guide's transient failures)."""
+    text = message.lower()
+    return any(word in text for word in _TRANSIENT)
+
+
+def next_step(message: str) -> str | None:
+    """What to change for a refusal that a retry cannot cure, if it is known."""
+    text = message.lower()
+    return next((step for word, step in _NEXT_STEPS if word in text), None)
+
+
+def advice(messages: Iterable[str]) -> tuple[bool, str | None]:
+    """For a set of failures: whether a retry can help (any one transient), else the
+    next step of the first refusal whose remedy is known."""
+    said = list(messages)
+    if any(retry_helps(m) for m in said):
+        return True, None
+    return False, next((s for m in said if (s := next_step(m)) is not None), None)

@@ -115,3 +115,25 @@ async def test_the_detail_panel_shown_by_widening_the_terminal_has_the_row() -> 
         await pilot.pause()
         await pilot.pause()
         assert str(screen.query_one("#detail-body", Static).render()).startswith("Lumen Pools")
+
+
+ROUTE = "Basalt Stable 60% · Orchard V3 40% · router 0xeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"
+
+
+async def test_a_long_labelled_value_continues_under_itself() -> None:
+    """At 200x50 the route and a fee's note went on at the panel's left edge,
+    under the labels (`network cost` under `Fees`), reading as a label."""
+    routed = quote("r1", 4_712_000_000, source="okx", name="Basalt", route_text=ROUTE)
+    app = fake_app(ScriptedSource([routed]), initial=ARGS)
+    async with app.run_test(size=(200, 50)):
+        screen = screen_of(app)
+        await until(screen, complete(screen))
+        panel = screen.query_one(QuoteDetail)
+        lines = str(screen.query_one("#detail-body", Static).render()).split("\n")
+        start = next(i for i, line in enumerate(lines) if line.startswith("Route"))
+        end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith(" "))
+        assert end - start > 1  # it needed more than one line
+        assert all(line.startswith(" " * 9) for line in lines[start + 1 : end])
+        shown = "".join(lines[start:end]).replace(" ", "")
+        assert shown == f"Route{ROUTE}".replace(" ", "")  # every character
+        assert max(len(line) for line in lines) <= panel.scrollable_content_region.width

@@ -53,6 +53,10 @@ def _expiry(quote: Quote) -> str:
     return f"{local}, {display.duration(quote.valid_for)} after it was quoted"
 
 
+#: The labels' column: a value starts after it, and so does each of its further lines.
+LABEL = 9
+
+
 def describe_row(
     ranked: Ranked | None,
     spec: QuoteSpec | None,
@@ -75,7 +79,9 @@ def describe_row(
     ]
 
     def line(label: str, value: str, style: str = "") -> None:
-        parts.extend([(f"\n{label:<9}", "$text-muted"), (value, style) if style else value])
+        """A labelled value; a long one continues under itself, not under its label."""
+        value = _wrap(value, width - LABEL).replace("\n", "\n" + " " * LABEL)
+        parts.extend([(f"\n{label:<{LABEL}}", "$text-muted"), (value, style) if style else value])
 
     if row.state not in (RowState.QUOTED, RowState.UNRANKED) or quote is None:
         state = {

@@ -464,3 +464,15 @@ async def test_the_order_and_deposit_screens_draw_their_marks_through_the_glyphs
         assert seen == set()
     else:
         assert {"⇄", "≈", "⚠"} <= seen
+
+
+async def test_the_address_format_is_never_cut(make_sim: MakeSim) -> None:
+    """At 80x24 an Ethereum destination's hint ended `(EIP-55 checksum`: the label
+    kept its one line and the screen cut it. It wraps instead."""
+    app = sim_app(make_sim())
+    async with app.run_test(size=(50, 24)) as pilot:
+        await open_order_step(app, pilot)
+        label = app.screen.query_one("#address-label")
+        body = app.screen.query_one("#order-body")
+        assert label.region.right <= body.content_region.right
+        assert label.size.height > 1  # the Tron hint needs two lines at 50 columns

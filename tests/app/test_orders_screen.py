@@ -35,6 +35,7 @@ from a2a_tui.ui.screens.orders import OrdersScreen
 from a2a_tui.ui.screens.quote import QuoteScreen
 from a2a_tui.ui.screens.refund import RefundScreen
 from a2a_tui.ui.widgets.order_table import OrderTable
+from a2a_tui.ui.widgets.qr_code import QRCode
 
 NOW = START + timedelta(minutes=1)
 REFUND_TO = "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359"
@@ -254,6 +255,9 @@ async def test_deposit_screen_from_the_orders_screen_stays_live(make_sim: MakeSi
         await until(app, lambda: deposit_screen.view.status is OrderStatus.SWAPPING)
         countdown = str(deposit_screen.query_one("#countdown", Static).render())
         assert "deposit received, swapping: do not send again" in countdown
+        assert "do not send again. Next: 1.5 ETH" in countdown  # what comes next
+        assert "the swap is under way" in countdown
+        assert not deposit_screen.query_one(QRCode).display  # no address to pay any more
 
 
 async def test_refund_step_requests_and_keeps_tracking(make_sim: MakeSim) -> None:

@@ -25,6 +25,7 @@ from textual.widgets import Footer, Header, Static
 from a2a_tui.domain import display
 from a2a_tui.domain.addresses import AddressFormat, address_problem
 from a2a_tui.domain.orders import OrderStatus, OrderView, status_label
+from a2a_tui.domain.support import next_step
 from a2a_tui.providers.http.errors import describe
 from a2a_tui.services.orders import OrderService
 from a2a_tui.services.tracker import OrderUpdate, Tracker
@@ -220,9 +221,12 @@ class DepositScreen(Screen[None]):
         status = self.view.status
         if status is not None and status is not OrderStatus.DEPOSITING:
             widget = self.query_one("#countdown", Static)  # the deposit window no longer matters
-            widget.update(Content(f"{status_label(status)}: do not send again"))
+            step = next_step(self.view, self.now())
+            widget.update(Content(f"{status_label(status)}: do not send again. Next: {step}"))
             widget.set_class(False, "-urgent")
             widget.set_class(False, "-expired")
+            for qr in self.query(QRCode):  # an address not to pay is not offered to a camera
+                qr.display = False
             return
         text, state = countdown(self.view.expire_at, self.now())
         widget = self.query_one("#countdown", Static)

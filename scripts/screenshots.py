@@ -17,6 +17,7 @@ from textual.widgets import Input
 
 from a2a_tui.cli.demo import DEMO_QUOTE, demo_app
 from a2a_tui.domain.quote_input import QuoteArgs
+from a2a_tui.engine.board import Ranked
 from a2a_tui.sim.simulator import SimConfig
 from a2a_tui.ui.app import A2AApp
 from a2a_tui.ui.screens.deposit import DepositScreen
@@ -25,8 +26,11 @@ from a2a_tui.ui.screens.orders import OrdersScreen
 from a2a_tui.ui.screens.quote import QuoteScreen
 from a2a_tui.ui.screens.refund import RefundScreen
 from a2a_tui.ui.widgets.order_detail import OrderDetail
+from a2a_tui.ui.widgets.quote_table import QuoteTable
 
 TRON = "TLa2f6VPqDgRE67v1736s7bJ8Ray5wYjU7"
+#: Orders pay out to a Tron address: a cross-chain pair.
+TO_TRON = QuoteArgs("ETH@ethereum", "USDT@tron", "1.5")
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
 CONFIG = SimConfig(seed=4, start=datetime(2026, 11, 2, 9, 30, tzinfo=UTC), frozen_clock=True,
                    upstream_timeout=4.0)  # fmt: skip
@@ -42,6 +46,7 @@ async def shoot(
     quote: QuoteArgs = DEMO_QUOTE,
     settle: float = 0.1,
     address: str | None = None,
+    to_order: bool = False,
 ) -> None:
     """``address``: typed into the order step (opened by ``keys``), then Enter."""
     with demo_app(quote, CONFIG) as app:
@@ -57,6 +62,10 @@ async def shoot(
                 status = board.status() if board else None
                 if status and (status.complete or (streaming and status.answered >= 3)):
                     break
+            if to_order:
+                screen.query_one(QuoteTable).focus()
+                for _ in range(screen.board.index_of(_best_any2any(screen).row.key) or 0):  # type: ignore[union-attr]
+                    await pilot.press("down")
             await pilot.press(*keys)
             await pilot.pause(settle)
             if address is not None:
@@ -77,6 +86,12 @@ async def _settle(app: A2AApp, pilot: object, done: object, within: float = 20.0
     raise RuntimeError("the demo did not get there")
 
 
+def _best_any2any(board: QuoteScreen) -> Ranked:
+    """Orders go through Any2Any: its best row (a direct provider's may rank above)."""
+    assert board.board is not None
+    return next(r for r in board.board.ranked() if r.row.key[0] == "any2any")
+
+
 async def _order(app: A2AApp, pilot: object) -> str:
     """One order from the board's best row, through the order step."""
     board = app.screen
@@ -84,8 +99,7 @@ async def _order(app: A2AApp, pilot: object) -> str:
     board.action_requote()
     await _settle(app, pilot, lambda: board.board is not None and board.board.status().complete
                   and not board._streaming)  # fmt: skip
-    best = board.board.best() if board.board is not None else None
-    assert best is not None
+    best = _best_any2any(board)
     board.open_order(best.row.key)
     await _settle(app, pilot, lambda: isinstance(app.screen, OrderScreen))
     await pilot.pause(0.3)  # type: ignore[attr-defined]
@@ -102,7 +116,7 @@ async def shoot_desk() -> None:
     """Three orders (completed, failed, waiting), the orders screen, its detail with
     the timeline, and a refund requested in the refund step."""
     now = CONFIG.start + timedelta(minutes=2)
-    with demo_app(DEMO_QUOTE, CONFIG) as app:
+    with demo_app(TO_TRON, CONFIG) as app:
         app.wall_clock = lambda: now  # type: ignore[method-assign]
         assert app.desk is not None
         assert app.tracker is not None
@@ -178,8 +192,10 @@ async def main() -> None:
     await shoot("quote-light-200x60", (200, 60), theme="textual-light",
                 quote=QuoteArgs("USDT@ethereum", "BTC", "25000", "0.5%", "WELCOME"))  # fmt: skip
     await shoot("settings-80x24", (80, 24), keys=("f2",), settle=0.5)
-    await shoot("order-80x24", (80, 24), keys=("enter",), settle=0.5)
-    await shoot("deposit-80x24", (80, 24), keys=("enter",), settle=0.5, address=TRON)
+    await shoot("order-80x24", (80, 24), keys=("enter",), settle=0.5, quote=TO_TRON,
+                to_order=True)  # fmt: skip
+    await shoot("deposit-80x24", (80, 24), keys=("enter",), settle=0.5, address=TRON,
+                quote=TO_TRON, to_order=True)  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -235,7 +235,14 @@ class Journal:
         in_memory = str(path) == ":memory:"
         if not in_memory:
             folder = Path(path).parent
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            try:
+                folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            except OSError as exc:  # not creatable, or a file in the way: said, not a traceback
+                reason = exc.strerror or type(exc).__name__
+                raise JournalError(
+                    f"cannot open the order journal {path}: its folder {folder} "
+                    f"cannot be created ({reason})"
+                ) from None
         try:
             self._db = sqlite3.connect(
                 str(path), isolation_level=None, check_same_thread=False, timeout=10.0

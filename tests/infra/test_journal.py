@@ -117,6 +117,15 @@ def test_a_broken_file_is_a_sentence_not_a_traceback(tmp_path: Path) -> None:
         Journal(path)
 
 
+def test_a_folder_that_cannot_be_made_is_a_sentence_not_a_traceback(tmp_path: Path) -> None:
+    """A data dir under a file (or under /proc) raised FileExistsError or
+    FileNotFoundError past every command's handler: a traceback, exit 1."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("in the way")
+    with pytest.raises(JournalError, match=r"its folder .*a-file cannot be created"):
+        Journal(blocker / "journal.sqlite3")
+
+
 def test_the_path_follows_the_data_dir_override(tmp_path: Path) -> None:
     assert journal_path({"A2A_TUI_DATA_DIR": str(tmp_path)}) == tmp_path / "journal.sqlite3"
     assert journal_path({}).name == "journal.sqlite3"

@@ -277,3 +277,84 @@ async def test_order_watch_an_unknown_order_is_exit_1(make_sim: MakeSim) -> None
     await watch.step(0)
     assert await asyncio.wait_for(task, 10) == 1
     assert "has no order OD2026052599999999" in watch.err.getvalue()
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+async def test_order_watch_ends_lost_after_its_seconds_on_a_timer(as_json: bool) -> None:
+    """The host never answers: exit 3 after about --lost-after seconds of failed reads,
+    not at the next read (its retry used to wait the state's interval doubled)."""
+    desk = SupportDesk(service_for("http://127.0.0.1:9", journal=Journal.in_memory()))
+    out, err = io.StringIO(), io.StringIO()
+    watch = run_order_watch(desk, ["OD2026052510000001"], as_json=as_json, out=out, err=err,
+                            lost_after=0.5)  # fmt: skip
+    assert await asyncio.wait_for(watch, 10) == 3
+    assert "lost the connection to http://127.0.0.1:9 for 0.5 s" in err.getvalue()
+    if as_json:
+        assert json.loads(out.getvalue().splitlines()[0])["event"] == "error"
+
+
+async def test_order_watch_shows_a_refund_requested_elsewhere_at_once(make_sim: MakeSim) -> None:
+    """A watched failed swap is read at the fast rate: a refund another process asked
+    for shows as Refunding within seconds, not after the failed state's 120 s."""
+    sim, journal = make_sim(), Journal.in_memory()
+    creator = service_for(sim.base_url, journal=journal)
+    bad = (await creator.place(await quoted_draft(creator, client_order_id="w-3"))).view.order_no
+    await sim_post(sim, f"/sim/orders/{bad}/deposit", {"outcome": "chain_failed"})
+    await sim_post(sim, "/sim/clock/advance", {"seconds": 30})
+    watch = Watch(sim, journal)
+    task = watch.start(bad.lower())  # any case: the number is normalised
+    first = await watch.step(0)
+    assert first is not None
+    assert first.status == "ChainFailed"
+    async with httpx.AsyncClient(base_url=sim.base_url) as raw:
+        response = await raw.post(f"/api/v1/integrator/orders/{bad}/request_refund",
+                                  json={"refund_address": REFUND_TO},
+                                  headers={"X-Integrator-Api-Key": GUIDE_KEY})  # fmt: skip
+        assert response.status_code == 200
+    update = await watch.step(5)
+    assert update is not None
+    assert update.status == "Refunding"
+    assert f"{bad}  ↺ refunding" in watch.out.getvalue()
+    task.cancel()
+
+
+def test_refund_of_an_unknown_order_is_refused_by_the_host(
+    make_sim: MakeSim, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sim = make_sim()
+    assert main(["refund", "OD2026052599999999", "--base-url", sim.base_url,
+                 "--address", REFUND_TO, "--json"]) == 1  # fmt: skip
+    out, err = capsys.readouterr()
+    shown = json.loads(out)
+    assert (shown["outcome"], shown["reason"]) == ("refused", "order not found")
+    assert "has no order OD2026052599999999 (it answered: order not found (HTTP 400))" in err
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["order", "show", "hello"],
+        ["order", "show", "../../sim/clock"],
+        ["order", "show", "OD20261202100000041"],
+        ["order", "watch", "OD2026120210000004", "hello"],
+        ["refund", "hello", "--address", REFUND_TO],
+    ],
+)
+def test_bad_order_numbers_are_usage_errors_before_any_request(
+    command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # nothing listens on port 9: a request would be exit 3, not 2
+    assert main([*command, "--base-url", "http://127.0.0.1:9"]) == 2
+    err = capsys.readouterr().err
+    assert "not an order number" in err
+    assert "expected OD followed by 16 digits" in err
+
+
+def test_order_numbers_are_read_in_any_case(
+    make_sim: MakeSim, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sim = make_sim()
+    order_no = create(sim, capsys)
+    assert main(["order", "show", f" {order_no.lower()} ", "--base-url", sim.base_url,
+                 "--json"]) == 0  # fmt: skip
+    assert json.loads(capsys.readouterr().out)["order_no"] == order_no

@@ -28,12 +28,14 @@ from a2a_tui.domain.order_input import OrderInputError, address_hint, check_addr
 from a2a_tui.domain.orders import (
     FeeSnapshot,
     JournalState,
+    OrderNumberError,
     OrderRecord,
     OrderStatus,
     OrderView,
     RefundAttempt,
     TokenRef,
     WatchRecord,
+    parse_order_no,
     parse_status,
     status_label,
 )
@@ -52,19 +54,13 @@ from a2a_tui.services.orders import OrderService, record_tokens
 
 __all__ = [
     "OrderEntry",
+    "OrderNumberError",
     "Polled",
     "RefundPolicy",
     "RefundResult",
     "SupportDesk",
-    "is_order_no",
+    "parse_order_no",
 ]
-
-
-def is_order_no(text: str) -> bool:
-    """Something worth asking the host about: printable, no blanks, a sane length.
-    (The host decides whether it exists; ``OD`` + 16 digits is only the usual form.)"""
-    value = text.strip()
-    return 4 <= len(value) <= 64 and value.isprintable() and not any(c.isspace() for c in value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,7 +290,7 @@ class SupportDesk:
     async def lookup(self, order_no: str) -> OrderEntry:
         """The order with this number: the journal's, or fetched and put on the
         watch list. Raises `ProviderError` (``order not found`` is an `ApiError`)."""
-        order_no = order_no.strip()
+        order_no = parse_order_no(order_no)
         polled = await self.poll(order_no)
         known = await self.entry(order_no)
         if known is not None and known.origin == "created":
@@ -385,6 +381,9 @@ class SupportDesk:
         try:
             view = (await self.poll(order_no)).view
         except ProviderError as exc:
+            if _not_found(exc):  # the host answered: there is nothing to refund there
+                return RefundResult("refused", self._unreachable(order_no, exc),
+                                    RefundReason.NOT_FOUND)  # fmt: skip
             if view is None:
                 return RefundResult("unknown", self._unreachable(order_no, exc))
         assert view is not None
@@ -611,12 +610,16 @@ class SupportDesk:
                 )
 
     def _unreachable(self, order_no: str, exc: ProviderError) -> str:
-        if isinstance(exc, ApiError) and exc.msg == "order not found":
-            return f"The host has no order {order_no} (order not found)."
+        if _not_found(exc):
+            return f"{self.host_url} has no order {order_no} (it answered: {describe(exc)})."
         return (
             f"Cannot read order {order_no} from {self.host_url} ({describe(exc)}): nothing was "
             "sent. Try again when the host answers."
         )
+
+
+def _not_found(exc: BaseException) -> bool:
+    return isinstance(exc, ApiError) and exc.msg == "order not found"
 
 
 def _requested(view: OrderView, assessment: RefundAssessment) -> str:

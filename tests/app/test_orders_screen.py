@@ -180,10 +180,10 @@ async def test_look_up_an_order_created_elsewhere(make_sim: MakeSim) -> None:
         await until(app, lambda: isinstance(app.screen, LookupScreen))
         await pilot.press(*"OD 1", "enter")  # not an order number: said, not sent
         problem = str(app.screen.query_one("#lookup-problem", Static).render())
-        assert "has no spaces" in problem
+        assert "expected OD followed by 16 digits" in problem
         field = app.screen.query_one("#lookup-value", Input)
         field.value = ""
-        field.insert_text_at_cursor(elsewhere)
+        field.insert_text_at_cursor(elsewhere.lower())  # any case finds it
         await pilot.press("enter")
         await until(app, lambda: screen.shown_keys == [elsewhere])
         assert cell(app, elsewhere, "status").strip().endswith("awaiting deposit")
@@ -192,7 +192,16 @@ async def test_look_up_an_order_created_elsewhere(make_sim: MakeSim) -> None:
         await until(app, lambda: isinstance(app.screen, LookupScreen))
         app.screen.query_one("#lookup-value", Input).insert_text_at_cursor("OD2026052599999999")
         await pilot.press("enter")
-        await until(app, lambda: any("has no order OD2026052599999999" in n for n in notes(app)))
+
+        def said() -> str:
+            return str(app.screen.query_one("#lookup-problem", Static).render())
+
+        # not found: the dialog stays open with the answer, the number still there to fix
+        await until(app, lambda: "has no order OD2026052599999999" in said())
+        assert isinstance(app.screen, LookupScreen)
+        assert app.screen.query_one("#lookup-value", Input).value == "OD2026052599999999"
+        await pilot.press("escape")
+        assert app.screen is screen
 
 
 async def test_type_to_search_filter_and_the_detail_at_80x24(make_sim: MakeSim) -> None:

@@ -191,7 +191,8 @@ def test_the_timeline_joins_the_hosts_history_with_what_was_seen_here() -> None:
         (order(OrderStatus.SWAPPING), T0, Urgency.IMMINENT),
         (order(OrderStatus.REFUNDING), T0, Urgency.IMMINENT),
         (order(OrderStatus.MANUAL_REVIEW), T0, Urgency.ACTIVE),
-        (order(OrderStatus.CHAIN_FAILED), T0, Urgency.IDLE),
+        (order(OrderStatus.CHAIN_FAILED), T0, Urgency.ACTIVE),  # a refund may follow any time
+        (order(OrderStatus.SLIPPAGE_FAILED), T0, Urgency.ACTIVE),
         (order(OrderStatus.CANCELLED_NO_DEPOSIT), T0, Urgency.IDLE),
         (order(OrderStatus.CANCELLED_NO_DEPOSIT, settled=True), T0, Urgency.FINAL),
         (order(OrderStatus.COMPLETED), T0, Urgency.FINAL),
@@ -210,4 +211,5 @@ def test_intervals() -> None:
     assert policy.interval(Urgency.IDLE, visible=False) == 240  # capped
     assert policy.interval(Urgency.IDLE, visible=False, closely=True) == 5
     assert policy.interval(Urgency.FINAL, visible=True, closely=True) is None
-    assert [policy.backoff(30, n) for n in (1, 2, 3, 9)] == [60, 120, 240, 300]
+    # the first retry comes soon, whatever the state's interval (not 2 x 120 s)
+    assert [policy.backoff(n) for n in (1, 2, 3, 9)] == [5, 10, 20, 300]

@@ -553,21 +553,11 @@ class OrdersScreen(Screen[None]):
             self.notify(f"Reading {entry.order_no} again…", timeout=2, markup=False)
 
     def action_lookup(self) -> None:
-        def looked(order_no: str | None) -> None:
-            if order_no:
-                self._say(f"looking up {order_no} on {self.desk.host_url}…")
-                self.run_lookup(order_no)
+        def looked(entry: OrderEntry | None) -> None:
+            if entry is not None:
+                self.post_message(LookedUp(entry.key, entry, None))
 
-        self.app.push_screen(LookupScreen(self.desk.host_url), looked)
-
-    @work(exclusive=True, group="orders-lookup", exit_on_error=False)
-    async def run_lookup(self, order_no: str) -> None:
-        try:
-            entry = await self.desk.lookup(order_no)
-        except Exception as exc:  # shown as what the host said
-            self.post_message(LookedUp(order_no, None, describe(exc)))
-        else:
-            self.post_message(LookedUp(order_no, entry, None))
+        self.app.push_screen(LookupScreen(self.desk), looked)
 
     @on(LookedUp)
     def _looked_up(self, message: LookedUp) -> None:

@@ -44,6 +44,7 @@ from a2a_tui.providers.any2any.models import (
     TokenInfo,
 )
 from a2a_tui.providers.http.errors import transport_reason
+from a2a_tui.providers.http.pool import pooled_transport
 from a2a_tui.providers.http.sse import SSEDecoder, SSEProtocolError, check_content_type
 from a2a_tui.providers.http.timeouts import Timeouts
 
@@ -172,9 +173,9 @@ class Any2AnyClient:
         self._http = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
             timeout=httpx.Timeout(connect=t.connect, read=t.read, write=t.write, pool=t.pool),
-            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=8),
             headers={"User-Agent": f"a2a-tui/{__version__}"},
-            transport=transport,
+            transport=transport
+            or pooled_transport(max_connections=max_connections, max_keepalive_connections=8),
         )
         self._hint = SIM_HINT if _loopback(self._http.base_url) else ""
 
@@ -198,7 +199,8 @@ class Any2AnyClient:
 
     def connections_in_use(self) -> int:
         """Connections currently carrying a request (diagnostics and leak tests)."""
-        pool = getattr(self._http._transport, "_pool", None)
+        transport = self._http._transport
+        pool = getattr(getattr(transport, "inner", transport), "_pool", None)
         connections = getattr(pool, "connections", [])
         return sum(1 for c in connections if not c.is_idle() and not c.is_closed())
 

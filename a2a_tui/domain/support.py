@@ -17,6 +17,7 @@ from a2a_tui.domain.orders import OrderStatus, OrderView, StatusSeen, TokenRef, 
 from a2a_tui.domain.refunds import assess_refund
 
 __all__ = [
+    "BADGE_LABELS",
     "Commission",
     "CommissionTotals",
     "TimelineEntry",
@@ -92,13 +93,18 @@ _SHORT = {
 }
 
 
+_SETTLED = "⌛ expired, settled"
+#: Every badge a known state can have (the table sizes its status column by them).
+BADGE_LABELS = (*_SHORT.values(), _SETTLED, "? not read yet", "… not confirmed")
+
+
 def short_status(status: OrderStatus | str | None, *, settled: bool | None = None) -> str:
     if status is None:
         return "? not read yet"
     if not isinstance(status, OrderStatus):
         return f"? {status}"
     if status is OrderStatus.CANCELLED_NO_DEPOSIT and settled:
-        return "⌛ expired, settled"
+        return _SETTLED
     return _SHORT[status]
 
 

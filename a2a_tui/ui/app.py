@@ -19,6 +19,7 @@ from textual.command import CommandPalette, SearchIcon
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
+from textual.widgets import Header
 
 from a2a_tui.domain.orders import FINAL_STATES, OrderStatus, status_label
 from a2a_tui.domain.quote_input import QuoteArgs
@@ -220,13 +221,22 @@ class A2AApp(App[None]):
     def _screen_changed(self, screen: Screen[object]) -> None:
         if self.tracker is not None:
             self.tracker.set_visible(self.orders_view_shown())
-        if self.linux_console and isinstance(screen, CommandPalette):
-            # the command palette's own 🔎, on the Linux console (once it is composed)
-            def swap() -> None:
+        self._own_glyphs(screen)
+
+    def _own_glyphs(self, screen: Screen[object]) -> None:
+        """The header icon of every screen, and the command palette's own 🔎, in the
+        terminal's glyphs: set here, in one place, whatever each screen composed
+        (now, and again once a screen still composing has)."""
+
+        def swap() -> None:
+            for header in screen.query(Header):
+                header.icon = glyphs.GLYPHS.pair
+            if isinstance(screen, CommandPalette):
                 for icon in screen.query(SearchIcon):
                     icon.icon = glyphs.GLYPHS.search
 
-            self.call_after_refresh(swap)
+        swap()
+        screen.call_after_refresh(swap)
 
     def _suspended(self, _: object) -> None:
         if self.tracker is not None:

@@ -161,7 +161,7 @@ class OrdersScreen(Screen[None]):
         return clock() if clock is not None else datetime.now(UTC)
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="⇄")
+        yield Header()  # its icon: the app's (A2AApp._own_glyphs)
         with Horizontal(id="orders-body"):
             with Vertical(id="orders-pane"):
                 # select_on_focus off: a key typed elsewhere focuses it, then lands in it

@@ -149,7 +149,7 @@ class RefundScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         src = self.view.src
         chain = src.chain if src is not None else "the source chain"
-        yield Header(icon="⇄")
+        yield Header()  # its icon: the app's (A2AApp._own_glyphs)
         with VerticalScroll(id="refund-body"):
             yield Static(id="refund-path")
             yield Static(id="refund-window", markup=False)

@@ -1,0 +1,79 @@
+"""The orders screen's user-test defects: columns at 80, badges that fit, the
+status line composed to fit, the Linux console's glyphs, keys in the detail."""
+
+from __future__ import annotations
+
+import pytest
+import textual.constants
+from app_helpers import until_shown as until
+from conftest import MakeSim
+from rich.cells import cell_len
+from test_orders_screen import cell, desk_app, open_orders, place
+from textual.command import CommandPalette, SearchIcon
+from textual.widgets import Header
+from tracking_helpers import ManualTime
+
+from a2a_tui.domain.support import BADGE_LABELS
+from a2a_tui.infra.journal import Journal
+from a2a_tui.ui.glyphs import ASCII, UNICODE
+from a2a_tui.ui.widgets.order_table import BADGE_WIDTH, OrderTable
+
+CONSOLE_MISSING = set("⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏⇄▾✓✗⚠≠🔎◷⌛↺⚑")
+
+
+def test_every_badge_fits_its_column() -> None:
+    assert all(cell_len(f" {label} ") <= BADGE_WIDTH for label in BADGE_LABELS)
+    assert all(cell_len(f" {ASCII.text(label)} ") <= BADGE_WIDTH for label in BADGE_LABELS)
+
+
+def test_columns_drop_least_useful_first() -> None:
+    table = OrderTable()
+    assert table.columns_for(76) == ("order", "status", "time", "amount")
+    wide = table.columns_for(400)
+    assert wide[-1] == "origin"
+    # a narrow column never stays past a more useful one that dropped
+    for width in range(40, 200):
+        shown = table.columns_for(width)
+        order = ["order", "status", "time", "amount", "updated", "commission", "bound",
+                 "channel", "created", "origin"]  # fmt: skip
+        assert set(shown) == set(order[: len(shown)]), width
+
+
+async def test_pair_and_amount_show_at_80x24(make_sim: MakeSim) -> None:
+    sim, journal, time = make_sim(), Journal.in_memory(), ManualTime()
+    await place(sim, journal)
+    app = desk_app(sim, journal, time)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_orders(app, pilot)
+        assert "amount" in screen.query_one(OrderTable).columns_for(
+            screen.query_one(OrderTable).size.width
+        )
+        assert "Amount" in app.export_screenshot()
+
+
+@pytest.mark.parametrize("term", ["linux", "xterm-256color"])
+async def test_the_orders_screen_uses_only_the_console_font_on_linux(
+    make_sim: MakeSim, monkeypatch: pytest.MonkeyPatch, term: str
+) -> None:
+    monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", "auto")
+    monkeypatch.setenv("TERM", term)
+    sim, journal, time = make_sim(), Journal.in_memory(), ManualTime()
+    order_no = await place(sim, journal)
+    app = desk_app(sim, journal, time)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_orders(app, pilot)
+        await until(app, lambda: "awaiting deposit" in cell(app, order_no, "status"))
+        await pilot.pause()
+        header = screen.query_one(Header).icon
+        drawn = set(app.export_screenshot())
+        await pilot.press("ctrl+p")
+        await until(app.screen, lambda: bool(app.screen.query(SearchIcon)))
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        icon = app.screen.query_one(SearchIcon).icon
+    if term == "linux":
+        assert drawn & CONSOLE_MISSING == set()
+        assert (header, icon) == (ASCII.pair, ASCII.search)
+    else:
+        assert "◷" in drawn
+        assert (header, icon) == (UNICODE.pair, UNICODE.search)

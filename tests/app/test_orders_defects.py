@@ -10,7 +10,7 @@ from conftest import MakeSim
 from rich.cells import cell_len
 from test_orders_screen import cell, desk_app, open_orders, place
 from textual.command import CommandPalette, SearchIcon
-from textual.widgets import Header
+from textual.widgets import Header, Static
 from tracking_helpers import ManualTime
 
 from a2a_tui.domain.support import BADGE_LABELS
@@ -77,3 +77,22 @@ async def test_the_orders_screen_uses_only_the_console_font_on_linux(
     else:
         assert "◷" in drawn
         assert (header, icon) == (UNICODE.pair, UNICODE.search)
+
+
+async def test_the_status_line_fits_80_columns_with_whole_parts(make_sim: MakeSim) -> None:
+    sim, journal, time = make_sim(), Journal.in_memory(), ManualTime()
+    await place(sim, journal)
+    app = desk_app(sim, journal, time)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_orders(app, pilot)
+        status = screen.query_one("#orders-status", Static)
+        await until(app, lambda: "1 order" in str(status.render()))
+        assert "1 orders" not in str(status.render())
+        await pilot.press("ctrl+t", "ctrl+t")  # needs action
+        await pilot.pause()
+        line = str(status.render())
+        assert line.startswith("0 of 1 order")
+        assert "needs action" in line
+        assert len(line) <= status.content_size.width
+        assert not line.endswith(("(full", "…"))
+        assert "tracking 1" in line  # the tracking count stays; its rate may go

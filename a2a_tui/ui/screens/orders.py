@@ -35,6 +35,7 @@ from a2a_tui.ui.screens.lookup import LookupScreen
 from a2a_tui.ui.screens.refund import RefundScreen
 from a2a_tui.ui.widgets.order_detail import DetailData, OrderDetail
 from a2a_tui.ui.widgets.order_table import OrderRow, OrderTable
+from a2a_tui.ui.widgets.quote_status import Part, compose
 
 __all__ = ["FILTERS", "SORTS", "OrdersScreen"]
 
@@ -300,18 +301,29 @@ class OrdersScreen(Screen[None]):
 
     def _refresh_status(self, shown: int) -> None:
         total = len(self.entries)
-        parts = [f"{shown} of {total} orders" if shown != total else f"{total} orders"]
-        parts.append(f"^t status: {self.filter or 'all'}")
-        parts.append(f"^s sort: {self.sort}")
-        if self.search:
-            parts.append(f"search: {inert(self.search, limit=40)}")
+        noun = "order" if total == 1 else "orders"
+        count = f"{shown} of {total} {noun}" if shown != total else f"{total} {noun}"
         rate = "full rate" if self.tracker.visible else "background rate"
         if self.tracker.paused:
             rate = "paused"
-        parts.append(f"tracking {sum(1 for t in self.tracker.orders() if not t.final)} ({rate})")
+        tracking = sum(1 for t in self.tracker.orders() if not t.final)
+        status = self.filter or "all"
+        # composed to fit like the board's status line: parts shorten, then go whole
+        parts = [
+            Part.of((count, None)),
+            Part.of((f"^t status: {status}", 30), (f"^t {status}", 60)),
+            Part.of((f"^s sort: {self.sort}", 20), (f"^s {self.sort}", 50)),
+        ]
+        if self.search:
+            search = inert(self.search, limit=40)
+            parts.append(Part.of((f"search: {search}", 40), (f"“{search}”", 70)))
+        parts.append(Part.of((f"tracking {tracking} ({rate})", 10), (f"tracking {tracking}", 25)))
+        widget = self.query_one("#orders-status", Static)
+        width = widget.content_size.width or max(self.size.width - 2, 20)
+        line = compose("", parts, width=width)
         if not self.loaded:
             return
-        self._say(" · ".join(parts))
+        self._say(line)
         commission = self._commission()
         if commission != getattr(self, "_commission_said", None):
             self._commission_said = commission

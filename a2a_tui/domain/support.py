@@ -8,8 +8,8 @@ a failed swap or an expired deposit earns none; an order in flight may still.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from a2a_tui.domain import display
@@ -230,21 +230,34 @@ class TimelineEntry:
 
 
 def merge_timeline(
-    history: Sequence[StatusSeen], local: Sequence[TimelineEntry]
+    history: Sequence[StatusSeen],
+    local: Sequence[TimelineEntry],
+    *,
+    offset: timedelta = timedelta(0),
+    floor: datetime | None = None,
 ) -> list[TimelineEntry]:
     """The host's status changes, each joined with the moment this journal first
-    saw it, and everything the journal did, in time order."""
+    saw it, and everything the journal did, in time order, on the host's clock:
+    what was stamped here is moved by ``offset`` (the host's clock less this
+    machine's). ``floor``: when this journal asked for the order (stamped here):
+    nothing of the host's comes before it, whatever a second of skew says."""
     unused = [e for e in local if e.status is not None]
-    merged: list[TimelineEntry] = []
+    merged: list[tuple[datetime, int, TimelineEntry]] = []
+    start = None if floor is None else floor + offset
     for change in history:
         seen = next((e for e in unused if str(e.status) == str(change.status)), None)
         if seen is not None:
             unused.remove(seen)
         note = f" ({change.note})" if change.note else ""
-        merged.append(TimelineEntry(change.at, "host", status_label(change.status) + note,
-                                    change.status, None if seen is None else seen.at))  # fmt: skip
-    merged += [e for e in local if e.status is None or e in unused]
-    return sorted(merged, key=lambda e: e.at)
+        seen_at = None if seen is None else seen.at + offset
+        entry = TimelineEntry(change.at, "host", status_label(change.status) + note,
+                              change.status, seen_at)  # fmt: skip
+        merged.append((change.at if start is None else max(change.at, start), 1, entry))
+    for entry in local:
+        if entry.status is None or entry in unused:
+            moved = replace(entry, at=entry.at + offset)
+            merged.append((moved.at, 0, moved))
+    return [entry for _, _, entry in sorted(merged, key=lambda m: (m[0], m[1]))]
 
 
 def _lines(pairs: Sequence[tuple[str, object]]) -> list[str]:

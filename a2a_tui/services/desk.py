@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 import stamina
@@ -61,6 +61,10 @@ __all__ = [
     "SupportDesk",
     "parse_order_no",
 ]
+
+
+#: Clocks closer than this are taken as agreeing (see `SupportDesk.now`).
+SKEW = timedelta(seconds=90)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +158,8 @@ class SupportDesk:
         self._last: dict[str, Mapping[str, Any]] = {}  # order_no -> last detail read
         self._known: dict[str, tuple[OrderRecord | None, FeeSnapshot | None]] = {}
         self._manual: dict[str, bool] = {}  # order_no -> needs a manual confirmation
+        #: The host's clock less this machine's (see `now`).
+        self.clock_offset = timedelta(0)
 
     # -- what the screens show -----------------------------------------------------
 
@@ -167,7 +173,28 @@ class SupportDesk:
         return self.service.backend.key_entry if self.service.key_sent else None
 
     def now(self) -> datetime:
-        return self.wall_clock()
+        """The host's time, estimated: this machine's clock plus the offset the
+        host's latest answer showed (its ``Date`` header). Every countdown, window
+        and age of an order is computed against it (the host's ``expire_at`` is on
+        its clock); times stamped here are shown as "seen here", secondary."""
+        return self.host_time(self.wall_clock())
+
+    def host_time(self, local: datetime) -> datetime:
+        return local + self.clock_offset
+
+    def _sync_clock(self) -> None:
+        """Take the offset from the host's latest answer. A skew under `SKEW` is
+        none (whole-second ``Date``, network delay; the refund rules leave 2 min of
+        doubt around ``expire_at`` anyway), and a change under 2 s is rounding."""
+        host = self.service.backend.host
+        said = None if host is None else host.server_date
+        if said is None:
+            return
+        offset = said - self.wall_clock()
+        if abs(offset) < SKEW:
+            offset = timedelta(0)
+        if abs(offset - self.clock_offset) >= timedelta(seconds=2) or not offset:
+            self.clock_offset = offset
 
     async def _io(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return await asyncio.to_thread(fn, *args, **kwargs)
@@ -252,6 +279,7 @@ class SupportDesk:
         if not tokens:
             tokens = await self.tokens()
         view, raw = await self._host().order_detail(order_no, tokens=tokens)
+        self._sync_clock()
         changed = self._last.get(order_no) != raw
         if changed:
             self._last[order_no] = raw
@@ -322,7 +350,9 @@ class SupportDesk:
             local += [_entry(e) for e in self.journal.watch_timeline(entry.watch.id)]
         if entry.order_no is not None:
             local += [_refund_entry(r) for r in self.journal.refunds(self.host_url, entry.order_no)]
-        return merge_timeline(() if view is None else view.history, local)
+        floor = None if entry.record is None else entry.record.journaled_at
+        return merge_timeline(() if view is None else view.history, local,
+                              offset=self.clock_offset, floor=floor)  # fmt: skip
 
     def manual_confirmation(self, order_no: str) -> bool:
         """The host answered ``refund_requires_manual_confirmation`` for this order

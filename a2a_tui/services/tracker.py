@@ -180,7 +180,7 @@ class Tracker:
         return self._next_delay(self.clock()) == 0.0
 
     def interval(self, item: Tracked) -> float | None:
-        level = urgency(item.view, self.wall_clock())
+        level = urgency(item.view, self.desk.host_time(self.wall_clock()))
         return self.policy.interval(level, visible=self._visible,
                                     closely=self._closely[item.order_no] > 0)  # fmt: skip
 

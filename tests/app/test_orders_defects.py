@@ -8,7 +8,7 @@ import textual.constants
 from app_helpers import until_shown as until
 from conftest import MakeSim
 from rich.cells import cell_len
-from test_orders_screen import cell, desk_app, open_orders, place
+from test_orders_screen import cell, control, desk_app, open_orders, place
 from textual.command import CommandPalette, SearchIcon
 from textual.widgets import Header, Static
 from tracking_helpers import ManualTime
@@ -96,3 +96,20 @@ async def test_the_status_line_fits_80_columns_with_whole_parts(make_sim: MakeSi
         assert len(line) <= status.content_size.width
         assert not line.endswith(("(full", "…"))
         assert "tracking 1" in line  # the tracking count stays; its rate may go
+
+
+async def test_countdowns_run_on_the_hosts_clock(make_sim: MakeSim) -> None:
+    """The host's clock is 40 min ahead of this machine's (the demo's "advance the
+    clock"): a 30-minute order has 30 min left, not 70, on screen and in the CLI's
+    next step alike."""
+    sim, journal, time = make_sim(), Journal.in_memory(), ManualTime()
+    await control(sim, "/sim/clock/advance", {"seconds": 40 * 60})
+    order_no = await place(sim, journal)
+    app = desk_app(sim, journal, time)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_orders(app, pilot)
+        await until(app, lambda: "awaiting deposit" in cell(app, order_no, "status"))
+        await until(app, lambda: cell(app, order_no, "time") == "30 min left")
+        assert app.desk is not None
+        view = (await app.desk.poll(order_no)).view
+        assert "(30 min left)" in app.desk.next_step(view)

@@ -105,7 +105,13 @@ async def test_expiry_window_before_inside_after(make_sim: MakeSim) -> None:
     )  # fmt: skip
     assert "after it expires, at 2026-05-25 10:30:00 UTC (in 29 min)" in early.message
 
-    clock.now += timedelta(minutes=29, seconds=30)  # this machine thinks it expired: doubtful
+    clock.now += timedelta(minutes=29, seconds=30)  # this machine thinks it expired...
+    ahead = await desk.refund(order_no, REFUND_TO)  # ... but the host's clock says not
+    assert (ahead.reason, ahead.up_front) == (RefundReason.NOT_EXPIRED_YET, True)
+    assert "(in 30 min)" in ahead.message  # the host is at START
+    assert desk.clock_offset == -timedelta(minutes=29, seconds=35)
+
+    await advance(sim, clock, 29 * 60 + 10)  # the host's clock 20 s before expire_at
     doubtful = await desk.refund(order_no, REFUND_TO)
     assert (doubtful.reason, doubtful.up_front) == (RefundReason.NOT_EXPIRED_YET, False)
     assert "has not expired yet (order_not_expired_yet)" in doubtful.message

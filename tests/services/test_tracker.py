@@ -107,6 +107,9 @@ class FakeDesk:
         self.max_in_flight = 0
         self.blocked = 0  # reads waiting on virtual time
 
+    def host_time(self, local: datetime) -> datetime:
+        return local  # the host's clock agrees with this machine's
+
     def wall_clock(self) -> datetime:
         return WALL + timedelta(seconds=self.vt.now)
 

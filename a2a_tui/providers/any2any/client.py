@@ -14,6 +14,8 @@ from collections import deque
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from types import TracebackType
 from typing import Any, Literal, TypeVar, cast
 from urllib.parse import quote
@@ -178,6 +180,9 @@ class Any2AnyClient:
             or pooled_transport(max_connections=max_connections, max_keepalive_connections=8),
         )
         self._hint = SIM_HINT if _loopback(self._http.base_url) else ""
+        #: The latest answer's ``Date`` header (None before the first): what the
+        #: host's clock said, for countdowns on the host's time (`SupportDesk`).
+        self.server_date: datetime | None = None
 
     @property
     def base_url(self) -> str:
@@ -335,11 +340,23 @@ class Any2AnyClient:
 
     # -- plumbing -------------------------------------------------------------
 
+    def _saw_date(self, headers: httpx.Headers) -> None:
+        said = headers.get("date")
+        if not said:
+            return
+        try:
+            server = parsedate_to_datetime(said)
+        except (TypeError, ValueError, IndexError):
+            return
+        if server.tzinfo is not None:
+            self.server_date = server.astimezone(UTC)
+
     async def _call(self, method: str, path: str, shape: type[T], **kwargs: Any) -> T:
         try:
             response = await self._http.request(method, path, **kwargs)
         except httpx.TransportError as exc:
             raise _transport_failure(exc, self._hint) from exc
+        self._saw_date(response.headers)
         data = _envelope_data(response.status_code, response.headers, response.content)
         adapter = _ADAPTERS.get(shape) or _ADAPTERS.setdefault(shape, TypeAdapter(shape))
         try:

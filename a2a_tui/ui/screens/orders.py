@@ -159,7 +159,7 @@ class OrdersScreen(Screen[None]):
 
     def now(self) -> datetime:
         clock = self._wall_clock or getattr(self.app, "wall_clock", None)
-        return clock() if clock is not None else datetime.now(UTC)
+        return self.desk.host_time(clock() if clock is not None else datetime.now(UTC))
 
     def compose(self) -> ComposeResult:
         yield Header()  # its icon: the app's (A2AApp._own_glyphs)

@@ -77,7 +77,10 @@ def window_text(view: OrderView, now: datetime) -> str:
              f"closed {_at(closes)} ({_span((now - closes).total_seconds())} ago)"
              if closes is not None else "closes at auto-cancel (time unknown)")  # fmt: skip
     if view.status is OrderStatus.CANCELLED_NO_DEPOSIT and view.settled:
-        return f"Window closed: the order is settled ({until})"
+        # the host's word: closed, whatever a clock says is left
+        return "Window closed: the order is settled" + (
+            f" (auto-cancel {_at(closes)})" if closes is not None else ""
+        )
     if view.status is OrderStatus.CANCELLED_NO_DEPOSIT or now >= opens:
         expired = "the host reports it expired" if view.status is not OrderStatus.DEPOSITING else (
             "by this machine's clock")  # fmt: skip
@@ -144,7 +147,7 @@ class RefundScreen(Screen[None]):
 
     def now(self) -> datetime:
         clock = self._wall_clock or getattr(self.app, "wall_clock", None)
-        return clock() if clock is not None else self.desk.now()
+        return self.desk.host_time(clock()) if clock is not None else self.desk.now()
 
     def compose(self) -> ComposeResult:
         src = self.view.src

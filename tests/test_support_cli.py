@@ -62,6 +62,7 @@ def test_order_show_json_and_text(make_sim: MakeSim, capsys: pytest.CaptureFixtu
     text = capsys.readouterr().out
     assert f"order       {order_no}" in text
     assert "amount in   1.5 ETH (1500000000000000000 units)" in text
+    assert "\ntimeline    2026-05-25T10:00:00Z  waiting for deposit" in text
 
 
 def test_order_show_bundle_has_everything_but_secrets(
@@ -79,7 +80,8 @@ def test_order_show_bundle_has_everything_but_secrets(
         "integrator key in use: $A2A_TUI_ANY2ANY_API_KEY (the key itself is never included)",
         "amount_in               1.5 ETH (1500000000000000000 units)",
         "fee_integrator          0.0045 ETH (4500000000000000 units)",
-        "integrator_fee_rate     0.3000",
+        "integrator_fee_rate     0.3%",
+        "settled                 no",
         "deposit_address         0x",
         "dst_address             TLa2f6VPqDgRE67v1736s7bJ8Ray5wYjU7",
         "host  deposit received, swapping",
@@ -182,7 +184,9 @@ def test_refund_with_another_integrators_key(
     assert "a2a_demo_other" not in err
     monkeypatch.delenv("A2A_TUI_ANY2ANY_API_KEY")
     assert main(["refund", order_no, "--base-url", sim.base_url, "--address", REFUND_TO]) == 1
-    assert "needs an integrator key" in capsys.readouterr().err
+    said = capsys.readouterr().err
+    assert "needs an integrator key (guide 3.2) and none is set for" in said
+    assert said.count("integrator key") == 1  # said once
 
 
 class Watch:

@@ -153,9 +153,10 @@ def view_text(view: OrderView, desk: SupportDesk, *, source: str = "host") -> st
     lines = [f"{label:<12}{'—' if value is None else value}" for label, value in rows]
     if source != "host":
         lines.insert(0, f"({source})")
-    for change in view.history:
+    for index, change in enumerate(view.history):
         note = f" ({change.note})" if change.note else ""
-        lines.append(f"{'':<12}{_iso(change.at)}  {status_label(change.status)}{note}")
+        label = "timeline" if index == 0 else ""
+        lines.append(f"{label:<12}{_iso(change.at)}  {status_label(change.status)}{note}")
     return "\n".join(lines) + "\n"
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from enum import StrEnum
 
 from a2a_tui.domain import display
@@ -260,6 +261,11 @@ def merge_timeline(
     return [entry for _, _, entry in sorted(merged, key=lambda m: (m[0], m[1]))]
 
 
+def _rate(value: Decimal | None) -> str | None:
+    """A fee rate snapshot as the rest of the app writes it: percent (0.3%)."""
+    return None if value is None else display.percent(value)
+
+
 def _lines(pairs: Sequence[tuple[str, object]]) -> list[str]:
     return [f"  {label:<24}{'—' if value is None else value}" for label, value in pairs]
 
@@ -290,7 +296,7 @@ def bundle_text(
             ("order_id", view.order_id),
             ("client_order_id", view.client_order_id),
             ("status", f"{view.status} ({status_label(view.status)})" if view.status else None),
-            ("settled", view.settled),
+            ("settled", None if view.settled is None else "yes" if view.settled else "no"),
             ("integrator_id", view.integrator_id if view.verified else "not verified"),
             ("created_at", None if view.created_at is None else _when(view.created_at)),
             ("expire_at", _when(view.expire_at)),
@@ -324,9 +330,9 @@ def bundle_text(
             ("fee_platform", _amount(fees.fee_platform, src)),
             ("fee_platform_original", _amount(fees.fee_platform_original, src)),
             ("fee_partner", _amount(fees.fee_partner, src)),
-            ("integrator_fee_rate", fees.integrator_fee_rate),
-            ("platform_fee_rate", fees.platform_fee_rate),
-            ("partner_fee_rate", fees.partner_fee_rate),
+            ("integrator_fee_rate", _rate(fees.integrator_fee_rate)),
+            ("platform_fee_rate", _rate(fees.platform_fee_rate)),
+            ("partner_fee_rate", _rate(fees.partner_fee_rate)),
             ("commission", commission_of(view).value),
         ]),
     ]  # fmt: skip

@@ -630,7 +630,8 @@ class SupportDesk:
             case _:
                 if not entry:
                     return (
-                        f"The refund endpoint needs an integrator key (guide 3.2) and {which}: "
+                        f"The refund endpoint needs an integrator key (guide 3.2) and none is "
+                        f"set for {host}: "
                         "set one in Settings (F2) or with `a2a-tui keys set any2any.api_key`. "
                         f"{owner}"
                     )

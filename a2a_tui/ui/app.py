@@ -259,8 +259,15 @@ class A2AApp(App[None]):
         elif status in FINAL_STATES and status is not OrderStatus.COMPLETED:
             severity = "warning" if status is OrderStatus.REFUNDED else "error"
         was = "" if update.previous is None else f" (was {status_label(update.previous)})"
-        self.notify(f"Order {update.order_no}: {status_label(status)}{was}", title="Order update",
-                    severity=severity, timeout=10, markup=False)  # fmt: skip
+        then = ""
+        view = update.view
+        if self.desk is not None and view is not None and not view.final:
+            assessment = self.desk.assess(view)
+            if assessment.path is not None and assessment.allowed is not False:
+                then = f". Next: F3, then ctrl+r, to request the refund ({assessment.path.label})"
+        self.notify(f"Order {update.order_no}: {status_label(status)}{was}{then}",
+                    title="Order update", severity=severity, timeout=10,
+                    markup=False)  # fmt: skip
 
     def action_orders(self) -> None:
         """The orders screen: back to it if it is open under this one, else opened."""

@@ -8,7 +8,7 @@ import textual.constants
 from app_helpers import until_shown as until
 from conftest import MakeSim
 from rich.cells import cell_len
-from test_orders_screen import cell, control, desk_app, open_orders, place
+from test_orders_screen import cell, control, desk_app, notes, open_orders, place
 from textual.command import CommandPalette, SearchIcon
 from textual.widgets import Header, Static
 from tracking_helpers import ManualTime
@@ -113,3 +113,19 @@ async def test_countdowns_run_on_the_hosts_clock(make_sim: MakeSim) -> None:
         assert app.desk is not None
         view = (await app.desk.poll(order_no)).view
         assert "(30 min left)" in app.desk.next_step(view)
+
+
+async def test_a_failure_says_what_to_do_next(make_sim: MakeSim) -> None:
+    sim, journal, time = make_sim(), Journal.in_memory(), ManualTime()
+    order_no = await place(sim, journal)
+    app = desk_app(sim, journal, time)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_orders(app, pilot)
+        await until(app, lambda: "awaiting deposit" in cell(app, order_no, "status"))
+        await control(sim, f"/sim/orders/{order_no}/deposit", {"outcome": "slippage_failed"})
+        await control(sim, "/sim/clock/advance", {"seconds": 30})
+        time.advance(5)
+        await until(app, lambda: "slippage failed" in cell(app, order_no, "status"))
+        await until(app, lambda: any("Next: F3, then ctrl+r" in n for n in notes(app)))
+        await until(app, lambda: "ctrl+r opens the refund step" in str(
+            screen.query_one("#detail-text", Static).render()))  # fmt: skip

@@ -444,6 +444,8 @@ class OrdersScreen(Screen[None]):
         else:
             assessment = self.desk.assess(view)
             step = self.desk.next_step(view)
+            if assessment.path is not None and assessment.allowed is not False and not view.final:
+                step += " · ctrl+r opens the refund step"
             path = assessment.path.label if assessment.path else None
             why, allowed = assessment.why, assessment.allowed
         age = self.tracker.age(entry.key)

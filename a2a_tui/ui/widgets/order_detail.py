@@ -111,11 +111,11 @@ def detail_content(data: DetailData) -> Content:
     line("fee_platform_original", _amount(fees.fee_platform_original, src))
     line("fee_partner", _amount(fees.fee_partner, src))
     line("integrator_fee_rate", None if fees.integrator_fee_rate is None
-         else f"{fees.integrator_fee_rate}%")  # fmt: skip
+         else display.percent(fees.integrator_fee_rate))  # fmt: skip
     line("platform_fee_rate", None if fees.platform_fee_rate is None
-         else f"{fees.platform_fee_rate}%")  # fmt: skip
+         else display.percent(fees.platform_fee_rate))  # fmt: skip
     line("partner_fee_rate", None if fees.partner_fee_rate is None
-         else f"{fees.partner_fee_rate}%")  # fmt: skip
+         else display.percent(fees.partner_fee_rate))  # fmt: skip
     line("commission", commission_of(view).value)
     if view.deposit is not None:
         deposit = view.deposit

@@ -10,12 +10,14 @@ from conftest import MakeSim
 from rich.cells import cell_len
 from test_orders_screen import cell, control, desk_app, notes, open_orders, place
 from textual.command import CommandPalette, SearchIcon
-from textual.widgets import Header, Static
+from textual.widgets import Header, Input, Static
 from tracking_helpers import ManualTime
 
 from a2a_tui.domain.support import BADGE_LABELS
 from a2a_tui.infra.journal import Journal
 from a2a_tui.ui.glyphs import ASCII, UNICODE
+from a2a_tui.ui.screens.lookup import LookupScreen
+from a2a_tui.ui.screens.orders import OrdersScreen
 from a2a_tui.ui.widgets.order_table import BADGE_WIDTH, OrderTable
 
 CONSOLE_MISSING = set("⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏⇄▾✓✗⚠≠🔎◷⌛↺⚑")
@@ -129,3 +131,23 @@ async def test_a_failure_says_what_to_do_next(make_sim: MakeSim) -> None:
         await until(app, lambda: any("Next: F3, then ctrl+r" in n for n in notes(app)))
         await until(app, lambda: "ctrl+r opens the refund step" in str(
             screen.query_one("#detail-text", Static).render()))  # fmt: skip
+
+
+async def test_newest_first_holds_across_reopenings(make_sim: MakeSim) -> None:
+    sim, journal, time = make_sim(), Journal.in_memory(), ManualTime()
+    mine = await place(sim, journal, "mine")
+    await control(sim, "/sim/clock/advance", {"seconds": 60})
+    elsewhere = await place(sim, Journal.in_memory(), "made-elsewhere")  # newer
+    app = desk_app(sim, journal, time)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_orders(app, pilot)
+        await pilot.press("ctrl+l")
+        await until(app, lambda: isinstance(app.screen, LookupScreen))
+        app.screen.query_one("#lookup-value", Input).insert_text_at_cursor(elsewhere)
+        await pilot.press("enter")
+        await until(app, lambda: screen.shown_keys == [elsewhere, mine])
+        await pilot.press("escape", "escape")
+        await until(app, lambda: not isinstance(app.screen, OrdersScreen))
+        screen = await open_orders(app, pilot)
+        await until(app, lambda: len(screen.shown_keys) == 2)
+        assert screen.shown_keys == [elsewhere, mine]  # by creation, not load order

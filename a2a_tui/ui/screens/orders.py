@@ -260,7 +260,17 @@ class OrdersScreen(Screen[None]):
                 chosen.sort(key=lambda e: self._left(e, now))
             case "order no":
                 chosen.sort(key=lambda e: e.key)
-        return chosen  # "newest": as the journal lists them
+            case _:  # newest: by creation on the host, whatever the order they were loaded in
+                chosen.sort(key=lambda e: (self._created(e), e.key), reverse=True)
+        return chosen
+
+    def _created(self, entry: OrderEntry) -> datetime:
+        """When the order was created (the host's ``created_at``; for one not read
+        yet, when it was journaled or looked up here, on the host's clock)."""
+        view = self._view(entry)
+        if view is not None and view.created_at is not None:
+            return view.created_at
+        return self.desk.host_time(entry.since)
 
     def _passes_now(self, entry: OrderEntry) -> bool:
         view = self._view(entry)

@@ -70,10 +70,13 @@ SKEW = timedelta(seconds=90)
 @dataclass(frozen=True, slots=True)
 class OrderEntry:
     """One row of the orders screen: a journaled order (``created``), a request
-    whose outcome is not known yet (``pending``), or a looked-up one (``watched``)."""
+    whose outcome is not known yet (``pending``), a looked-up one (``watched``), or
+    an older journaled order whose number a reset host gave to another
+    (``replaced``). Entries are told apart by journal entry, never merged by number
+    across different ``client_order_id``s."""
 
-    key: str  # the order number, or ``pending:<journal id>``
-    origin: Literal["created", "pending", "watched"]
+    key: str  # the order number, or ``pending:<journal id>``, ``replaced:<journal id>``
+    origin: Literal["created", "pending", "watched", "replaced"]
     view: OrderView | None
     since: datetime  # journaled, or added to the watch list
     record: OrderRecord | None = None
@@ -82,7 +85,9 @@ class OrderEntry:
 
     @property
     def order_no(self) -> str | None:
-        return None if self.origin == "pending" else self.key
+        """The number to ask the host about (none for a request not confirmed, or an
+        order whose number the host has given to another since)."""
+        return None if self.origin in ("pending", "replaced") else self.key
 
     @property
     def client_order_id(self) -> str | None:
@@ -158,6 +163,8 @@ class SupportDesk:
         self._last: dict[str, Mapping[str, Any]] = {}  # order_no -> last detail read
         self._known: dict[str, tuple[OrderRecord | None, FeeSnapshot | None]] = {}
         self._manual: dict[str, bool] = {}  # order_no -> needs a manual confirmation
+        #: Journal entries whose number the host now gives another order (a reset).
+        self._replaced: set[int] = set()
         #: The host's clock less this machine's (see `now`).
         self.clock_offset = timedelta(0)
 
@@ -244,6 +251,13 @@ class SupportDesk:
                                record, channel=channel)
                 )  # fmt: skip
                 continue
+            if record.order_no in seen or record.id in self._replaced:
+                # an older order under a number the host gave again (it was reset): its
+                # own row, on the journal's view, never read (the number is another's now)
+                entries.append(OrderEntry(f"replaced:{record.id}", "replaced",
+                                          self.service.view_of(record), record.journaled_at,
+                                          record, channel=channel))  # fmt: skip
+                continue
             seen.add(record.order_no)
             entries.append(OrderEntry(record.order_no, "created", self.service.view_of(record),
                                       record.journaled_at, record, channel=channel))  # fmt: skip
@@ -280,6 +294,18 @@ class SupportDesk:
             tokens = await self.tokens()
         view, raw = await self._host().order_detail(order_no, tokens=tokens)
         self._sync_clock()
+        said = raw.get("client_order_id")
+        if (
+            record is not None
+            and said
+            and record.client_order_id
+            and said != record.client_order_id
+        ):
+            # another order under the same number (the host was reset and reuses numbers):
+            # never merged into this entry; the journal's entry for it, if any, instead
+            self._replaced.add(record.id)
+            known = self._known[order_no] = await self._io(self._record_of, order_no, said)
+            record, fees = known
         changed = self._last.get(order_no) != raw
         if changed:
             self._last[order_no] = raw
@@ -290,6 +316,15 @@ class SupportDesk:
         else:
             view = replace(view, key_sent=False)  # not created here: which key is unknown
         return Polled(view, changed)
+
+    def _record_of(
+        self, order_no: str, client_order_id: str
+    ) -> tuple[OrderRecord | None, FeeSnapshot | None]:
+        for record in self.journal.records(host=self.host_url):
+            if record.order_no == order_no and record.client_order_id == client_order_id:
+                creation = self.service.view_of(record)
+                return record, None if creation is None else creation.fees
+        return None, None
 
     def _lookup_record(self, order_no: str) -> tuple[OrderRecord | None, FeeSnapshot | None]:
         """The journal's entry for an order of this host, and its creation fees

@@ -174,6 +174,14 @@ def timed_cells(row: OrderRow, now: datetime) -> dict[str, str]:
             "updated": updated_cell(row.age, row.failures)}  # fmt: skip
 
 
+def _order_cell(row: OrderRow) -> str:
+    if row.origin == "pending":
+        return row.client_order_id or row.key
+    if row.origin == "replaced" and row.view is not None:
+        return row.view.order_no  # an older order of a reset host: its own row
+    return row.key
+
+
 def cells(row: OrderRow, now: datetime) -> dict[str, Text]:
     view = row.view
     status = None if view is None else view.status
@@ -183,7 +191,7 @@ def cells(row: OrderRow, now: datetime) -> dict[str, Text]:
         label = GLYPHS.text(short_status(status, settled=None if view is None else view.settled))
         badge = Text(f" {label} ", style=badge_style(status))
     return {
-        "order": Text(row.key if row.origin != "pending" else row.client_order_id or row.key),
+        "order": Text(_order_cell(row)),
         "status": badge,
         "time": Text(time_cell(view, row.since, now)),
         "amount": Text(_amount(view)),
@@ -193,7 +201,8 @@ def cells(row: OrderRow, now: datetime) -> dict[str, Text]:
         "channel": Text(row.channel or (f"#{view.chosen_channel_id}"
                                         if view and view.chosen_channel_id else "—")),
         "created": Text(f"{row.since.astimezone(UTC):%m-%d %H:%M}"),
-        "origin": Text({"created": "here", "watched": "lookup"}.get(row.origin, row.origin)),
+        "origin": Text({"created": "here", "watched": "lookup", "replaced": "reset"}.get(
+            row.origin, row.origin)),
     }  # fmt: skip
 
 

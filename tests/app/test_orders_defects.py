@@ -18,6 +18,7 @@ from a2a_tui.infra.journal import Journal
 from a2a_tui.ui.glyphs import ASCII, UNICODE
 from a2a_tui.ui.screens.lookup import LookupScreen
 from a2a_tui.ui.screens.orders import OrdersScreen
+from a2a_tui.ui.widgets.order_detail import OrderDetail
 from a2a_tui.ui.widgets.order_table import BADGE_WIDTH, OrderTable
 
 CONSOLE_MISSING = set("⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏⇄▾✓✗⚠≠🔎◷⌛↺⚑")
@@ -151,3 +152,32 @@ async def test_newest_first_holds_across_reopenings(make_sim: MakeSim) -> None:
         screen = await open_orders(app, pilot)
         await until(app, lambda: len(screen.shown_keys) == 2)
         assert screen.shown_keys == [elsewhere, mine]  # by creation, not load order
+
+
+async def test_keys_scroll_the_detail_at_80x24_and_home_end_move_in_the_table(
+    make_sim: MakeSim,
+) -> None:
+    sim, journal, time = make_sim(), Journal.in_memory(), ManualTime()
+    first = await place(sim, journal, "one")
+    second = await place(sim, journal, "two")
+    app = desk_app(sim, journal, time)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_orders(app, pilot)
+        table = screen.query_one(OrderTable)
+        await until(app, lambda: len(screen.shown_keys) == 2)
+        await pilot.press("end")
+        assert table.highlighted_key() == screen.shown_keys[-1]
+        await pilot.press("home")
+        assert table.highlighted_key() == screen.shown_keys[0]
+        assert {first, second} == set(screen.shown_keys)
+        await pilot.press("enter")  # the detail replaces the table
+        detail = screen.query_one(OrderDetail)
+        await until(app, lambda: detail.max_scroll_y > 0)
+        await pilot.press("pagedown")
+        await until(app, lambda: detail.scroll_y > 0)
+        await pilot.press("end")
+        await until(app, lambda: detail.scroll_y == detail.max_scroll_y)
+        await pilot.press("home")
+        await until(app, lambda: detail.scroll_y == 0)
+        await pilot.press("down")
+        await until(app, lambda: detail.scroll_y == 1)

@@ -124,6 +124,9 @@ class OrdersScreen(Screen[None]):
         Binding("down", "move(1)", "Down", show=False),
         Binding("pageup", "page(-1)", "Page up", show=False),
         Binding("pagedown", "page(1)", "Page down", show=False),
+        # before the search box's own: Home/End move in the table (or the open detail)
+        Binding("home", "edge(-1)", "First", show=False, priority=True),
+        Binding("end", "edge(1)", "Last", show=False, priority=True),
     ]
 
     #: The tracker reads at full rate while this screen is on top.
@@ -532,14 +535,33 @@ class OrdersScreen(Screen[None]):
                 return view is not None and view.status is OrderStatus.DEPOSITING
         return True
 
+    def _detail_alone(self) -> OrderDetail | None:
+        """The detail, when it replaces the table (narrow, opened with Enter): the
+        moving keys scroll it then (there is no table on screen to move in)."""
+        if self.has_class("-narrow") and self.detail_toggled:
+            return self.query_one(OrderDetail)
+        return None
+
     def action_move(self, delta: int) -> None:
+        if (detail := self._detail_alone()) is not None:
+            detail.scroll_relative(y=delta, animate=False)
+            return
         table = self.query_one(OrderTable)
         if table.row_count:
             row = min(max(table.cursor_row + delta, 0), table.row_count - 1)
             table.move_cursor(row=row, animate=False)
 
     def action_page(self, direction: int) -> None:
+        if (detail := self._detail_alone()) is not None:
+            (detail.scroll_page_down if direction > 0 else detail.scroll_page_up)(animate=False)
+            return
         self.query_one(OrderTable).action_page(direction)
+
+    def action_edge(self, direction: int) -> None:
+        if (detail := self._detail_alone()) is not None:
+            (detail.scroll_end if direction > 0 else detail.scroll_home)(animate=False)
+            return
+        self.query_one(OrderTable).action_edge(direction)
 
     def action_toggle_detail(self) -> None:
         self.detail_toggled = not self.detail_toggled

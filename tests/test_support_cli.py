@@ -62,6 +62,7 @@ def test_order_show_json_and_text(make_sim: MakeSim, capsys: pytest.CaptureFixtu
     text = capsys.readouterr().out
     assert f"order       {order_no}" in text
     assert "amount in   1.5 ETH (1500000000000000000 units)" in text
+    assert "\ntimeline    2026-05-25T10:00:00Z  waiting for deposit" in text
 
 
 def test_order_show_bundle_has_everything_but_secrets(
@@ -79,7 +80,8 @@ def test_order_show_bundle_has_everything_but_secrets(
         "integrator key in use: $A2A_TUI_ANY2ANY_API_KEY (the key itself is never included)",
         "amount_in               1.5 ETH (1500000000000000000 units)",
         "fee_integrator          0.0045 ETH (4500000000000000 units)",
-        "integrator_fee_rate     0.3000",
+        "integrator_fee_rate     0.3%",
+        "settled                 no",
         "deposit_address         0x",
         "dst_address             TLa2f6VPqDgRE67v1736s7bJ8Ray5wYjU7",
         "host  deposit received, swapping",
@@ -145,9 +147,13 @@ def test_refund_exit_statuses(make_sim: MakeSim, capsys: pytest.CaptureFixture[s
     base = ["refund", order_no, "--base-url", sim.base_url, "--address"]
     assert main([*base, "TLa2f6VPqDgRE67v1736s7bJ8Ray5wYjU7"]) == 2  # Tron, for an ETH order
     assert "not an Ethereum address" in capsys.readouterr().err
-    # this machine's clock is far past the simulator's: doubtful, so the host decides
+    # this machine's clock is months past the simulator's: the window is judged on the
+    # host's clock (its answers' Date), where it is still open
     assert main([*base, REFUND_TO]) == 1
-    assert "has not expired yet (order_not_expired_yet)" in capsys.readouterr().err
+    assert (
+        "at 2026-05-25 10:30:00 UTC (in 29 min) (the host would answer order_not_expired_yet)"
+        in (capsys.readouterr().err)
+    )
     control(sim, f"/sim/orders/{order_no}/deposit", {"outcome": "slippage_failed"})
     control(sim, "/sim/clock/advance", {"seconds": 30})
     assert main([*base, REFUND_TO, "--json"]) == 0
@@ -178,7 +184,9 @@ def test_refund_with_another_integrators_key(
     assert "a2a_demo_other" not in err
     monkeypatch.delenv("A2A_TUI_ANY2ANY_API_KEY")
     assert main(["refund", order_no, "--base-url", sim.base_url, "--address", REFUND_TO]) == 1
-    assert "needs an integrator key" in capsys.readouterr().err
+    said = capsys.readouterr().err
+    assert "needs an integrator key (guide 3.2) and none is set for" in said
+    assert said.count("integrator key") == 1  # said once
 
 
 class Watch:
@@ -277,3 +285,84 @@ async def test_order_watch_an_unknown_order_is_exit_1(make_sim: MakeSim) -> None
     await watch.step(0)
     assert await asyncio.wait_for(task, 10) == 1
     assert "has no order OD2026052599999999" in watch.err.getvalue()
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+async def test_order_watch_ends_lost_after_its_seconds_on_a_timer(as_json: bool) -> None:
+    """The host never answers: exit 3 after about --lost-after seconds of failed reads,
+    not at the next read (its retry used to wait the state's interval doubled)."""
+    desk = SupportDesk(service_for("http://127.0.0.1:9", journal=Journal.in_memory()))
+    out, err = io.StringIO(), io.StringIO()
+    watch = run_order_watch(desk, ["OD2026052510000001"], as_json=as_json, out=out, err=err,
+                            lost_after=0.5)  # fmt: skip
+    assert await asyncio.wait_for(watch, 10) == 3
+    assert "lost the connection to http://127.0.0.1:9 for 0.5 s" in err.getvalue()
+    if as_json:
+        assert json.loads(out.getvalue().splitlines()[0])["event"] == "error"
+
+
+async def test_order_watch_shows_a_refund_requested_elsewhere_at_once(make_sim: MakeSim) -> None:
+    """A watched failed swap is read at the fast rate: a refund another process asked
+    for shows as Refunding within seconds, not after the failed state's 120 s."""
+    sim, journal = make_sim(), Journal.in_memory()
+    creator = service_for(sim.base_url, journal=journal)
+    bad = (await creator.place(await quoted_draft(creator, client_order_id="w-3"))).view.order_no
+    await sim_post(sim, f"/sim/orders/{bad}/deposit", {"outcome": "chain_failed"})
+    await sim_post(sim, "/sim/clock/advance", {"seconds": 30})
+    watch = Watch(sim, journal)
+    task = watch.start(bad.lower())  # any case: the number is normalised
+    first = await watch.step(0)
+    assert first is not None
+    assert first.status == "ChainFailed"
+    async with httpx.AsyncClient(base_url=sim.base_url) as raw:
+        response = await raw.post(f"/api/v1/integrator/orders/{bad}/request_refund",
+                                  json={"refund_address": REFUND_TO},
+                                  headers={"X-Integrator-Api-Key": GUIDE_KEY})  # fmt: skip
+        assert response.status_code == 200
+    update = await watch.step(5)
+    assert update is not None
+    assert update.status == "Refunding"
+    assert f"{bad}  ↺ refunding" in watch.out.getvalue()
+    task.cancel()
+
+
+def test_refund_of_an_unknown_order_is_refused_by_the_host(
+    make_sim: MakeSim, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sim = make_sim()
+    assert main(["refund", "OD2026052599999999", "--base-url", sim.base_url,
+                 "--address", REFUND_TO, "--json"]) == 1  # fmt: skip
+    out, err = capsys.readouterr()
+    shown = json.loads(out)
+    assert (shown["outcome"], shown["reason"]) == ("refused", "order not found")
+    assert "has no order OD2026052599999999 (it answered: order not found (HTTP 400))" in err
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["order", "show", "hello"],
+        ["order", "show", "../../sim/clock"],
+        ["order", "show", "OD20261202100000041"],
+        ["order", "watch", "OD2026120210000004", "hello"],
+        ["refund", "hello", "--address", REFUND_TO],
+    ],
+)
+def test_bad_order_numbers_are_usage_errors_before_any_request(
+    command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # nothing listens on port 9: a request would be exit 3, not 2
+    assert main([*command, "--base-url", "http://127.0.0.1:9"]) == 2
+    err = capsys.readouterr().err
+    assert "not an order number" in err
+    assert "expected OD followed by 16 digits" in err
+
+
+def test_order_numbers_are_read_in_any_case(
+    make_sim: MakeSim, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sim = make_sim()
+    order_no = create(sim, capsys)
+    assert main(["order", "show", f" {order_no.lower()} ", "--base-url", sim.base_url,
+                 "--json"]) == 0  # fmt: skip
+    assert json.loads(capsys.readouterr().out)["order_no"] == order_no

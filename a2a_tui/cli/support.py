@@ -27,7 +27,13 @@ from a2a_tui.domain.orders import OrderStatus, OrderView, TokenRef, status_label
 from a2a_tui.domain.support import commission_of, short_status
 from a2a_tui.providers.http.errors import ProviderError, describe
 from a2a_tui.providers.registry import ApiError
-from a2a_tui.services.desk import OrderEntry, RefundResult, SupportDesk, is_order_no
+from a2a_tui.services.desk import (
+    OrderEntry,
+    OrderNumberError,
+    RefundResult,
+    SupportDesk,
+    parse_order_no,
+)
 from a2a_tui.services.tracker import OrderUpdate, Tracker
 
 __all__ = [
@@ -147,9 +153,10 @@ def view_text(view: OrderView, desk: SupportDesk, *, source: str = "host") -> st
     lines = [f"{label:<12}{'—' if value is None else value}" for label, value in rows]
     if source != "host":
         lines.insert(0, f"({source})")
-    for change in view.history:
+    for index, change in enumerate(view.history):
         note = f" ({change.note})" if change.note else ""
-        lines.append(f"{'':<12}{_iso(change.at)}  {status_label(change.status)}{note}")
+        label = "timeline" if index == 0 else ""
+        lines.append(f"{label:<12}{_iso(change.at)}  {status_label(change.status)}{note}")
     return "\n".join(lines) + "\n"
 
 
@@ -163,9 +170,10 @@ async def _find(desk: SupportDesk, order_no: str) -> OrderEntry | None:
 async def run_order_show(
     desk: SupportDesk, order_no: str, *, as_json: bool, bundle: bool, out: TextIO, err: TextIO
 ) -> int:
-    order_no = order_no.strip()
-    if not is_order_no(order_no):
-        _say(err, "order show", f"not an order number: {order_no!r}")
+    try:
+        order_no = parse_order_no(order_no)
+    except OrderNumberError as exc:
+        _say(err, "order show", str(exc))
         return EXIT_USAGE
     source = "host"
     code = EXIT_OK
@@ -222,10 +230,13 @@ async def run_order_watch(
     lost_after: float = 120.0,
 ) -> int:
     """Until every order is final: 0 all completed, 1 any other end, 3 lost."""
-    wanted = list(dict.fromkeys(n.strip() for n in order_nos))
-    bad = [n for n in wanted if not is_order_no(n)]
-    if bad or not wanted:
-        _say(err, "order watch", f"not an order number: {bad[0]!r}" if bad else "no order given")
+    if not order_nos:
+        _say(err, "order watch", "no order given")
+        return EXIT_USAGE
+    try:
+        wanted = list(dict.fromkeys(parse_order_no(n) for n in order_nos))
+    except OrderNumberError as exc:
+        _say(err, "order watch", f"{exc}; nothing was watched")
         return EXIT_USAGE
     tracker = tracker or Tracker(desk)
     tracker.set_visible(True)  # someone is watching: the full rates
@@ -248,18 +259,38 @@ async def run_order_watch(
                 out.write(json.dumps(_transition(update), ensure_ascii=False) + "\n")
             elif item is not None and item.failures in (1, 3, 6):
                 _say(err, "order watch", f"{update.order_no}: {update.error} (retrying)")
-            since = None if item is None else item.failing_since
-            if since is not None and tracker.clock() - since >= lost_after:
-                _say(err, "order watch", f"lost the connection to {desk.host_url} for "
-                                         f"{lost_after:g} s: {update.error}")  # fmt: skip
-                verdict.append(EXIT_LOST)
-                done.set()
+            check_lost()
             out.flush()
             return
         if update.status_changed or update.previous is None:
             _print(update)
         if all((t := tracker.get(n)) is not None and t.final for n in wanted):
             done.set()
+
+    started = tracker.clock()
+
+    def check_lost() -> None:
+        """Lost: an order's reads have failed for ``lost_after`` seconds (since its
+        last good read, or the start). Checked on a timer too: a read that hangs or
+        a retry due later must not keep the watch waiting past its deadline."""
+        now = tracker.clock()
+        for order_no in wanted:
+            item = tracker.get(order_no)
+            if item is None or item.final or not item.failures:
+                continue
+            since = item.last_ok if item.last_ok is not None else started
+            if now - since >= lost_after:
+                _say(err, "order watch", f"lost the connection to {desk.host_url} for "
+                                         f"{lost_after:g} s: {item.error}")  # fmt: skip
+                verdict.append(EXIT_LOST)
+                done.set()
+                return
+
+    async def keep_time() -> None:
+        step = max(min(lost_after / 10, 1.0), 0.05)
+        while not done.is_set():
+            await tracker.sleep(step)
+            check_lost()
 
     def _print(update: OrderUpdate) -> None:
         if as_json:
@@ -275,7 +306,9 @@ async def run_order_watch(
     unsubscribe = tracker.subscribe(show)
     for order_no in wanted:
         tracker.track(order_no, None)
+        tracker.watch_closely(order_no)  # "as it happens": every watched order at the fast rate
     task = asyncio.create_task(tracker.run(load=False))
+    timer = asyncio.create_task(keep_time())
     try:
         waiter = asyncio.ensure_future(done.wait())
         finished, _ = await asyncio.wait({waiter, task}, return_when=asyncio.FIRST_COMPLETED)
@@ -285,7 +318,8 @@ async def run_order_watch(
     finally:
         unsubscribe()
         task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
+        timer.cancel()
+        await asyncio.gather(task, timer, return_exceptions=True)
     if verdict:
         return verdict[0]
     views = [t.view for n in wanted if (t := tracker.get(n)) is not None]
@@ -319,9 +353,10 @@ def refund_json(result: RefundResult, order_no: str) -> dict[str, Any]:
 async def run_refund(
     desk: SupportDesk, order_no: str, *, address: str, as_json: bool, out: TextIO, err: TextIO
 ) -> int:
-    order_no = order_no.strip()
-    if not is_order_no(order_no):
-        _say(err, "refund", f"not an order number: {order_no!r}")
+    try:
+        order_no = parse_order_no(order_no)
+    except OrderNumberError as exc:
+        _say(err, "refund", str(exc))
         return EXIT_USAGE
     if not address.strip():
         _say(err, "refund", "--address: the refund address on the order's SOURCE chain")

@@ -7,6 +7,7 @@ the client's view, converted from the wire once, at the provider edge.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,12 +22,14 @@ from a2a_tui.domain.tokens import Token
 __all__ = [
     "FINAL_STATES",
     "MIN_ORDER_USD",
+    "ORDER_NO_FORMAT",
     "REFUNDABLE_STATES",
     "SAME_REQUEST_FIELDS",
     "DepositInfo",
     "FeeSnapshot",
     "JournalState",
     "OrderDraft",
+    "OrderNumberError",
     "OrderRecord",
     "OrderStatus",
     "OrderView",
@@ -37,6 +40,7 @@ __all__ = [
     "TokenRef",
     "WatchRecord",
     "fell_by_bps",
+    "parse_order_no",
     "parse_status",
     "request_differences",
     "status_label",
@@ -96,6 +100,29 @@ REFUNDABLE_STATES = frozenset(
         OrderStatus.SLIPPAGE_FAILED,
     }
 )
+
+
+#: What an order number looks like (guide 2.4: ``OD2026052510000001``, ``OD``, the
+#: date and an 8-digit sequence). Named in every "not an order number" message.
+ORDER_NO_FORMAT = "OD followed by 16 digits, e.g. OD2026052510000001"
+_ORDER_NO = re.compile(r"OD[0-9]{16}")
+
+
+class OrderNumberError(ValueError):
+    """Not an order number; ``str()`` names the expected format."""
+
+
+def parse_order_no(text: str) -> str:
+    """The one reading of an order number typed by a person (CLI, the look-up
+    dialog): blanks around it dropped, case ignored, upper case returned.
+    Anything else raises `OrderNumberError` before a request is made (an order
+    number goes into a URL path)."""
+    value = text.strip().upper()
+    if not _ORDER_NO.fullmatch(value):
+        shown = text.strip()
+        shown = shown if len(shown) <= 40 else shown[:39] + "…"
+        raise OrderNumberError(f"not an order number: {shown!r} (expected {ORDER_NO_FORMAT})")
+    return value
 
 
 def parse_status(value: str) -> OrderStatus | str:

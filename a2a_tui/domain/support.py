@@ -8,8 +8,9 @@ a failed swap or an expired deposit earns none; an order in flight may still.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from enum import StrEnum
 
 from a2a_tui.domain import display
@@ -17,6 +18,7 @@ from a2a_tui.domain.orders import OrderStatus, OrderView, StatusSeen, TokenRef, 
 from a2a_tui.domain.refunds import assess_refund
 
 __all__ = [
+    "BADGE_LABELS",
     "Commission",
     "CommissionTotals",
     "TimelineEntry",
@@ -92,13 +94,18 @@ _SHORT = {
 }
 
 
+_SETTLED = "⌛ expired, settled"
+#: Every badge a known state can have (the table sizes its status column by them).
+BADGE_LABELS = (*_SHORT.values(), _SETTLED, "? not read yet", "… not confirmed")
+
+
 def short_status(status: OrderStatus | str | None, *, settled: bool | None = None) -> str:
     if status is None:
         return "? not read yet"
     if not isinstance(status, OrderStatus):
         return f"? {status}"
     if status is OrderStatus.CANCELLED_NO_DEPOSIT and settled:
-        return "⌛ expired, settled"
+        return _SETTLED
     return _SHORT[status]
 
 
@@ -224,21 +231,39 @@ class TimelineEntry:
 
 
 def merge_timeline(
-    history: Sequence[StatusSeen], local: Sequence[TimelineEntry]
+    history: Sequence[StatusSeen],
+    local: Sequence[TimelineEntry],
+    *,
+    offset: timedelta = timedelta(0),
+    floor: datetime | None = None,
 ) -> list[TimelineEntry]:
     """The host's status changes, each joined with the moment this journal first
-    saw it, and everything the journal did, in time order."""
+    saw it, and everything the journal did, in time order, on the host's clock:
+    what was stamped here is moved by ``offset`` (the host's clock less this
+    machine's). ``floor``: when this journal asked for the order (stamped here):
+    nothing of the host's comes before it, whatever a second of skew says."""
     unused = [e for e in local if e.status is not None]
-    merged: list[TimelineEntry] = []
+    merged: list[tuple[datetime, int, TimelineEntry]] = []
+    start = None if floor is None else floor + offset
     for change in history:
         seen = next((e for e in unused if str(e.status) == str(change.status)), None)
         if seen is not None:
             unused.remove(seen)
         note = f" ({change.note})" if change.note else ""
-        merged.append(TimelineEntry(change.at, "host", status_label(change.status) + note,
-                                    change.status, None if seen is None else seen.at))  # fmt: skip
-    merged += [e for e in local if e.status is None or e in unused]
-    return sorted(merged, key=lambda e: e.at)
+        seen_at = None if seen is None else seen.at + offset
+        entry = TimelineEntry(change.at, "host", status_label(change.status) + note,
+                              change.status, seen_at)  # fmt: skip
+        merged.append((change.at if start is None else max(change.at, start), 1, entry))
+    for entry in local:
+        if entry.status is None or entry in unused:
+            moved = replace(entry, at=entry.at + offset)
+            merged.append((moved.at, 0, moved))
+    return [entry for _, _, entry in sorted(merged, key=lambda m: (m[0], m[1]))]
+
+
+def _rate(value: Decimal | None) -> str | None:
+    """A fee rate snapshot as the rest of the app writes it: percent (0.3%)."""
+    return None if value is None else display.percent(value)
 
 
 def _lines(pairs: Sequence[tuple[str, object]]) -> list[str]:
@@ -271,7 +296,7 @@ def bundle_text(
             ("order_id", view.order_id),
             ("client_order_id", view.client_order_id),
             ("status", f"{view.status} ({status_label(view.status)})" if view.status else None),
-            ("settled", view.settled),
+            ("settled", None if view.settled is None else "yes" if view.settled else "no"),
             ("integrator_id", view.integrator_id if view.verified else "not verified"),
             ("created_at", None if view.created_at is None else _when(view.created_at)),
             ("expire_at", _when(view.expire_at)),
@@ -305,9 +330,9 @@ def bundle_text(
             ("fee_platform", _amount(fees.fee_platform, src)),
             ("fee_platform_original", _amount(fees.fee_platform_original, src)),
             ("fee_partner", _amount(fees.fee_partner, src)),
-            ("integrator_fee_rate", fees.integrator_fee_rate),
-            ("platform_fee_rate", fees.platform_fee_rate),
-            ("partner_fee_rate", fees.partner_fee_rate),
+            ("integrator_fee_rate", _rate(fees.integrator_fee_rate)),
+            ("platform_fee_rate", _rate(fees.platform_fee_rate)),
+            ("partner_fee_rate", _rate(fees.partner_fee_rate)),
             ("commission", commission_of(view).value),
         ]),
     ]  # fmt: skip

@@ -1,8 +1,9 @@
 """How often an order is worth asking about: the tracker's schedule, as data.
 
 Fast when something is about to happen (the deposit window closing, a swap or
-a refund under way), slow when only a person can move the order on (a failed
-swap waiting for its refund request, an expired order waiting to settle),
+a refund under way), at the waiting rate for a review or a failed swap (its refund request may come
+from anyone, any time), slow when only a day moves it on (an expired order
+waiting to settle),
 never once it is final. Slower again while no orders view is on screen: the
 notifications still come, later. Errors back off exponentially.
 """
@@ -39,9 +40,14 @@ def urgency(view: OrderView | None, now: datetime) -> Urgency:
             return Urgency.IMMINENT
         case OrderStatus.DEPOSITING:
             return Urgency.IMMINENT if view.expire_at - now <= CLOSING else Urgency.ACTIVE
-        case OrderStatus.MANUAL_REVIEW:
-            return Urgency.ACTIVE
-        case _:  # failed swaps, an expired order, a state this client does not know
+        case (
+            OrderStatus.MANUAL_REVIEW
+            | OrderStatus.REFUND_ADDRESS_PENDING
+            | OrderStatus.CHAIN_FAILED
+            | OrderStatus.SLIPPAGE_FAILED
+        ):
+            return Urgency.ACTIVE  # a review, or a failed swap a refund request may follow
+        case _:  # an expired order, a state this client does not know
             return Urgency.IDLE
 
 
@@ -52,7 +58,9 @@ class PollPolicy:
     ``background`` multiplies every interval while no orders view is on
     screen (capped at ``background_max``); ``jitter`` spreads reads by up to
     that fraction, so orders added together do not stay in step; errors wait
-    ``interval * 2**failures`` up to ``backoff_max``, plus the jitter.
+    ``retry * 2**(failures - 1)`` up to ``backoff_max``, plus the jitter,
+    whatever the state's interval (a failed read of a slow order is not a
+    reason to wait twice as long: the first retry comes soon).
     """
 
     imminent: float = 5.0
@@ -62,6 +70,7 @@ class PollPolicy:
     background_max: float = 240.0
     jitter: float = 0.2
     backoff_max: float = 300.0
+    retry: float = 5.0
     concurrency: int = 4
 
     def interval(self, level: Urgency, *, visible: bool, closely: bool = False) -> float | None:
@@ -83,5 +92,5 @@ class PollPolicy:
             return base
         return min(base * self.background, max(self.background_max, base))
 
-    def backoff(self, base: float, failures: int) -> float:
-        return float(min(base * 2 ** max(failures, 0), self.backoff_max))
+    def backoff(self, failures: int) -> float:
+        return float(min(self.retry * 2 ** max(failures - 1, 0), self.backoff_max))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 import stamina
@@ -28,12 +28,14 @@ from a2a_tui.domain.order_input import OrderInputError, address_hint, check_addr
 from a2a_tui.domain.orders import (
     FeeSnapshot,
     JournalState,
+    OrderNumberError,
     OrderRecord,
     OrderStatus,
     OrderView,
     RefundAttempt,
     TokenRef,
     WatchRecord,
+    parse_order_no,
     parse_status,
     status_label,
 )
@@ -52,28 +54,29 @@ from a2a_tui.services.orders import OrderService, record_tokens
 
 __all__ = [
     "OrderEntry",
+    "OrderNumberError",
     "Polled",
     "RefundPolicy",
     "RefundResult",
     "SupportDesk",
-    "is_order_no",
+    "parse_order_no",
 ]
 
 
-def is_order_no(text: str) -> bool:
-    """Something worth asking the host about: printable, no blanks, a sane length.
-    (The host decides whether it exists; ``OD`` + 16 digits is only the usual form.)"""
-    value = text.strip()
-    return 4 <= len(value) <= 64 and value.isprintable() and not any(c.isspace() for c in value)
+#: Clocks closer than this are taken as agreeing (see `SupportDesk.now`).
+SKEW = timedelta(seconds=90)
 
 
 @dataclass(frozen=True, slots=True)
 class OrderEntry:
     """One row of the orders screen: a journaled order (``created``), a request
-    whose outcome is not known yet (``pending``), or a looked-up one (``watched``)."""
+    whose outcome is not known yet (``pending``), a looked-up one (``watched``), or
+    an older journaled order whose number a reset host gave to another
+    (``replaced``). Entries are told apart by journal entry, never merged by number
+    across different ``client_order_id``s."""
 
-    key: str  # the order number, or ``pending:<journal id>``
-    origin: Literal["created", "pending", "watched"]
+    key: str  # the order number, or ``pending:<journal id>``, ``replaced:<journal id>``
+    origin: Literal["created", "pending", "watched", "replaced"]
     view: OrderView | None
     since: datetime  # journaled, or added to the watch list
     record: OrderRecord | None = None
@@ -82,7 +85,9 @@ class OrderEntry:
 
     @property
     def order_no(self) -> str | None:
-        return None if self.origin == "pending" else self.key
+        """The number to ask the host about (none for a request not confirmed, or an
+        order whose number the host has given to another since)."""
+        return None if self.origin in ("pending", "replaced") else self.key
 
     @property
     def client_order_id(self) -> str | None:
@@ -158,6 +163,10 @@ class SupportDesk:
         self._last: dict[str, Mapping[str, Any]] = {}  # order_no -> last detail read
         self._known: dict[str, tuple[OrderRecord | None, FeeSnapshot | None]] = {}
         self._manual: dict[str, bool] = {}  # order_no -> needs a manual confirmation
+        #: Journal entries whose number the host now gives another order (a reset).
+        self._replaced: set[int] = set()
+        #: The host's clock less this machine's (see `now`).
+        self.clock_offset = timedelta(0)
 
     # -- what the screens show -----------------------------------------------------
 
@@ -171,7 +180,28 @@ class SupportDesk:
         return self.service.backend.key_entry if self.service.key_sent else None
 
     def now(self) -> datetime:
-        return self.wall_clock()
+        """The host's time, estimated: this machine's clock plus the offset the
+        host's latest answer showed (its ``Date`` header). Every countdown, window
+        and age of an order is computed against it (the host's ``expire_at`` is on
+        its clock); times stamped here are shown as "seen here", secondary."""
+        return self.host_time(self.wall_clock())
+
+    def host_time(self, local: datetime) -> datetime:
+        return local + self.clock_offset
+
+    def _sync_clock(self) -> None:
+        """Take the offset from the host's latest answer. A skew under `SKEW` is
+        none (whole-second ``Date``, network delay; the refund rules leave 2 min of
+        doubt around ``expire_at`` anyway), and a change under 2 s is rounding."""
+        host = self.service.backend.host
+        said = None if host is None else host.server_date
+        if said is None:
+            return
+        offset = said - self.wall_clock()
+        if abs(offset) < SKEW:
+            offset = timedelta(0)
+        if abs(offset - self.clock_offset) >= timedelta(seconds=2) or not offset:
+            self.clock_offset = offset
 
     async def _io(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return await asyncio.to_thread(fn, *args, **kwargs)
@@ -221,6 +251,13 @@ class SupportDesk:
                                record, channel=channel)
                 )  # fmt: skip
                 continue
+            if record.order_no in seen or record.id in self._replaced:
+                # an older order under a number the host gave again (it was reset): its
+                # own row, on the journal's view, never read (the number is another's now)
+                entries.append(OrderEntry(f"replaced:{record.id}", "replaced",
+                                          self.service.view_of(record), record.journaled_at,
+                                          record, channel=channel))  # fmt: skip
+                continue
             seen.add(record.order_no)
             entries.append(OrderEntry(record.order_no, "created", self.service.view_of(record),
                                       record.journaled_at, record, channel=channel))  # fmt: skip
@@ -256,6 +293,19 @@ class SupportDesk:
         if not tokens:
             tokens = await self.tokens()
         view, raw = await self._host().order_detail(order_no, tokens=tokens)
+        self._sync_clock()
+        said = raw.get("client_order_id")
+        if (
+            record is not None
+            and said
+            and record.client_order_id
+            and said != record.client_order_id
+        ):
+            # another order under the same number (the host was reset and reuses numbers):
+            # never merged into this entry; the journal's entry for it, if any, instead
+            self._replaced.add(record.id)
+            known = self._known[order_no] = await self._io(self._record_of, order_no, said)
+            record, fees = known
         changed = self._last.get(order_no) != raw
         if changed:
             self._last[order_no] = raw
@@ -266,6 +316,15 @@ class SupportDesk:
         else:
             view = replace(view, key_sent=None)  # not created here: which key is unknown
         return Polled(view, changed)
+
+    def _record_of(
+        self, order_no: str, client_order_id: str
+    ) -> tuple[OrderRecord | None, FeeSnapshot | None]:
+        for record in self.journal.records(host=self.host_url):
+            if record.order_no == order_no and record.client_order_id == client_order_id:
+                creation = self.service.view_of(record)
+                return record, None if creation is None else creation.fees
+        return None, None
 
     def _lookup_record(self, order_no: str) -> tuple[OrderRecord | None, FeeSnapshot | None]:
         """The journal's entry for an order of this host, and its creation fees
@@ -294,7 +353,7 @@ class SupportDesk:
     async def lookup(self, order_no: str) -> OrderEntry:
         """The order with this number: the journal's, or fetched and put on the
         watch list. Raises `ProviderError` (``order not found`` is an `ApiError`)."""
-        order_no = order_no.strip()
+        order_no = parse_order_no(order_no)
         polled = await self.poll(order_no)
         known = await self.entry(order_no)
         if known is not None and known.origin == "created":
@@ -326,7 +385,9 @@ class SupportDesk:
             local += [_entry(e) for e in self.journal.watch_timeline(entry.watch.id)]
         if entry.order_no is not None:
             local += [_refund_entry(r) for r in self.journal.refunds(self.host_url, entry.order_no)]
-        return merge_timeline(() if view is None else view.history, local)
+        floor = None if entry.record is None else entry.record.journaled_at
+        return merge_timeline(() if view is None else view.history, local,
+                              offset=self.clock_offset, floor=floor)  # fmt: skip
 
     def manual_confirmation(self, order_no: str) -> bool:
         """The host answered ``refund_requires_manual_confirmation`` for this order
@@ -385,6 +446,9 @@ class SupportDesk:
         try:
             view = (await self.poll(order_no)).view
         except ProviderError as exc:
+            if _not_found(exc):  # the host answered: there is nothing to refund there
+                return RefundResult("refused", self._unreachable(order_no, exc),
+                                    RefundReason.NOT_FOUND)  # fmt: skip
             if view is None:
                 return RefundResult("unknown", self._unreachable(order_no, exc))
         assert view is not None
@@ -601,7 +665,8 @@ class SupportDesk:
             case _:
                 if not entry:
                     return (
-                        f"The refund endpoint needs an integrator key (guide 3.2) and {which}: "
+                        f"The refund endpoint needs an integrator key (guide 3.2) and none is "
+                        f"set for {host}: "
                         "set one in Settings (F2) or with `a2a-tui keys set any2any.api_key`. "
                         f"{owner}"
                     )
@@ -611,12 +676,16 @@ class SupportDesk:
                 )
 
     def _unreachable(self, order_no: str, exc: ProviderError) -> str:
-        if isinstance(exc, ApiError) and exc.msg == "order not found":
-            return f"The host has no order {order_no} (order not found)."
+        if _not_found(exc):
+            return f"{self.host_url} has no order {order_no} (it answered: {describe(exc)})."
         return (
             f"Cannot read order {order_no} from {self.host_url} ({describe(exc)}): nothing was "
             "sent. Try again when the host answers."
         )
+
+
+def _not_found(exc: BaseException) -> bool:
+    return isinstance(exc, ApiError) and exc.msg == "order not found"
 
 
 def _requested(view: OrderView, assessment: RefundAssessment) -> str:

@@ -114,7 +114,7 @@ class Tracker:
         self.desk = desk
         self.policy = policy or PollPolicy()
         self.clock = clock
-        self._sleep = sleep
+        self.sleep = sleep  # the loop's, and whoever keeps time beside it (`order watch`)
         self.wall_clock = wall_clock or desk.wall_clock
         self._rng = rng or random.Random()
         self.stats = TrackerStats(started=clock())
@@ -180,7 +180,7 @@ class Tracker:
         return self._next_delay(self.clock()) == 0.0
 
     def interval(self, item: Tracked) -> float | None:
-        level = urgency(item.view, self.wall_clock())
+        level = urgency(item.view, self.desk.host_time(self.wall_clock()))
         return self.policy.interval(level, visible=self._visible,
                                     closely=self._closely[item.order_no] > 0)  # fmt: skip
 
@@ -264,7 +264,7 @@ class Tracker:
         if interval is None:
             return
         if item.failures:
-            interval = self.policy.backoff(interval, item.failures)
+            interval = self.policy.backoff(item.failures)
         at = self.clock() if item.last_try is None else item.last_try + interval
         if item.due is None or at != item.due:
             self._schedule(item, at)
@@ -352,7 +352,7 @@ class Tracker:
         waiter: asyncio.Task[object] = asyncio.ensure_future(self._wake.wait())
         waits: list[asyncio.Future[object]] = [waiter]
         if delay is not None:
-            waits.append(asyncio.ensure_future(self._sleep(delay)))
+            waits.append(asyncio.ensure_future(self.sleep(delay)))
         self._waiting = "time"
         try:
             await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
@@ -402,7 +402,7 @@ class Tracker:
             return
         jitter = self.policy.jitter
         if item.failures:
-            wait = self.policy.backoff(interval, item.failures) * (1 + self._rng.random() * jitter)
+            wait = self.policy.backoff(item.failures) * (1 + self._rng.random() * jitter)
         else:
             wait = interval * (1 - self._rng.random() * jitter)
         assert item.last_try is not None

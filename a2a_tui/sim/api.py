@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
+from email.utils import format_datetime
 from typing import Any, get_args
 
 from sse_starlette import EventSourceResponse
 from starlette.applications import Starlette
 from starlette.convertors import Convertor, register_url_convertor
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from a2a_tui.sim.direct.common import FAULTS
 from a2a_tui.sim.errors import ApiFailure, bad_request
@@ -283,4 +286,27 @@ def build_app(sim: Simulator) -> Starlette:
         Route("/sim/config", _guarded(sim_config), methods=["GET"]),
         *sim.direct_routes(),
     ]
-    return Starlette(routes=routes)
+    return Starlette(routes=routes, middleware=[Middleware(SimDate, sim=sim)])
+
+
+class SimDate:
+    """Every answer's ``Date`` is the simulator's clock (advanced with the demo's
+    controls), as a real host's is its own: the client estimates the host's time
+    from it (uvicorn's own ``Date``, on this machine's clock, is turned off)."""
+
+    def __init__(self, app: ASGIApp, sim: Simulator) -> None:
+        self.app, self.sim = app, sim
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def dated(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                date = format_datetime(self.sim.clock.now(), usegmt=True).encode("latin-1")
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"date"]
+                message = {**message, "headers": [*headers, (b"date", date)]}
+            await send(message)
+
+        await self.app(scope, receive, dated)

@@ -49,6 +49,7 @@ def _config(app: ASGIApp, host: str, port: int) -> uvicorn.Config:
         lifespan="off",
         ws="none",
         timeout_graceful_shutdown=1,
+        date_header=False,  # the simulator's clock dates its answers (api.SimDate)
     )
 
 

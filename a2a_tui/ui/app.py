@@ -19,6 +19,7 @@ from textual.command import CommandPalette, SearchIcon
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
+from textual.widgets import Header
 
 from a2a_tui.domain.orders import FINAL_STATES, OrderStatus, status_label
 from a2a_tui.domain.quote_input import QuoteArgs
@@ -220,13 +221,22 @@ class A2AApp(App[None]):
     def _screen_changed(self, screen: Screen[object]) -> None:
         if self.tracker is not None:
             self.tracker.set_visible(self.orders_view_shown())
-        if self.linux_console and isinstance(screen, CommandPalette):
-            # the command palette's own 🔎, on the Linux console (once it is composed)
-            def swap() -> None:
+        self._own_glyphs(screen)
+
+    def _own_glyphs(self, screen: Screen[object]) -> None:
+        """The header icon of every screen, and the command palette's own 🔎, in the
+        terminal's glyphs: set here, in one place, whatever each screen composed
+        (now, and again once a screen still composing has)."""
+
+        def swap() -> None:
+            for header in screen.query(Header):
+                header.icon = glyphs.GLYPHS.pair
+            if isinstance(screen, CommandPalette):
                 for icon in screen.query(SearchIcon):
                     icon.icon = glyphs.GLYPHS.search
 
-            self.call_after_refresh(swap)
+        swap()
+        screen.call_after_refresh(swap)
 
     def _suspended(self, _: object) -> None:
         if self.tracker is not None:
@@ -249,8 +259,15 @@ class A2AApp(App[None]):
         elif status in FINAL_STATES and status is not OrderStatus.COMPLETED:
             severity = "warning" if status is OrderStatus.REFUNDED else "error"
         was = "" if update.previous is None else f" (was {status_label(update.previous)})"
-        self.notify(f"Order {update.order_no}: {status_label(status)}{was}", title="Order update",
-                    severity=severity, timeout=10, markup=False)  # fmt: skip
+        then = ""
+        view = update.view
+        if self.desk is not None and view is not None and not view.final:
+            assessment = self.desk.assess(view)
+            if assessment.path is not None and assessment.allowed is not False:
+                then = f". Next: F3, then ctrl+r, to request the refund ({assessment.path.label})"
+        self.notify(f"Order {update.order_no}: {status_label(status)}{was}{then}",
+                    title="Order update", severity=severity, timeout=10,
+                    markup=False)  # fmt: skip
 
     def action_orders(self) -> None:
         """The orders screen: back to it if it is open under this one, else opened."""

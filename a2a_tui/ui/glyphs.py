@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
-__all__ = ["ASCII", "GLYPHS", "UNICODE", "Glyphs", "use"]
+__all__ = ["ASCII", "BADGE_MARKS", "GLYPHS", "UNICODE", "Glyphs", "use"]
 
 
 @dataclass(slots=True)
@@ -44,7 +44,9 @@ class Glyphs:
 UNICODE = Glyphs("⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏", "⇄", "▾", "✓", "✗", "⚠", "■", "≠", "🔎", "≈")
 ASCII = Glyphs("|/-\\", "<>", "v", "+", "x", "!", "-", "~", ">", "~")
 _MARKS = ("ok", "fail", "warn", "stop", "prev", "pick", "approx")
-_TO_ASCII = str.maketrans({getattr(UNICODE, m): getattr(ASCII, m) for m in _MARKS})
+#: The status badges' marks (their words stay): drawn as ASCII on the console too.
+BADGE_MARKS = {"◷": "o", "⇄": "<>", "⌛": "-", "↺": "<", "⚑": "!"}
+_TO_ASCII = str.maketrans({getattr(UNICODE, m): getattr(ASCII, m) for m in _MARKS} | BADGE_MARKS)
 
 GLYPHS = Glyphs(*(getattr(UNICODE, f.name) for f in fields(Glyphs)))
 

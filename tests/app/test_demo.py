@@ -187,3 +187,28 @@ async def test_the_demos_palette_drives_the_simulator_on_the_order_on_screen() -
             await until(deposit, lambda: str(deposit.view.status) == "SlippageFailed")
             said = [str(n.message) for n in app._notifications]
             assert any("swap failed (slippage) (was deposit received, swapping)" in s for s in said)
+
+
+async def test_a_not_available_rows_message_uses_the_room_at_200_columns() -> None:
+    """The message of a row without a price spans the empty tags and time columns too:
+    at 200 columns "disabled in settings ([providers.okx] enabled)" is not cut."""
+    from a2a_tui.ui.widgets.quote_table import QuoteTable
+
+    said = "not available: disabled in settings ([providers.okx] enabled)"
+    with demo_app(config=SimConfig(latency_scale=0, failures=False)) as app:
+        async with app.run_test(size=(200, 50)) as pilot:
+            screen = app.screen
+            assert isinstance(screen, QuoteScreen)
+            await until(screen, complete(screen))
+            board = screen.board
+            assert board is not None
+            swapscanner = board.find(("swapscanner", None))
+            assert swapscanner is not None
+            swapscanner.row.error = said
+            table = screen.query_one(QuoteTable)
+            table.refresh()
+            await pilot.pause()
+            lines = [
+                "".join(s.text for s in table.render_line(y)) for y in range(table.size.height)
+            ]
+            assert any(said in line for line in lines), [line for line in lines if "not av" in line]

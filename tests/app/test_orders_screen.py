@@ -181,10 +181,10 @@ async def test_look_up_an_order_created_elsewhere(make_sim: MakeSim) -> None:
         await until(app, lambda: isinstance(app.screen, LookupScreen))
         await pilot.press(*"OD 1", "enter")  # not an order number: said, not sent
         problem = str(app.screen.query_one("#lookup-problem", Static).render())
-        assert "has no spaces" in problem
+        assert "expected OD followed by 16 digits" in problem
         field = app.screen.query_one("#lookup-value", Input)
         field.value = ""
-        field.insert_text_at_cursor(elsewhere)
+        field.insert_text_at_cursor(elsewhere.lower())  # any case finds it
         await pilot.press("enter")
         await until(app, lambda: screen.shown_keys == [elsewhere])
         assert cell(app, elsewhere, "status").strip().endswith("awaiting deposit")
@@ -193,7 +193,16 @@ async def test_look_up_an_order_created_elsewhere(make_sim: MakeSim) -> None:
         await until(app, lambda: isinstance(app.screen, LookupScreen))
         app.screen.query_one("#lookup-value", Input).insert_text_at_cursor("OD2026052599999999")
         await pilot.press("enter")
-        await until(app, lambda: any("has no order OD2026052599999999" in n for n in notes(app)))
+
+        def said() -> str:
+            return str(app.screen.query_one("#lookup-problem", Static).render())
+
+        # not found: the dialog stays open with the answer, the number still there to fix
+        await until(app, lambda: "has no order OD2026052599999999" in said())
+        assert isinstance(app.screen, LookupScreen)
+        assert app.screen.query_one("#lookup-value", Input).value == "OD2026052599999999"
+        await pilot.press("escape")
+        assert app.screen is screen
 
 
 async def test_type_to_search_filter_and_the_detail_at_80x24(make_sim: MakeSim) -> None:
@@ -297,6 +306,10 @@ async def test_refund_step_requests_and_keeps_tracking(make_sim: MakeSim) -> Non
         assert "Refund record · Completed" in str(
             refund.query_one("#refund-record", Static).render()
         )
+        # refunded: the step says it is done and offers no submit
+        assert str(said.render()).startswith("✓ Done: the order is refunded")
+        assert "final" in str(refund.query_one("#refund-window", Static).render())
+        assert refund.query_one("#refund-address", Input).disabled
         await until(app, lambda: any(f"Order {order_no}: refunded" in n for n in notes(app)))
 
 
@@ -321,10 +334,37 @@ async def test_a_final_order_is_refused_up_front_in_the_refund_step(make_sim: Ma
         assert "✗" in path
         assert "the order is final (completed)" in path
         assert "Nothing is sent: the host would refuse it." in path
-        app.screen.query_one("#refund-address", Input).insert_text_at_cursor(REFUND_TO)
-        await pilot.press("enter")
-        await until(app, lambda: app.screen.result is not None)  # type: ignore[attr-defined]
-        assert "order_already_finalized" in str(
-            app.screen.query_one("#refund-result", Static).render()
+        assert str(app.screen.query_one("#refund-result", Static).render()).startswith(
+            "✓ Done: the order is completed"
         )
+        assert app.screen.query_one("#refund-address", Input).disabled
+        await pilot.press("ctrl+s")  # nothing to submit
+        await pilot.pause()
+        assert app.screen.result is None  # type: ignore[attr-defined]
         assert journal.refunds(sim.base_url, order_no) == []
+
+
+async def test_the_refund_result_belongs_to_the_state_it_was_given_for(
+    make_sim: MakeSim,
+) -> None:
+    sim, journal, time = make_sim(), Journal.in_memory(), ManualTime()
+    order_no = await place(sim, journal)
+    await control(sim, "/sim/clock/advance", {"seconds": 30 * 60 + 60})  # expired, no deposit
+    app = desk_app(sim, journal, time)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_orders(app, pilot)
+        await until(app, lambda: "expired" in cell(app, order_no, "status"))
+        await pilot.press("ctrl+r")
+        await until(app, lambda: isinstance(app.screen, RefundScreen))
+        refund = app.screen
+        assert isinstance(refund, RefundScreen)
+        refund.query_one("#refund-address", Input).insert_text_at_cursor(REFUND_TO)
+        await pilot.press("enter")
+        await until(app, lambda: refund.result is not None)
+        said = refund.query_one("#refund-result", Static)
+        assert "no_amount_to_refund" in str(said.render())
+        await control(sim, f"/sim/orders/{order_no}/deposit", {"outcome": "success"})  # late
+        time.advance(5)
+        await until(app, lambda: refund.view.deposit is not None)
+        assert "no_amount_to_refund" not in str(said.render())  # said of another situation
+        assert str(said.render()).startswith("Enter (or ctrl+s) requests the refund")

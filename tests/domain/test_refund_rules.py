@@ -191,7 +191,8 @@ def test_the_timeline_joins_the_hosts_history_with_what_was_seen_here() -> None:
         (order(OrderStatus.SWAPPING), T0, Urgency.IMMINENT),
         (order(OrderStatus.REFUNDING), T0, Urgency.IMMINENT),
         (order(OrderStatus.MANUAL_REVIEW), T0, Urgency.ACTIVE),
-        (order(OrderStatus.CHAIN_FAILED), T0, Urgency.IDLE),
+        (order(OrderStatus.CHAIN_FAILED), T0, Urgency.ACTIVE),  # a refund may follow any time
+        (order(OrderStatus.SLIPPAGE_FAILED), T0, Urgency.ACTIVE),
         (order(OrderStatus.CANCELLED_NO_DEPOSIT), T0, Urgency.IDLE),
         (order(OrderStatus.CANCELLED_NO_DEPOSIT, settled=True), T0, Urgency.FINAL),
         (order(OrderStatus.COMPLETED), T0, Urgency.FINAL),
@@ -210,4 +211,28 @@ def test_intervals() -> None:
     assert policy.interval(Urgency.IDLE, visible=False) == 240  # capped
     assert policy.interval(Urgency.IDLE, visible=False, closely=True) == 5
     assert policy.interval(Urgency.FINAL, visible=True, closely=True) is None
-    assert [policy.backoff(30, n) for n in (1, 2, 3, 9)] == [60, 120, 240, 300]
+    # the first retry comes soon, whatever the state's interval (not 2 x 120 s)
+    assert [policy.backoff(n) for n in (1, 2, 3, 9)] == [5, 10, 20, 300]
+
+
+def test_a_settled_expiry_window_says_closed_with_no_time_left() -> None:
+    from a2a_tui.ui.screens.refund import window_text
+
+    settled = order(OrderStatus.CANCELLED_NO_DEPOSIT, settled=True)
+    text = window_text(settled, T0 + timedelta(hours=1))  # a clock behind the host's
+    assert text.startswith("Window closed: the order is settled")
+    assert " in " not in text
+
+
+def test_the_timeline_is_on_the_hosts_clock_and_nothing_precedes_the_request() -> None:
+    history = (StatusSeen(OrderStatus.DEPOSITING, T0 - timedelta(seconds=1)),)  # a second of skew
+    local = [
+        TimelineEntry(T0, "here", "order request journaled"),
+        TimelineEntry(T0 + timedelta(seconds=2), "here", "seen", OrderStatus.DEPOSITING),
+    ]
+    merged = merge_timeline(history, local, floor=T0)
+    assert [e.text for e in merged] == ["order request journaled", "waiting for deposit"]
+    # the host's clock an hour ahead: what was stamped here is shown on the host's clock
+    ahead = merge_timeline(history, local, offset=timedelta(hours=1), floor=T0)
+    assert ahead[0].at == T0 + timedelta(hours=1)
+    assert ahead[1].seen == T0 + timedelta(hours=1, seconds=2)

@@ -105,7 +105,13 @@ async def test_expiry_window_before_inside_after(make_sim: MakeSim) -> None:
     )  # fmt: skip
     assert "after it expires, at 2026-05-25 10:30:00 UTC (in 29 min)" in early.message
 
-    clock.now += timedelta(minutes=29, seconds=30)  # this machine thinks it expired: doubtful
+    clock.now += timedelta(minutes=29, seconds=30)  # this machine thinks it expired...
+    ahead = await desk.refund(order_no, REFUND_TO)  # ... but the host's clock says not
+    assert (ahead.reason, ahead.up_front) == (RefundReason.NOT_EXPIRED_YET, True)
+    assert "(in 30 min)" in ahead.message  # the host is at START
+    assert desk.clock_offset == -timedelta(minutes=29, seconds=35)
+
+    await advance(sim, clock, 29 * 60 + 10)  # the host's clock 20 s before expire_at
     doubtful = await desk.refund(order_no, REFUND_TO)
     assert (doubtful.reason, doubtful.up_front) == (RefundReason.NOT_EXPIRED_YET, False)
     assert "has not expired yet (order_not_expired_yet)" in doubtful.message
@@ -321,3 +327,54 @@ async def test_timeline_merges_the_hosts_history_with_the_journal(make_sim: Make
     assert here[0] == "order request journaled"
     assert any(text.startswith(f"refund to {REFUND_TO} ($A2A_TUI_ANY2ANY_API_KEY): requested")
                for text in here)  # fmt: skip
+
+
+async def test_a_reset_host_reusing_a_number_is_never_merged_into_the_old_entry(
+    make_sim: MakeSim,
+) -> None:
+    """The host was reset and gave an old order's number to a new one (another
+    client_order_id): the new one's detail is not written into the old entry, and
+    the orders list shows both, the old one on its own row."""
+    old_host, host = make_sim(), make_sim()
+    journal = Journal.in_memory()
+    creator = service_for(old_host.base_url, journal=journal)
+    old = await creator.place(await quoted_draft(creator, client_order_id="before-reset"))
+    await creator.backend.close()
+    # the old order was made on this host before its reset (same address, same number)
+    journal._db.execute("UPDATE orders SET host = ? WHERE client_order_id = 'before-reset'",
+                        (host.base_url,))  # fmt: skip
+    other = service_for(host.base_url, journal=Journal.in_memory())
+    new = await other.place(await quoted_draft(other, client_order_id="after-reset"))
+    await other.backend.close()
+    assert new.view.order_no == old.view.order_no  # the number came round again
+    order_no = new.view.order_no
+    await deposit(host, order_no, "success")
+    await control(host, "/sim/clock/advance", {"seconds": 30})
+
+    desk = SupportDesk(service_for(host.base_url, journal=journal), refund_policy=FAST_REFUNDS)
+    view = (await desk.poll(order_no)).view
+    assert view.client_order_id == "after-reset"
+    (record,) = journal.records(host=host.base_url)
+    assert record.client_order_id == "before-reset"
+    assert record.last_status != "Completed"  # not the new order's state
+    entries = await desk.entries()
+    assert [(e.origin, e.client_order_id) for e in entries] == [("replaced", "before-reset")]
+
+
+async def test_two_journal_entries_under_one_number_are_two_rows(make_sim: MakeSim) -> None:
+    sim = make_sim()
+    journal = Journal.in_memory()
+    creator = service_for(sim.base_url, journal=journal)
+    first = await creator.place(await quoted_draft(creator, client_order_id="first"))
+    second = await creator.place(await quoted_draft(creator, client_order_id="second"))
+    await creator.backend.close()
+    # as if the host had been reset between them: the second got the first's number
+    journal._db.execute("UPDATE orders SET order_no = ? WHERE client_order_id = 'second'",
+                        (first.view.order_no,))  # fmt: skip
+    assert second.view.order_no != first.view.order_no
+    desk = SupportDesk(service_for(sim.base_url, journal=journal))
+    entries = await desk.entries()
+    assert [(e.origin, e.client_order_id) for e in entries] == [
+        ("created", "second"), ("replaced", "first"),
+    ]  # fmt: skip
+    assert entries[1].order_no is None  # never read: the number is another order's now

@@ -14,6 +14,8 @@ from collections import deque
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from types import TracebackType
 from typing import Any, Literal, TypeVar, cast
 from urllib.parse import quote
@@ -44,6 +46,7 @@ from a2a_tui.providers.any2any.models import (
     TokenInfo,
 )
 from a2a_tui.providers.http.errors import transport_reason
+from a2a_tui.providers.http.pool import pooled_transport
 from a2a_tui.providers.http.sse import SSEDecoder, SSEProtocolError, check_content_type
 from a2a_tui.providers.http.timeouts import Timeouts
 
@@ -172,11 +175,14 @@ class Any2AnyClient:
         self._http = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
             timeout=httpx.Timeout(connect=t.connect, read=t.read, write=t.write, pool=t.pool),
-            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=8),
             headers={"User-Agent": f"a2a-tui/{__version__}"},
-            transport=transport,
+            transport=transport
+            or pooled_transport(max_connections=max_connections, max_keepalive_connections=8),
         )
         self._hint = SIM_HINT if _loopback(self._http.base_url) else ""
+        #: The latest answer's ``Date`` header (None before the first): what the
+        #: host's clock said, for countdowns on the host's time (`SupportDesk`).
+        self.server_date: datetime | None = None
 
     @property
     def base_url(self) -> str:
@@ -198,7 +204,8 @@ class Any2AnyClient:
 
     def connections_in_use(self) -> int:
         """Connections currently carrying a request (diagnostics and leak tests)."""
-        pool = getattr(self._http._transport, "_pool", None)
+        transport = self._http._transport
+        pool = getattr(getattr(transport, "inner", transport), "_pool", None)
         connections = getattr(pool, "connections", [])
         return sum(1 for c in connections if not c.is_idle() and not c.is_closed())
 
@@ -333,11 +340,23 @@ class Any2AnyClient:
 
     # -- plumbing -------------------------------------------------------------
 
+    def _saw_date(self, headers: httpx.Headers) -> None:
+        said = headers.get("date")
+        if not said:
+            return
+        try:
+            server = parsedate_to_datetime(said)
+        except (TypeError, ValueError, IndexError):
+            return
+        if server.tzinfo is not None:
+            self.server_date = server.astimezone(UTC)
+
     async def _call(self, method: str, path: str, shape: type[T], **kwargs: Any) -> T:
         try:
             response = await self._http.request(method, path, **kwargs)
         except httpx.TransportError as exc:
             raise _transport_failure(exc, self._hint) from exc
+        self._saw_date(response.headers)
         data = _envelope_data(response.status_code, response.headers, response.content)
         adapter = _ADAPTERS.get(shape) or _ADAPTERS.setdefault(shape, TypeAdapter(shape))
         try:

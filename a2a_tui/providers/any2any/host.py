@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -47,6 +48,11 @@ class Any2AnyHost:
     @property
     def base_url(self) -> str:
         return self.client.base_url
+
+    @property
+    def server_date(self) -> datetime | None:
+        """What the host's clock said in its latest answer (its ``Date`` header)."""
+        return self.client.server_date
 
     @property
     def api_key(self) -> SecretStr | None:

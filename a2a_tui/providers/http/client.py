@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from a2a_tui import __version__
 from a2a_tui.providers.http.errors import TransportFailure, UnexpectedResponse, transport_reason
+from a2a_tui.providers.http.pool import pooled_transport
 from a2a_tui.providers.http.timeouts import Timeouts
 
 __all__ = [
@@ -66,10 +67,9 @@ def new_client(
     return httpx.AsyncClient(
         base_url=base_url.rstrip("/"),
         timeout=httpx.Timeout(connect=t.connect, read=t.read, write=t.write, pool=t.pool),
-        limits=httpx.Limits(max_connections=8, max_keepalive_connections=4),
+        transport=transport or pooled_transport(max_connections=8, max_keepalive_connections=4),
         headers={"User-Agent": f"a2a-tui/{__version__}", "Accept": "application/json",
                  **(headers or {})},
-        transport=transport,
         auth=auth,
         follow_redirects=False,
     )  # fmt: skip

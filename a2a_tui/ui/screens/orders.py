@@ -35,6 +35,7 @@ from a2a_tui.ui.screens.lookup import LookupScreen
 from a2a_tui.ui.screens.refund import RefundScreen
 from a2a_tui.ui.widgets.order_detail import DetailData, OrderDetail
 from a2a_tui.ui.widgets.order_table import OrderRow, OrderTable
+from a2a_tui.ui.widgets.quote_status import Part, compose
 
 __all__ = ["FILTERS", "SORTS", "OrdersScreen"]
 
@@ -123,6 +124,9 @@ class OrdersScreen(Screen[None]):
         Binding("down", "move(1)", "Down", show=False),
         Binding("pageup", "page(-1)", "Page up", show=False),
         Binding("pagedown", "page(1)", "Page down", show=False),
+        # before the search box's own: Home/End move in the table (or the open detail)
+        Binding("home", "edge(-1)", "First", show=False, priority=True),
+        Binding("end", "edge(1)", "Last", show=False, priority=True),
     ]
 
     #: The tracker reads at full rate while this screen is on top.
@@ -158,10 +162,10 @@ class OrdersScreen(Screen[None]):
 
     def now(self) -> datetime:
         clock = self._wall_clock or getattr(self.app, "wall_clock", None)
-        return clock() if clock is not None else datetime.now(UTC)
+        return self.desk.host_time(clock() if clock is not None else datetime.now(UTC))
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="⇄")
+        yield Header()  # its icon: the app's (A2AApp._own_glyphs)
         with Horizontal(id="orders-body"):
             with Vertical(id="orders-pane"):
                 # select_on_focus off: a key typed elsewhere focuses it, then lands in it
@@ -259,7 +263,17 @@ class OrdersScreen(Screen[None]):
                 chosen.sort(key=lambda e: self._left(e, now))
             case "order no":
                 chosen.sort(key=lambda e: e.key)
-        return chosen  # "newest": as the journal lists them
+            case _:  # newest: by creation on the host, whatever the order they were loaded in
+                chosen.sort(key=lambda e: (self._created(e), e.key), reverse=True)
+        return chosen
+
+    def _created(self, entry: OrderEntry) -> datetime:
+        """When the order was created (the host's ``created_at``; for one not read
+        yet, when it was journaled or looked up here, on the host's clock)."""
+        view = self._view(entry)
+        if view is not None and view.created_at is not None:
+            return view.created_at
+        return self.desk.host_time(entry.since)
 
     def _passes_now(self, entry: OrderEntry) -> bool:
         view = self._view(entry)
@@ -300,18 +314,29 @@ class OrdersScreen(Screen[None]):
 
     def _refresh_status(self, shown: int) -> None:
         total = len(self.entries)
-        parts = [f"{shown} of {total} orders" if shown != total else f"{total} orders"]
-        parts.append(f"^t status: {self.filter or 'all'}")
-        parts.append(f"^s sort: {self.sort}")
-        if self.search:
-            parts.append(f"search: {inert(self.search, limit=40)}")
+        noun = "order" if total == 1 else "orders"
+        count = f"{shown} of {total} {noun}" if shown != total else f"{total} {noun}"
         rate = "full rate" if self.tracker.visible else "background rate"
         if self.tracker.paused:
             rate = "paused"
-        parts.append(f"tracking {sum(1 for t in self.tracker.orders() if not t.final)} ({rate})")
+        tracking = sum(1 for t in self.tracker.orders() if not t.final)
+        status = self.filter or "all"
+        # composed to fit like the board's status line: parts shorten, then go whole
+        parts = [
+            Part.of((count, None)),
+            Part.of((f"^t status: {status}", 30), (f"^t {status}", 60)),
+            Part.of((f"^s sort: {self.sort}", 20), (f"^s {self.sort}", 50)),
+        ]
+        if self.search:
+            search = inert(self.search, limit=40)
+            parts.append(Part.of((f"search: {search}", 40), (f"“{search}”", 70)))
+        parts.append(Part.of((f"tracking {tracking} ({rate})", 10), (f"tracking {tracking}", 25)))
+        widget = self.query_one("#orders-status", Static)
+        width = widget.content_size.width or max(self.size.width - 2, 20)
+        line = compose("", parts, width=width)
         if not self.loaded:
             return
-        self._say(" · ".join(parts))
+        self._say(line)
         commission = self._commission()
         if commission != getattr(self, "_commission_said", None):
             self._commission_said = commission
@@ -432,6 +457,8 @@ class OrdersScreen(Screen[None]):
         else:
             assessment = self.desk.assess(view)
             step = self.desk.next_step(view)
+            if assessment.path is not None and assessment.allowed is not False and not view.final:
+                step += " · ctrl+r opens the refund step"
             path = assessment.path.label if assessment.path else None
             why, allowed = assessment.why, assessment.allowed
         age = self.tracker.age(entry.key)
@@ -508,14 +535,33 @@ class OrdersScreen(Screen[None]):
                 return view is not None and view.status is OrderStatus.DEPOSITING
         return True
 
+    def _detail_alone(self) -> OrderDetail | None:
+        """The detail, when it replaces the table (narrow, opened with Enter): the
+        moving keys scroll it then (there is no table on screen to move in)."""
+        if self.has_class("-narrow") and self.detail_toggled:
+            return self.query_one(OrderDetail)
+        return None
+
     def action_move(self, delta: int) -> None:
+        if (detail := self._detail_alone()) is not None:
+            detail.scroll_relative(y=delta, animate=False)
+            return
         table = self.query_one(OrderTable)
         if table.row_count:
             row = min(max(table.cursor_row + delta, 0), table.row_count - 1)
             table.move_cursor(row=row, animate=False)
 
     def action_page(self, direction: int) -> None:
+        if (detail := self._detail_alone()) is not None:
+            (detail.scroll_page_down if direction > 0 else detail.scroll_page_up)(animate=False)
+            return
         self.query_one(OrderTable).action_page(direction)
+
+    def action_edge(self, direction: int) -> None:
+        if (detail := self._detail_alone()) is not None:
+            (detail.scroll_end if direction > 0 else detail.scroll_home)(animate=False)
+            return
+        self.query_one(OrderTable).action_edge(direction)
 
     def action_toggle_detail(self) -> None:
         self.detail_toggled = not self.detail_toggled
@@ -553,21 +599,11 @@ class OrdersScreen(Screen[None]):
             self.notify(f"Reading {entry.order_no} again…", timeout=2, markup=False)
 
     def action_lookup(self) -> None:
-        def looked(order_no: str | None) -> None:
-            if order_no:
-                self._say(f"looking up {order_no} on {self.desk.host_url}…")
-                self.run_lookup(order_no)
+        def looked(entry: OrderEntry | None) -> None:
+            if entry is not None:
+                self.post_message(LookedUp(entry.key, entry, None))
 
-        self.app.push_screen(LookupScreen(self.desk.host_url), looked)
-
-    @work(exclusive=True, group="orders-lookup", exit_on_error=False)
-    async def run_lookup(self, order_no: str) -> None:
-        try:
-            entry = await self.desk.lookup(order_no)
-        except Exception as exc:  # shown as what the host said
-            self.post_message(LookedUp(order_no, None, describe(exc)))
-        else:
-            self.post_message(LookedUp(order_no, entry, None))
+        self.app.push_screen(LookupScreen(self.desk), looked)
 
     @on(LookedUp)
     def _looked_up(self, message: LookedUp) -> None:

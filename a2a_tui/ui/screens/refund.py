@@ -77,7 +77,10 @@ def window_text(view: OrderView, now: datetime) -> str:
              f"closed {_at(closes)} ({_span((now - closes).total_seconds())} ago)"
              if closes is not None else "closes at auto-cancel (time unknown)")  # fmt: skip
     if view.status is OrderStatus.CANCELLED_NO_DEPOSIT and view.settled:
-        return f"Window closed: the order is settled ({until})"
+        # the host's word: closed, whatever a clock says is left
+        return "Window closed: the order is settled" + (
+            f" (auto-cancel {_at(closes)})" if closes is not None else ""
+        )
     if view.status is OrderStatus.CANCELLED_NO_DEPOSIT or now >= opens:
         expired = "the host reports it expired" if view.status is not OrderStatus.DEPOSITING else (
             "by this machine's clock")  # fmt: skip
@@ -140,16 +143,19 @@ class RefundScreen(Screen[None]):
         self._wall_clock = wall_clock
         self.busy = False
         self.result: RefundResult | None = None
+        #: What the result line was said for (`_situation`): when that changes the
+        #: line is no longer true, and it is cleared.
+        self._said_for: tuple[object, ...] | None = None
         self._unsubscribe: Callable[[], None] | None = None
 
     def now(self) -> datetime:
         clock = self._wall_clock or getattr(self.app, "wall_clock", None)
-        return clock() if clock is not None else self.desk.now()
+        return self.desk.host_time(clock()) if clock is not None else self.desk.now()
 
     def compose(self) -> ComposeResult:
         src = self.view.src
         chain = src.chain if src is not None else "the source chain"
-        yield Header(icon="⇄")
+        yield Header()  # its icon: the app's (A2AApp._own_glyphs)
         with VerticalScroll(id="refund-body"):
             yield Static(id="refund-path")
             yield Static(id="refund-window", markup=False)
@@ -178,8 +184,6 @@ class RefundScreen(Screen[None]):
             field.value = refund.refund_address
         field.focus()
         self._show()
-        self._say("Enter (or ctrl+s) requests the refund · esc goes back · ctrl+b copies the "
-                  "support bundle")  # fmt: skip
         self.set_interval(1.0, self._tick, name="refund window")
 
     def on_unmount(self) -> None:
@@ -210,6 +214,33 @@ class RefundScreen(Screen[None]):
         self._tick()
         self.query_one("#refund-facts", Static).update(Content(self._facts(path)))
         self.query_one("#refund-record", Static).update(Content(record_text(view)))
+        field = self.query_one("#refund-address", Input)
+        field.disabled = self.done
+        if self.done:
+            self._said_for = None
+            what = status_label(view.status) if view.status else "final"
+            self._say(f"✓ Done: the order is {what}; there is nothing left to request here. "
+                      "esc goes back · ctrl+b copies the support bundle", "ok")  # fmt: skip
+        elif self._said_for is not None and self._said_for != self._situation(path):
+            self._said_for = None  # a result for another state or path: no longer true
+            self._hint()
+        elif self._said_for is None and not self.busy:
+            self._hint()
+
+    def _situation(self, path: RefundPath | None) -> tuple[object, ...]:
+        """What a result is about: the state, the path, a deposit, a refund record."""
+        view = self.view
+        return (view.status, path, view.deposit is not None, view.refund is not None,
+                view.settled)  # fmt: skip
+
+    @property
+    def done(self) -> bool:
+        """Nothing left to ask: the order is final (refunded, completed, settled...)."""
+        return self.view.final
+
+    def _hint(self) -> None:
+        self._say("Enter (or ctrl+s) requests the refund · esc goes back · ctrl+b copies the "
+                  "support bundle")  # fmt: skip
 
     def _facts(self, path: RefundPath | None) -> str:
         view = self.view
@@ -228,7 +259,9 @@ class RefundScreen(Screen[None]):
     def _tick(self) -> None:
         widget = self.query_one("#refund-window", Static)
         path = self.desk.assess(self.view).path
-        if path is RefundPath.MANUAL_REVIEW:
+        if self.done:
+            widget.update(Content("Window  none: the order is final"))
+        elif path is RefundPath.MANUAL_REVIEW:
             widget.update(Content(window_text(self.view, self.now())))
         elif path is not None:
             widget.update(Content("Window  none: any time while the swap stays failed"))
@@ -249,7 +282,7 @@ class RefundScreen(Screen[None]):
         self.action_request()
 
     def action_request(self) -> None:
-        if self.busy:
+        if self.busy or self.done:
             return
         field = self.query_one("#refund-address", Input)
         problem = self.query_one("#refund-problem", Static)
@@ -289,6 +322,7 @@ class RefundScreen(Screen[None]):
         kind = "ok" if result.ok else "warning" if result.outcome == "unknown" else "error"
         mark = "✓" if result.ok else "✗"
         self._say(f"{mark} {result.message}", kind)
+        self._said_for = self._situation(self.desk.assess(self.view).path)
         if result.field == "address":
             field = self.query_one("#refund-address", Input)
             if result.on_record:

@@ -22,6 +22,7 @@ from textual.widgets import Static
 from a2a_tui.domain import display
 from a2a_tui.domain.orders import OrderView, TokenRef, status_label
 from a2a_tui.domain.support import TimelineEntry, commission_of, short_status
+from a2a_tui.ui.glyphs import GLYPHS
 
 __all__ = ["AgeLine", "DetailData", "OrderDetail", "age_text", "detail_content"]
 
@@ -75,7 +76,7 @@ def detail_content(data: DetailData) -> Content:
         line("journal entry", data.key)
         line("client_order_id", data.client_order_id)
         line("state", "not confirmed by the host yet (checked at every start)")
-        return Content.assemble(*parts)
+        return _assemble(parts)
     src, dst, fees = view.src, view.dst, view.fees
     head("Order")
     line("order_no", view.order_no)
@@ -110,11 +111,11 @@ def detail_content(data: DetailData) -> Content:
     line("fee_platform_original", _amount(fees.fee_platform_original, src))
     line("fee_partner", _amount(fees.fee_partner, src))
     line("integrator_fee_rate", None if fees.integrator_fee_rate is None
-         else f"{fees.integrator_fee_rate}%")  # fmt: skip
+         else display.percent(fees.integrator_fee_rate))  # fmt: skip
     line("platform_fee_rate", None if fees.platform_fee_rate is None
-         else f"{fees.platform_fee_rate}%")  # fmt: skip
+         else display.percent(fees.platform_fee_rate))  # fmt: skip
     line("partner_fee_rate", None if fees.partner_fee_rate is None
-         else f"{fees.partner_fee_rate}%")  # fmt: skip
+         else display.percent(fees.partner_fee_rate))  # fmt: skip
     line("commission", commission_of(view).value)
     if view.deposit is not None:
         deposit = view.deposit
@@ -150,7 +151,14 @@ def detail_content(data: DetailData) -> Content:
             parts.append((seen, "$text-muted"))
     if not data.timeline:
         parts.append("\n(nothing recorded yet)")
-    return Content.assemble(*parts)
+    return _assemble(parts)
+
+
+def _assemble(parts: Sequence[str | tuple[str, str]]) -> Content:
+    """The parts in the terminal's glyphs (ASCII marks on the Linux console)."""
+    return Content.assemble(*(
+        GLYPHS.text(p) if isinstance(p, str) else (GLYPHS.text(p[0]), p[1]) for p in parts
+    ))  # fmt: skip
 
 
 def age_text(age: float | None) -> str:

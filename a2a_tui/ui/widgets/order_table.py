@@ -28,7 +28,8 @@ from textual.strip import Strip
 
 from a2a_tui.domain import display
 from a2a_tui.domain.orders import OrderStatus, OrderView
-from a2a_tui.domain.support import Commission, commission_of, short_status
+from a2a_tui.domain.support import BADGE_LABELS, Commission, commission_of, short_status
+from a2a_tui.ui.glyphs import GLYPHS
 
 __all__ = ["OrderRow", "OrderTable", "badge_style", "time_cell", "updated_cell"]
 
@@ -47,6 +48,10 @@ class OrderRow:
     failures: int = 0
 
 
+#: Every badge fits its column whole: the longest label, a space either side.
+BADGE_WIDTH = max(cell_len(f" {label} ") for label in BADGE_LABELS)
+
+
 @dataclass(frozen=True, slots=True)
 class _Column:
     key: str
@@ -55,17 +60,20 @@ class _Column:
     priority: int  # lower stays longer
 
 
+#: In the order they drop, last first, when the table is narrow (the README's list):
+#: order, status and time always stay; then amount and pair (support staff need them
+#: at 80 columns), updated, commission, integrator, channel, created, from.
 _COLUMNS = (
     _Column("order", "Order", 18, 0),
-    _Column("status", "Status", 20, 0),
+    _Column("status", "Status", BADGE_WIDTH, 0),
     _Column("time", "Left / age", 11, 0),
-    _Column("updated", "Updated", 10, 1),
+    _Column("updated", "Updated", 10, 2),
     _Column("amount", "Amount", 18, 1),
-    _Column("commission", "Commission", 10, 2),
-    _Column("bound", "Integrator", 10, 2),
-    _Column("channel", "Channel", 14, 3),
-    _Column("created", "Created UTC", 11, 3),
-    _Column("origin", "From", 7, 4),
+    _Column("commission", "Commission", 10, 3),
+    _Column("bound", "Integrator", 10, 4),
+    _Column("channel", "Channel", 14, 5),
+    _Column("created", "Created UTC", 11, 6),
+    _Column("origin", "From", 7, 7),
 )
 
 _OK = "bold black on green"
@@ -166,16 +174,24 @@ def timed_cells(row: OrderRow, now: datetime) -> dict[str, str]:
             "updated": updated_cell(row.age, row.failures)}  # fmt: skip
 
 
+def _order_cell(row: OrderRow) -> str:
+    if row.origin == "pending":
+        return row.client_order_id or row.key
+    if row.origin == "replaced" and row.view is not None:
+        return row.view.order_no  # an older order of a reset host: its own row
+    return row.key
+
+
 def cells(row: OrderRow, now: datetime) -> dict[str, Text]:
     view = row.view
     status = None if view is None else view.status
     if row.origin == "pending":
         badge = Text(" … not confirmed ", style="bold reverse")
     else:
-        label = short_status(status, settled=None if view is None else view.settled)
+        label = GLYPHS.text(short_status(status, settled=None if view is None else view.settled))
         badge = Text(f" {label} ", style=badge_style(status))
     return {
-        "order": Text(row.key if row.origin != "pending" else row.client_order_id or row.key),
+        "order": Text(_order_cell(row)),
         "status": badge,
         "time": Text(time_cell(view, row.since, now)),
         "amount": Text(_amount(view)),
@@ -185,7 +201,8 @@ def cells(row: OrderRow, now: datetime) -> dict[str, Text]:
         "channel": Text(row.channel or (f"#{view.chosen_channel_id}"
                                         if view and view.chosen_channel_id else "—")),
         "created": Text(f"{row.since.astimezone(UTC):%m-%d %H:%M}"),
-        "origin": Text({"created": "here", "watched": "lookup"}.get(row.origin, row.origin)),
+        "origin": Text({"created": "here", "watched": "lookup", "replaced": "reset"}.get(
+            row.origin, row.origin)),
     }  # fmt: skip
 
 
@@ -239,7 +256,7 @@ class OrderTable(ScrollView, can_focus=True):
         for column in sorted(_COLUMNS, key=lambda c: c.priority):
             need = column.width + 2
             if column.priority > 0 and used + need > width:
-                continue
+                break  # this one and every less useful one drop (never a narrow one past it)
             chosen.append(column)
             used += need
         keys = {c.key for c in chosen}

@@ -547,9 +547,13 @@ class QuoteTable(ScrollView, can_focus=True):
             mark = GLYPHS.prev if row.state is RowState.UNRANKED else "-"
             latency = "" if ranked.latency is None else display.duration(ranked.latency)
             values |= {"rank": (mark, style), "time": (latency, style)}
+        # the tags column is empty on these rows: the message takes it too, and the
+        # time column as well when there is no time to show (200 columns has room)
         keys = [c.key for c in columns]
         first = keys.index("out")
-        last = next((keys.index(k) for k in ("time", "tags") if k in keys), len(keys))
+        timed = bool(values.get("time", ("",))[0])
+        ends = ("time", "tags") if timed else ()
+        last = next((keys.index(k) for k in ends if k in keys), len(keys))
         span = _span(columns[first:last])
         return [
             *[(*values.get(c.key, ("", style)), c.width, c.right) for c in columns[:first]],

@@ -14,6 +14,7 @@ from keyring.backends.chainer import ChainerBackend
 from a2a_tui.domain.addresses import AddressFormat
 from a2a_tui.domain.quotes import ChannelFailed, ChannelsExpected, Quote, QuoteSpec
 from a2a_tui.domain.tokens import Chain, Token
+from a2a_tui.infra.keystore import MemoryKeyring
 
 ETHEREUM = Chain(1, "ethereum", "Ethereum", AddressFormat.EVM)
 TRON = Chain(4, "tron", "Tron", AddressFormat.TRON)
@@ -145,3 +146,42 @@ def secret_service_chain() -> tuple[ChainerBackend, KeyringBackend]:
         fake_backend("keyrings.alt.file", "PlaintextKeyring"),
     )
     return chain, os_keyring
+
+
+# -- keyrings that unlock with a password (keyrings.cryptfile) ---------------------------
+
+CRYPTFILE = "keyrings.cryptfile.cryptfile.CryptFileKeyring"
+
+
+class PasswordKeyring(MemoryKeyring):
+    """keyrings.cryptfile's shape: ``keyring_key`` is a property whose getter asks
+    with getpass when no password was given, and whose setter opens the file."""
+
+    def __init__(self, password: str = "pw123") -> None:
+        super().__init__()
+        self._password, self._key, self.given = password, "", []
+
+    @property
+    def keyring_key(self) -> str:
+        if not self._key:
+            import getpass
+
+            self._key = getpass.getpass("Please set a password for your new keyring: ")
+        return self._key
+
+    @keyring_key.setter
+    def keyring_key(self, key: str) -> None:
+        self.given.append(key)
+        if key != self._password:
+            raise ValueError("Incorrect Password")
+        self._key = key
+
+    def get_password(self, service: str, username: str) -> str | None:
+        assert self.keyring_key
+        return super().get_password(service, username)
+
+
+PasswordKeyring.__module__, PasswordKeyring.__qualname__ = (
+    "keyrings.cryptfile.cryptfile",
+    "CryptFileKeyring",
+)

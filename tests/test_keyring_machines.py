@@ -12,7 +12,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
-from helpers import machine
+from conftest import GUIDE_KEY, MakeSim
+from helpers import ETH_ADDRESS, TRON_ADDRESS, machine
+from order_helpers import server_orders
 
 ROOT = Path(__file__).resolve().parent.parent
 #: keyrings.alt lives apart from the venv (Makefile: keyrings-alt), so only the
@@ -204,3 +206,45 @@ def test_the_readmes_way_out_keyrings_cryptfile_works_without_a_terminal(tmp_pat
     assert "A2A_TUI_KEYRING_PASSWORD does not unlock" in wrong.stdout.splitlines()[0]
     assert "not-it-42" not in wrong.stdout
     assert "value-123456789" not in listing.stdout + wrong.stdout + stored.stdout
+
+
+@pytest.mark.skipif(
+    not (KEYRINGS_CRYPTFILE / "keyrings" / "cryptfile").is_dir(),
+    reason=f"needs keyrings.cryptfile in {KEYRINGS_CRYPTFILE} (the Makefile puts it there)",
+)
+def test_a_locked_keyring_stops_orders_and_refunds_instead_of_dropping_the_key(
+    tmp_path: Path, make_sim: MakeSim
+) -> None:
+    """With the key in keyrings.cryptfile and $A2A_TUI_KEYRING_PASSWORD unset, `order
+    create` made a plain order (exit 0, "none was set": no commission) and `refund`
+    said no key was set. Both now refuse (exit 2) before sending, naming the password."""
+    (tmp_path / "config.toml").write_text(
+        '[secrets]\nbackend = "keyrings.cryptfile.cryptfile.CryptFileKeyring"\n'
+    )
+    sim = make_sim()
+    base = machine(tmp_path, PYTHONPATH=str(KEYRINGS_CRYPTFILE), A2A_TUI_DATA_DIR=str(tmp_path))
+    unlocked = base | {"A2A_TUI_KEYRING_PASSWORD": "pw123"}
+    stored = a2a(unlocked, "keys", "set", "any2any.api_key", "--base-url", sim.base_url,
+                 stdin=GUIDE_KEY + "\n")  # fmt: skip
+    assert stored.returncode == 0, stored.stderr
+    order = ["order", "create", "--base-url", sim.base_url, "--src", "ETH", "--dst",
+             "USDT@tron", "--amount", "1.5", "--to", TRON_ADDRESS]  # fmt: skip
+
+    locked = a2a(base, *order, "--client-order-id", "locked-1")
+    assert (locked.returncode, locked.stdout) == (2, "")
+    assert locked.stderr.startswith("a2a-tui order: cannot read this host's integrator key: ")
+    assert "set $A2A_TUI_KEYRING_PASSWORD" in locked.stderr
+    assert "Nothing was sent" in locked.stderr
+    assert server_orders(sim.base_url, "locked-1") == []
+
+    made = a2a(unlocked, *order, "--client-order-id", "unlocked-1")
+    assert made.returncode == 0, made.stderr
+    assert "no commission" not in made.stderr
+    (on_server,) = server_orders(sim.base_url, "unlocked-1")
+
+    refund = a2a(base, "refund", on_server["order_no"], "--address", ETH_ADDRESS,
+                 "--base-url", sim.base_url)  # fmt: skip
+    assert refund.returncode == 2, refund.stderr
+    assert "cannot read this host's integrator key" in refund.stderr
+    assert "set $A2A_TUI_KEYRING_PASSWORD" in refund.stderr
+    assert "none is set" not in refund.stderr

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from fakes import fake_backend, keyring_chain
+from fakes import CRYPTFILE, PasswordKeyring, fake_backend, keyring_chain
 from keyring.backend import KeyringBackend
 from keyring.backends.chainer import ChainerBackend
 from keyring.backends.fail import Keyring as FailKeyring
@@ -205,46 +205,10 @@ def test_a_chain_without_a_trusted_member_is_refused_with_every_reason() -> None
 
 # -- keyrings that unlock with a password (keyrings.cryptfile) ---------------------------
 
-CRYPTFILE = "keyrings.cryptfile.cryptfile.CryptFileKeyring"
-
-
-class _PasswordKeyring(MemoryKeyring):
-    """keyrings.cryptfile's shape: ``keyring_key`` is a property whose getter asks
-    with getpass when no password was given, and whose setter opens the file."""
-
-    def __init__(self, password: str = "pw123") -> None:
-        super().__init__()
-        self._password, self._key, self.given = password, "", []
-
-    @property
-    def keyring_key(self) -> str:
-        if not self._key:
-            import getpass
-
-            self._key = getpass.getpass("Please set a password for your new keyring: ")
-        return self._key
-
-    @keyring_key.setter
-    def keyring_key(self, key: str) -> None:
-        self.given.append(key)
-        if key != self._password:
-            raise ValueError("Incorrect Password")
-        self._key = key
-
-    def get_password(self, service: str, username: str) -> str | None:
-        assert self.keyring_key
-        return super().get_password(service, username)
-
-
-_PasswordKeyring.__module__, _PasswordKeyring.__qualname__ = (
-    "keyrings.cryptfile.cryptfile",
-    "CryptFileKeyring",
-)
-
 
 def test_a_password_keyring_is_unlocked_with_the_apps_variable() -> None:
     """keyrings.cryptfile 1.3.9 reads no variable: the app gives it the password."""
-    backend = _PasswordKeyring()
+    backend = PasswordKeyring()
     secrets = SecretStore(backend, env={"A2A_TUI_KEYRING_PASSWORD": "pw123"}, chosen=CRYPTFILE)
     assert secrets.check.usable, secrets.check.reason
     secrets.set("okx.api_key", SecretStr("stored-in-the-file-1234"))
@@ -265,7 +229,7 @@ def test_a_password_keyring_without_its_password_is_refused_never_prompted(
 ) -> None:
     """It prompted with getpass: echo on in a pipe, EOFError without a terminal,
     and inside the TUI a hidden prompt that read the user's keys."""
-    backend = _PasswordKeyring()
+    backend = PasswordKeyring()
     secrets = SecretStore(backend, env=env, chosen=CRYPTFILE)
     assert not secrets.check.usable
     assert says in secrets.check.reason
@@ -296,3 +260,32 @@ def test_no_backend_call_can_prompt_on_the_terminal() -> None:
     assert secrets.get("okx.api_key") is None
     with pytest.raises(SecretStoreError, match="asked for a password on the terminal"):
         secrets.set("okx.api_key", SecretStr("x" * 20))
+
+
+def test_a_locked_keyring_says_the_key_is_unreadable_not_unset() -> None:
+    """A key in a locked file is not "not set": orders and refunds must not go out
+    without it (`order create` made a plain order, with no commission)."""
+    backend = PasswordKeyring()
+    backend.set_password(SERVICE, "any2any.api_key@127.0.0.1:8787", "k" * 32)
+    locked = SecretStore(backend, env={}, chosen=CRYPTFILE)
+    said = locked.unreadable("any2any.api_key", "http://127.0.0.1:8787")
+    assert said is not None
+    assert "set $A2A_TUI_KEYRING_PASSWORD" in said
+
+    unlocked = SecretStore(backend, env={"A2A_TUI_KEYRING_PASSWORD": "pw123"}, chosen=CRYPTFILE)
+    assert unlocked.unreadable("any2any.api_key", "http://127.0.0.1:8787") is None
+    from_env = SecretStore(backend, env={"A2A_TUI_ANY2ANY_API_KEY": "e" * 32}, chosen=CRYPTFILE)
+    assert from_env.unreadable("any2any.api_key", "http://127.0.0.1:8787") is None
+    # no keyring at all: nothing can be stored there, so "not set" is the truth
+    assert SecretStore(FailKeyring(), env={}).unreadable("any2any.api_key", "h") is None
+
+
+def test_a_backend_that_fails_to_read_is_unreadable_without_its_text() -> None:
+    class Broken(MemoryKeyring):
+        def get_password(self, service: str, username: str) -> str | None:
+            raise ValueError("cannot decrypt /home/someone/secret-path")
+
+    Broken.__module__, Broken.__qualname__ = "somebody.keyring", "Broken"
+    secrets = SecretStore(Broken(), env={}, chosen="somebody.keyring.Broken")
+    said = secrets.unreadable("okx.api_key")
+    assert said == "somebody.keyring.Broken could not read okx.api_key (ValueError)"

@@ -13,8 +13,9 @@ import pytest
 from conftest import GUIDE_KEY, MakeSim
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from fakes import secret_service_chain
+from fakes import CRYPTFILE, PasswordKeyring, secret_service_chain
 from helpers import machine, sim_get
+from keyring.backends.fail import Keyring as FailKeyring
 from pydantic import SecretStr
 
 from a2a_tui.cli.keys import run_config, run_keys
@@ -122,7 +123,13 @@ async def test_any2any_test_without_side_effects(make_sim: MakeSim) -> None:
         (GUIDE_KEY, 0, "ok  ", "key accepted"),
         ("wrong-key-0000000000", 1, "FAIL", "key rejected by"),
         ("a2a_demo_suspended_0000000000001", 1, "FAIL", "integrator disabled (HTTP 403)"),
-        (None, 1, "FAIL", "no integrator API key for this host"),
+        (
+            None,
+            1,
+            "FAIL",
+            "no integrator API key for this host. Next: `a2a-tui keys set "
+            "any2any.api_key` (or F2 in the app), or $A2A_TUI_ANY2ANY_API_KEY",
+        ),
     ]
     for key, status, mark, text in cases:
         secrets = fresh()
@@ -134,6 +141,29 @@ async def test_any2any_test_without_side_effects(make_sim: MakeSim) -> None:
         assert (key or "") == "" or key not in out
     async with httpx.AsyncClient(base_url=server.base_url) as raw:
         assert await sim_get(raw, "/sim/orders") == []  # nothing was created
+
+
+def test_keys_test_says_how_to_set_what_is_missing() -> None:
+    """It said only "missing: …": the next step (the command, or the variables where
+    no keyring can hold the key) was left to the user to find."""
+    code, out, _ = keys(fresh(), "test", "okx")
+    assert code == 1
+    assert out.strip().endswith(
+        "missing: API key, Secret key, Passphrase. Next: `a2a-tui keys set okx.api_key` and "
+        "the others (or F2 in the app), or $A2A_TUI_OKX_API_KEY, $A2A_TUI_OKX_SECRET_KEY, "
+        "$A2A_TUI_OKX_PASSPHRASE"
+    )
+    no_keyring = SecretStore(FailKeyring(), env={})
+    out = keys(no_keyring, "test", "swapkit")[1]
+    assert "Next: set $A2A_TUI_SWAPKIT_API_KEY (no keyring here can store it" in out
+
+
+def test_keys_test_with_a_locked_keyring_says_locked_not_missing() -> None:
+    backend = PasswordKeyring()
+    out = keys(SecretStore(backend, env={}, chosen=CRYPTFILE), "test", "swapkit")[1]
+    assert "cannot read swapkit.api_key: " in out
+    assert "set $A2A_TUI_KEYRING_PASSWORD" in out
+    assert "missing" not in out
 
 
 async def _in_thread(secrets: SecretStore, host: str) -> tuple[int, str, str]:

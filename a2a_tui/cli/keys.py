@@ -56,7 +56,9 @@ def _list(store: SecretStore, host: str, out: TextIO) -> int:
         if check.ignored:
             out.write(f"  not used (also in keyring's chain): {', '.join(check.ignored)}\n")
     else:
-        out.write(f"keyring: unavailable: {check.reason}\n  alternatives: {ALTERNATIVES}\n")
+        out.write(f"keyring: unavailable: {check.reason}\n")
+        if not check.locked:  # a locked file needs its password, not another keyring
+            out.write(f"  alternatives: {ALTERNATIVES}\n")
     rows = [("NAME", "PROVIDER", "STATE", "ENVIRONMENT VARIABLE")]
     for spec, state in store.rows(host):
         rows.append((store.entry(spec.name, host), spec.provider, state.value, spec.env))

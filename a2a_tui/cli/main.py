@@ -407,7 +407,9 @@ def _order_service(args: argparse.Namespace, command: str) -> OrderService | int
     backend = Backend.any2any(
         base_url, store.get("any2any.api_key", base_url), timeouts_from(loaded.settings)
     )
-    backend.key_entry = CredentialService(store).origin("any2any.api_key", base_url)
+    credentials = CredentialService(store)
+    backend.key_entry = credentials.origin("any2any.api_key", base_url)
+    backend.key_problem = credentials.unreadable("any2any.api_key", base_url)
     try:
         return OrderService.on_disk(backend)
     except JournalError as exc:

@@ -4,7 +4,8 @@
 through the same journaled path as the TUI, then prints the deposit details.
 Exit status: 0 created (or found again), 1 the server refused (or nothing to
 order from), 2 bad input (a --channel the pair does not have, a
-client_order_id already used by another request: refused before anything is
+client_order_id already used by another request, an integrator key that is
+set but cannot be read, such as a locked keyring: refused before anything is
 quoted or sent), 3 outcome unknown after every retry (journaled: running any
 order command again resolves it). Both commands first resolve
 this host's pending entries left by an earlier run.
@@ -35,11 +36,13 @@ from a2a_tui.engine.merger import QuoteRun
 from a2a_tui.providers.http.errors import ProviderError, describe
 from a2a_tui.services.orders import (
     AlreadyJournaled,
+    KeyUnreadable,
     OrderRefused,
     OrderService,
     OutcomeUnknown,
     Placed,
     draft_from_board,
+    key_unreadable_message,
     record_tokens,
     reuse_message,
 )
@@ -81,6 +84,9 @@ async def run_order_create(
         cid = check_client_order_id(client_order_id or service.new_client_order_id())
     except OrderInputError as exc:
         _say(err, str(exc))
+        return EXIT_USAGE
+    if service.key_problem is not None:  # before anything is quoted, journaled or sent
+        _say(err, key_unreadable_message(service.key_problem))
         return EXIT_USAGE
     await resolve_pending(service, err)
     try:
@@ -156,8 +162,8 @@ async def run_order_create(
     except OrderRefused as refused:
         _say(err, f"refused: {refused}. {refused.guidance.message}")
         return EXIT_REFUSED
-    except AlreadyJournaled as duplicate:
-        _say(err, str(duplicate))
+    except (AlreadyJournaled, KeyUnreadable) as refused_here:
+        _say(err, str(refused_here))
         return EXIT_USAGE
     except OutcomeUnknown as unknown:
         _say(err, str(unknown))

@@ -10,6 +10,7 @@ from enum import StrEnum
 from pydantic import SecretStr
 
 __all__ = [
+    "KEYRING_PASSWORD_ENV",
     "SECRETS",
     "BackendCheck",
     "CheckResult",
@@ -18,6 +19,10 @@ __all__ = [
     "mask",
     "secret_spec",
 ]
+
+
+#: The password of a keyring file that unlocks with one (keyrings.cryptfile).
+KEYRING_PASSWORD_ENV = "A2A_TUI_KEYRING_PASSWORD"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +82,9 @@ class BackendCheck:
     reason: str
     ignored: tuple[str, ...] = ()
     """Other members of keyring's chain, never read or written."""
+    locked: bool = False
+    """The backend holds secrets but cannot be opened now (its password is missing or
+    wrong): a key may well be in it, so "not set" would be a guess stated as fact."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +93,8 @@ class CheckResult:
 
     ok: bool
     message: str
+    missing: tuple[str, ...] = ()
+    """Entry names of the credentials that are not set: the caller says how to set them."""
 
 
 def mask(secret: SecretStr | None) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["inert"]
+__all__ = ["inert", "sentence"]
 
 # Whole escape sequences first, so their parameters do not survive as text.
 _SEQUENCES = re.compile(
@@ -50,3 +50,10 @@ def inert(text: object, *, limit: int = 200) -> str:
     if len(cleaned) > limit:
         return cleaned[: limit - 1] + "…"
     return cleaned
+
+
+def sentence(text: str) -> str:
+    """``text`` ended as a sentence: a period unless it already ends with one, a
+    question mark or an ellipsis (a server's reason may; "running?." read badly)."""
+    text = text.rstrip()
+    return text if not text or text[-1] in ".?!…" else f"{text}."

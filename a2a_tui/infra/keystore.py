@@ -40,6 +40,7 @@ from keyring.compat.properties import classproperty
 from pydantic import SecretStr
 
 from a2a_tui.domain.credentials import (
+    KEYRING_PASSWORD_ENV,
     SECRETS,
     BackendCheck,
     SecretSpec,
@@ -58,8 +59,6 @@ __all__ = [
 ]
 
 SERVICE = "a2a-tui"
-#: The password of a keyring file that unlocks with one (keyrings.cryptfile).
-KEYRING_PASSWORD_ENV = "A2A_TUI_KEYRING_PASSWORD"
 _T = TypeVar("_T")
 
 
@@ -131,7 +130,7 @@ def _unlock(backend: KeyringBackend, env: Mapping[str, str]) -> BackendCheck | N
         return BackendCheck(
             False, name, f"{name} asks for its password on the terminal, which a2a-tui "
             "cannot answer; use keyrings.cryptfile.cryptfile.CryptFileKeyring with "
-            f"${KEYRING_PASSWORD_ENV}"
+            f"${KEYRING_PASSWORD_ENV}", locked=True,
         )  # fmt: skip
     password = env.get(KEYRING_PASSWORD_ENV, "")
     if not password.strip():
@@ -142,7 +141,7 @@ def _unlock(backend: KeyringBackend, env: Mapping[str, str]) -> BackendCheck | N
         )
         return BackendCheck(
             False, name, f"{name} unlocks with a password: set ${KEYRING_PASSWORD_ENV}"
-            f"{unread}; a2a-tui never lets a keyring ask on the terminal"
+            f"{unread}; a2a-tui never lets a keyring ask on the terminal", locked=True,
         )  # fmt: skip
     where = getattr(backend, "file_path", "its file")
     try:
@@ -151,7 +150,7 @@ def _unlock(backend: KeyringBackend, env: Mapping[str, str]) -> BackendCheck | N
     except Exception:  # a wrong password (ValueError), a damaged file: never its text
         return BackendCheck(
             False, name, f"${KEYRING_PASSWORD_ENV} does not unlock {where} (a wrong "
-            "password, or a damaged file)"
+            "password, or a damaged file)", locked=True,
         )  # fmt: skip
     return None
 
@@ -356,12 +355,30 @@ class SecretStore:
             return None
         return SecretStr(value) if value else None
 
+    def unreadable(self, name: str, host: str | None = None) -> str | None:
+        """Why a secret that may exist cannot be read now (a locked keyring file, a
+        backend that fails to read), or None: set, not set, or no keyring at all.
+        An order or a refund must not go out without a key that is merely locked."""
+        if self._env.get(self.spec(name).env):
+            return None
+        check = self.check
+        if not check.usable:
+            return check.reason if check.locked else None
+        try:
+            self._call(self._backend.get_password, SERVICE, self.entry(name, host))
+        except KeyringPrompted as exc:  # our own words
+            return str(exc)
+        except _BACKEND_ERRORS as exc:  # never the backend's text: it may quote the file
+            return f"{check.name} could not read {self.entry(name, host)} ({type(exc).__name__})"
+        return None
+
     def require_writable(self, name: str) -> None:
         """Raise, saying why and what to do instead, if ``name`` cannot be stored:
         asked before the secret is asked for, so nobody types one in vain."""
         self.spec(name)
-        if not self.check.usable:
-            raise SecretStoreError(f"cannot store {name}: {self.check.reason}. {ALTERNATIVES}")
+        if not self.check.usable:  # a locked file needs its password, not another keyring
+            way_out = "" if self.check.locked else f". {ALTERNATIVES}"
+            raise SecretStoreError(f"cannot store {name}: {self.check.reason}{way_out}")
 
     def set(self, name: str, value: SecretStr, host: str | None = None) -> None:
         entry = self.entry(name, host)

@@ -134,6 +134,9 @@ class Backend:
     timeouts: Timeouts = field(default_factory=Timeouts)
     key_entry: str | None = None
     """Where the integrator key in use came from (entry name or ``$VARIABLE``), never the key."""
+    key_problem: str | None = None
+    """Why this host's key could not be read (a locked keyring): orders and refunds
+    are refused while it is set, rather than sent without the key."""
     load_channels: Callable[[Token | None, Token | None], Awaitable[list[ChannelRef] | None]] = (
         field(default=_no_channel_list)
     )
@@ -212,8 +215,11 @@ class Backend:
         without a pair); None when this host cannot tell. Raises `ProviderError`."""
         return await self.load_channels(src, dst)
 
-    def set_api_key(self, api_key: SecretStr | None, entry: str | None = None) -> None:
+    def set_api_key(
+        self, api_key: SecretStr | None, entry: str | None = None, problem: str | None = None
+    ) -> None:
         """The integrator key changed in the settings: use it from the next request."""
         if self.host is not None:
             self.host.set_api_key(api_key)
         self.key_entry = entry if api_key is not None else None
+        self.key_problem = problem if api_key is None else None

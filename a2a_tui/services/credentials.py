@@ -8,7 +8,7 @@ keyring (D-Bus, an unlock prompt): call it from a thread worker.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import SecretStr
@@ -63,11 +63,28 @@ async def check_provider(
     spec = find_provider(provider)
     if spec is None:
         return CheckResult(False, f"unknown provider {inert(provider)}")
+    for name in spec.secrets:  # a locked keyring is not a missing key
+        if (problem := store.unreadable(name, host)) is not None:
+            return CheckResult(False, f"cannot read {name}: {problem}")
     own = (settings or {}).get(spec.id, {})
     context = CheckContext(
         lambda name: store.get(name, host), spec.base_url(host, own), timeouts or Timeouts(), own
     )
-    return await spec.check(context)
+    result = await spec.check(context)
+    if result.ok or not result.missing:
+        return result
+    return replace(result, message=f"{result.message}. Next: {_how_to_set(store, result.missing)}")
+
+
+def _how_to_set(store: SecretStore, names: tuple[str, ...]) -> str:
+    """The next step for unset credentials: the command (when a keyring can hold
+    them), the settings screen, or the read-only variables."""
+    envs = ", ".join(f"${store.spec(name).env}" for name in names)
+    if not store.check.usable:
+        it = "them" if len(names) > 1 else "it"
+        return f"set {envs} (no keyring here can store {it}: `a2a-tui keys list` says why)"
+    others = " and the others" if len(names) > 1 else ""
+    return f"`a2a-tui keys set {names[0]}`{others} (or F2 in the app), or {envs}"
 
 
 class CredentialService:
@@ -119,6 +136,10 @@ class CredentialService:
         if state is SecretState.SET:
             return self.store.entry(name, host)
         return None
+
+    def unreadable(self, name: str, host: str | None = None) -> str | None:
+        """Why a secret that may exist cannot be read now (a locked keyring), or None."""
+        return self.store.unreadable(name, host)
 
     def views(self, host: str) -> Iterator[CredentialView]:
         for spec, state in self.store.rows(host):

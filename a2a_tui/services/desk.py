@@ -50,7 +50,7 @@ from a2a_tui.domain.text import inert
 from a2a_tui.infra.journal import TimelineEvent
 from a2a_tui.providers.http.errors import ProviderError, describe
 from a2a_tui.providers.registry import Any2AnyHost, ApiError, RefundRejected
-from a2a_tui.services.orders import OrderService, record_tokens
+from a2a_tui.services.orders import OrderService, key_unreadable_message, record_tokens
 
 __all__ = [
     "OrderEntry",
@@ -458,6 +458,11 @@ class SupportDesk:
         except OrderInputError as exc:
             return RefundResult("bad_input", str(exc), path=assessment.path, field="address",
                                 view=view, up_front=True)  # fmt: skip
+        if self.service.key_problem is not None:  # a locked keyring is not "no key"
+            return RefundResult(
+                "bad_input", key_unreadable_message(self.service.key_problem, doing="the refund"),
+                RefundReason.UNAUTHORIZED, view, assessment.path, up_front=True,
+            )  # fmt: skip
         if not self.service.key_sent:
             return RefundResult("refused", self._key_guidance(RefundReason.UNAUTHORIZED, view),
                                 RefundReason.UNAUTHORIZED, view, assessment.path,

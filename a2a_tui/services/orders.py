@@ -28,6 +28,7 @@ from typing import Any, Literal
 import stamina
 
 from a2a_tui.domain.amounts import format_units
+from a2a_tui.domain.credentials import KEYRING_PASSWORD_ENV as KEYRING_PASSWORD
 from a2a_tui.domain.order_input import (
     address_hint,
     check_address,
@@ -172,6 +173,30 @@ class OrderRefused(Exception):
     ) -> None:
         super().__init__(message)
         self.refusal, self.guidance, self.record = refusal, guidance, record
+
+
+class KeyUnreadable(Exception):
+    """This host's key may exist but cannot be read (a locked keyring): nothing is
+    sent, since the host would make a plain order that earns no commission."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(key_unreadable_message(problem))
+        self.problem = problem
+
+
+def key_unreadable_message(
+    problem: str, *, doing: str = "the order", then: str = "then run a2a-tui again"
+) -> str:
+    """The one sentence for a key that cannot be read, with the way out."""
+    fix = (
+        f"set ${KEYRING_PASSWORD}, or give the key itself in $A2A_TUI_ANY2ANY_API_KEY"
+        if KEYRING_PASSWORD in problem
+        else "unlock the keyring, or give the key itself in $A2A_TUI_ANY2ANY_API_KEY"
+    )
+    return (
+        f"cannot read this host's integrator key: {problem}. Nothing was sent ({doing} "
+        f"would go out without the key). Next: {fix}, {then}"
+    )
 
 
 class OutcomeUnknown(Exception):
@@ -356,6 +381,11 @@ class OrderService:
         return None
 
     @property
+    def key_problem(self) -> str | None:
+        """Why the key cannot be read now (a locked keyring); None when it can, or is unset."""
+        return self.backend.key_problem
+
+    @property
     def key_sent(self) -> bool:
         host = self.backend.host
         return host is not None and host.api_key is not None
@@ -455,7 +485,10 @@ class OrderService:
         self, draft: OrderDraft, progress: Callable[[Progress], None] | None = None
     ) -> Placed:
         """Journal, send, retry, verify. Raises `OrderRefused`, `OutcomeUnknown`
-        or `AlreadyJournaled`; cancelling leaves the entry pending, to be resolved."""
+        or `AlreadyJournaled`; cancelling leaves the entry pending, to be resolved.
+        `KeyUnreadable` before anything is journaled or sent."""
+        if self.key_problem is not None:
+            raise KeyUnreadable(self.key_problem)
         host = self._host()
         body = host.order_body(draft)
         try:
@@ -625,7 +658,8 @@ class OrderService:
                 "skipped",
                 f"{record.client_order_id} was sent with {which}, which is not the key in use "
                 "now: resending with another key would make a second order. Restore that "
-                "key to resolve it.",
+                "key to resolve it"
+                + (f" (it cannot be read now: {self.key_problem})." if self.key_problem else "."),
             )
         try:
             placed = await self._send(record, progress)

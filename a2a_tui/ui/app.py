@@ -345,6 +345,7 @@ class A2AApp(App[None]):
         self.backend.set_api_key(
             self.credentials.get("any2any.api_key", host),
             self.credentials.origin("any2any.api_key", host),
+            self.credentials.unreadable("any2any.api_key", host),
         )
         self.post_message(KeyLoaded())
 

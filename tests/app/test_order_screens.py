@@ -13,7 +13,7 @@ import httpx
 import pytest
 from app_helpers import complete, type_into, until
 from conftest import GUIDE_KEY, START, MakeSim
-from fakes import Ticker
+from fakes import CRYPTFILE, PasswordKeyring, Ticker
 from helpers import ETH_ADDRESS, TRON_ADDRESS, sim_post
 from order_helpers import ETH_TO_TRON, FAST, server_orders
 from pydantic import SecretStr
@@ -168,6 +168,27 @@ async def test_no_commission_is_a_prominent_warning_with_reasons(
             )
             assert "Next: F2, Test (or `a2a-tui keys test any2any`) says whether" in said
         assert order.placed is not None
+
+
+async def test_a_locked_keyring_sends_nothing_rather_than_a_plain_order(
+    make_sim: MakeSim,
+) -> None:
+    """The key in a locked keyrings.cryptfile file was read as "no key": Enter made a
+    plain order with no commission. Now nothing is sent, and the step says why."""
+    sim = make_sim()
+    backend = PasswordKeyring()
+    backend.set_password("a2a-tui", f"any2any.api_key@{sim.base_url.split('//')[1]}", GUIDE_KEY)
+    app = sim_app(sim, key=None)
+    app.credentials = CredentialService(SecretStore(backend, env={}, chosen=CRYPTFILE))
+    async with app.run_test(size=(80, 24)) as pilot:
+        order = await open_order_step(app, pilot)
+        assert "key cannot be read (locked keyring)" in text(app, "#summary")
+        await create(app, pilot, TRON_ADDRESS)
+        said = text(app, "#order-status")
+        assert "cannot read this host's integrator key" in said
+        assert "set $A2A_TUI_KEYRING_PASSWORD" in said
+        assert isinstance(app.screen, OrderScreen)
+        assert server_orders(sim.base_url, order.draft.client_order_id) == []
 
 
 async def test_a_stale_quote_is_quoted_again_and_a_fall_is_confirmed_again(

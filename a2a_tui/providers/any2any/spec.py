@@ -16,7 +16,7 @@ async def check(context: CheckContext) -> CheckResult:
     host, timeouts = context.base_url, context.timeouts
     key = context.get("any2any.api_key")
     if key is None:
-        return CheckResult(False, "no integrator API key for this host")
+        return CheckResult(False, "no integrator API key for this host", ("any2any.api_key",))
     async with Any2AnyClient(host, api_key=key, timeouts=timeouts) as client:
         try:
             await client.check_api_key()

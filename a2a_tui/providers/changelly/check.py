@@ -51,10 +51,10 @@ async def check(context: CheckContext) -> CheckResult:
     detail = ""
     if mode == "api_key":
         if api_key is None:
-            return CheckResult(False, "missing: API key (auth = api_key)")
+            return CheckResult(False, "missing: API key (auth = api_key)", ("changelly.api_key",))
     elif private is None:
         hint = '; or set [providers.changelly] auth = "api_key"' if api_key else ""
-        return CheckResult(False, f"missing: RSA private key{hint}")
+        return CheckResult(False, f"missing: RSA private key{hint}", ("changelly.private_key",))
     else:
         try:
             derived = api_key_forms(private)

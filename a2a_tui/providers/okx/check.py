@@ -58,7 +58,8 @@ async def check(context: CheckContext) -> CheckResult:
     missing = SPEC.missing(context.get, REQUIRED)
     credentials = credentials_from(context)
     if missing or credentials is None:
-        return CheckResult(False, f"missing: {', '.join(missing)}")
+        unset = tuple(name for name in REQUIRED if context.get(name) is None)
+        return CheckResult(False, f"missing: {', '.join(missing)}", unset)
     host = inert(context.base_url)
     async with OkxClient(context.base_url, credentials, timeouts=context.timeouts) as client:
         try:

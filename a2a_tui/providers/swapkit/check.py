@@ -32,7 +32,7 @@ def per_minute(settings: Mapping[str, Any]) -> int:
 async def check(context: CheckContext) -> CheckResult:
     key = context.get("swapkit.api_key")
     if key is None:
-        return CheckResult(False, "missing: API key")
+        return CheckResult(False, "missing: API key", ("swapkit.api_key",))
     host = inert(context.base_url)
     client = SwapKitClient(context.base_url, key, per_minute=per_minute(context.settings),
                            timeouts=context.timeouts)  # fmt: skip

@@ -55,7 +55,7 @@ def _refusal(error: ApiError) -> str | None:
 async def check(context: CheckContext) -> CheckResult:
     key = context.get("swapscanner.signer_key")
     if key is None:
-        return CheckResult(False, "missing: Referrer signing key")
+        return CheckResult(False, "missing: Referrer signing key", ("swapscanner.signer_key",))
     host = inert(context.base_url)
     async with SwapscannerClient(context.base_url, key, timeouts=context.timeouts) as client:
         try:

@@ -28,17 +28,19 @@ from a2a_tui.domain.credentials import mask
 from a2a_tui.domain.failures import advice
 from a2a_tui.domain.order_input import OrderInputError, address_hint
 from a2a_tui.domain.orders import JournalState, OrderDraft, OrderRecord
-from a2a_tui.domain.text import inert
+from a2a_tui.domain.text import inert, sentence
 from a2a_tui.providers.http.errors import describe
 from a2a_tui.services.orders import (
     AlreadyJournaled,
     Guidance,
+    KeyUnreadable,
     OrderRefused,
     OrderService,
     OutcomeUnknown,
     Placed,
     Progress,
     Requote,
+    key_unreadable_message,
 )
 from a2a_tui.ui.glyphs import GLYPHS
 from a2a_tui.ui.screens.deposit import DepositScreen
@@ -88,7 +90,9 @@ def summary(draft: OrderDraft, service: OrderService, now: float) -> Content:
         fee += f" (promo; {display.percent(quote.fee_pct_original)} before)"
     host = service.backend.host
     key = host.api_key if host is not None else None
-    if key is None:
+    if key is None and service.key_problem is not None:
+        integrator = "key cannot be read (locked keyring): nothing is sent until it can"
+    elif key is None:
         integrator = "no key for this host: a plain order, no commission"
     else:
         rate = service.integrator_fee_rate()
@@ -243,6 +247,10 @@ class OrderScreen(Screen[None]):
             self._say("Fix the address above." if exc.field == "address" else str(exc), "error")
             return
         self._problem(None, "")
+        if self.service.key_problem is not None:  # never a plain order by accident
+            said = key_unreadable_message(self.service.key_problem)
+            self._say(sentence(said), "error")
+            return
         self.draft = draft
         self.guidance = None
         self.requote_again = False
@@ -316,7 +324,8 @@ class OrderScreen(Screen[None]):
                 if step
                 else "esc goes back to the board to choose another row"
             )
-            self._say(f"Could not quote {requote.old.name} again: {requote.problem}. {remedy}.",
+            said = sentence(f"Could not quote {requote.old.name} again: {requote.problem}")
+            self._say(f"{said} {remedy}.",
                       "error")  # fmt: skip
             return
         dst = self.draft.spec.dst
@@ -395,7 +404,9 @@ class OrderScreen(Screen[None]):
                 self._say(f"{error}.{_KEYS.get(guidance.action or '', '')}", "error")
             case OutcomeUnknown(record=record):
                 self.pending = record
-                self._say(f"{error}. ctrl+r checks again now.", "warning")
+                self._say(f"{sentence(str(error))} ctrl+r checks again now.", "warning")
+            case KeyUnreadable(problem=problem):
+                self._say(sentence(key_unreadable_message(problem)), "error")
             case _:
                 self._say(f"The order could not be sent: {describe(error)}", "error")
         self.refresh_bindings()

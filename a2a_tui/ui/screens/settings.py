@@ -20,7 +20,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, Static, Switch
 
 from a2a_tui.domain.amounts import SlippageError, parse_slippage
 from a2a_tui.domain.credentials import BackendCheck, SecretState
-from a2a_tui.domain.text import inert
+from a2a_tui.domain.text import inert, sentence
 from a2a_tui.services.credentials import CredentialError, CredentialService
 from a2a_tui.services.preferences import PreferenceError, Preferences
 from a2a_tui.ui.glyphs import GLYPHS
@@ -146,9 +146,9 @@ class SettingsScreen(Screen[None]):
                 + (ignored if check.ignored else "")
             )
         else:
+            instead = "" if check.locked else f"\nInstead, {ALTERNATIVES_HINT}."
             banner.update(
-                f"{GLYPHS.warn} Secrets cannot be stored: {check.reason}.\n"
-                f"Instead, {ALTERNATIVES_HINT}."
+                f"{GLYPHS.warn} Secrets cannot be stored: {sentence(check.reason)}{instead}"
             )
             banner.add_class("-warning")
 

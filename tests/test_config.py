@@ -118,9 +118,26 @@ def test_unknown_keys_and_broken_profiles_are_reported(tmp_path: Path) -> None:
     text = CONFIG + '\n[profiles.broken]\nurl = "x"\n\n[ui]\ncolour = "red"\n'
     loaded = load_settings(env_for(tmp_path, text))
     problems = "\n".join(loaded.problems)
-    assert "ui.colour: Extra inputs are not permitted" in problems
-    assert "profiles.broken" in problems
+    assert "ui.colour: not a setting a2a-tui knows (a typo?); ignored" in problems
+    assert "profiles.broken.url: not a setting a2a-tui knows (a typo?); ignored" in problems
+    assert "profiles.broken.base_url: required; [profiles.broken] is ignored without it" in (
+        problems
+    )
     assert "broken" not in loaded.settings.profiles
+
+
+def test_config_problems_are_said_in_the_configs_words(tmp_path: Path) -> None:
+    """pydantic's words leaked: "Value error, must be …", "Extra inputs are not
+    permitted", and an invalid profile URL was reported twice (the second time as
+    "Field required"), with "using the default" where no default exists."""
+    text = CONFIG + '\n[profiles.x]\nbase_url = "ftp://nope here"\n'
+    problems = load_settings(env_for(tmp_path, text)).problems
+    (said,) = [p for p in problems if "profiles.x" in p]
+    assert said.endswith(
+        "profiles.x.base_url: must be an http:// or https:// URL; "
+        "[profiles.x] is ignored without it"
+    )
+    assert not any("Value error" in p or "Field required" in p for p in problems)
 
 
 def test_a_bad_environment_value_names_its_variable(tmp_path: Path) -> None:
@@ -207,7 +224,7 @@ def test_each_providers_own_settings(tmp_path: Path) -> None:
     assert providers.swapkit.rate_limit_per_minute == 60
     assert loaded.settings.assets == {"FOO@ethereum": {"decimals": 9}}
     problems = " ".join(loaded.problems)
-    assert "line 15: providers.swapscanner.wallet_address: Value error, must be an EVM " in problems
+    assert "line 15: providers.swapscanner.wallet_address: must be an EVM " in problems
     assert "line 16: providers.swapscanner.referrer_fee_token: Input should be 0, 1" in problems
     assert providers.swapscanner.wallet_address is None  # only the bad keys fall back
     assert providers.swapscanner.referrer_fee_token == 0
@@ -221,7 +238,7 @@ def test_a_boolean_must_be_a_toml_boolean(tmp_path: Path, written: str) -> None:
     loaded = load_settings(env_for(tmp_path, text))
     (problem,) = loaded.problems
     assert problem.endswith(
-        "config.toml, line 12: quote.auto_refresh: Value error, must be true or false, "
+        "config.toml, line 12: quote.auto_refresh: must be true or false, "
         "a TOML boolean (no quotes); using the default"
     )
     assert loaded.settings.quote.auto_refresh is False  # the default

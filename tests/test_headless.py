@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from decimal import Decimal
@@ -57,6 +58,11 @@ async def test_json_lines_carry_the_rank_at_each_moment(make_sim: MakeSim) -> No
         assert channel["estimated_out"].isdigit()
         assert channel["symbol"] == "USDC"
         assert int(channel["min_out"]) == int(channel["estimated_out"]) * 99 // 100
+        # below the best in basis points: a decimal string of at most two places, like
+        # every other number here, not a float such as 12.345678901234567
+        shortfall = channel["shortfall_bps"]
+        assert shortfall is None or re.fullmatch(r"\d+(\.\d{1,2})?", shortfall), shortfall
+    assert any(c["shortfall_bps"] not in (None, "0") for c in channels)
     assert events[-2] == {"event": "source_done", "source": "any2any", "provider": "Any2Any",
                           "complete": True, "available": True, "message": None}  # fmt: skip
     assert {(c["source"], c["provider"], c["route"]) for c in channels} == {

@@ -13,6 +13,7 @@ import asyncio
 import gc
 import json
 import time
+from fractions import Fraction
 from typing import Any, TextIO
 
 from a2a_tui.domain import display
@@ -206,7 +207,7 @@ def _quote_json(board: QuoteBoard, ranked: Ranked) -> dict[str, Any]:
         "fee_pct_original": None if quote.fee_pct_original is None else str(quote.fee_pct_original),
         "promo_applied": quote.promo_applied,
         "min_out": None if ranked.min_out is None else str(ranked.min_out),
-        "shortfall_bps": None if ranked.shortfall_bps is None else float(ranked.shortfall_bps),
+        "shortfall_bps": _bps_json(ranked.shortfall_bps),
         "latency_ms": None if ranked.latency is None else round(ranked.latency * 1000),
         "eta_s": quote.eta,
         "price_impact_pct": None if quote.price_impact_pct is None else str(quote.price_impact_pct),
@@ -351,3 +352,11 @@ def _print_table(board: QuoteBoard, out: TextIO, unanswered: dict[RowKey, str]) 
     off = f", {status.unavailable} not available" if status.unavailable else ""
     out.write(f"{status.answered} answered, {status.failed - len(unanswered)} failed"
               f"{missing}{off}\n")  # fmt: skip
+
+
+def _bps_json(shortfall: Fraction | None) -> str | None:
+    """Basis points below the best, rounded exactly to 0.01 (``"12.35"``, ``"0"``)."""
+    if shortfall is None:
+        return None
+    whole, part = divmod(round(shortfall * 100), 100)  # never negative: at or below the best
+    return f"{whole}.{part:02d}".rstrip("0") if part else str(whole)

@@ -164,7 +164,7 @@ def _checksum_ok(raw: bytes) -> bool:
 def _b58check_decode(address: str, kind: str, payload_size: int) -> bytes:
     raw = _b58_decode(address, kind)
     if len(raw) != payload_size + 4:
-        raise _Invalid(f"not a {kind} address (wrong length)")
+        raise _Invalid(f"wrong length ({len(address)} characters)")
     if not _checksum_ok(raw):
         raise _Invalid("Base58Check checksum does not match (check for a typo)")
     return raw[:-4]

@@ -364,6 +364,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> LoadedSettings:
         profile = str(data.get("profile", "default"))
         _set_path(data, ("profiles", profile, "base_url"), overrides[("@base_url",)])
         loaded.from_env.append(f"profiles.{profile}.base_url")
+    said: dict[str, int] = {}  # dotted key -> its problem's index
     for _ in range(20):  # each round drops the keys that failed, keeping the rest
         try:
             loaded.settings = Settings.model_validate(data)
@@ -377,14 +378,37 @@ def load_settings(env: Mapping[str, str] | None = None) -> LoadedSettings:
                     f"${ENV_PREFIX}{'__'.join(str(p).upper() for p in where)}"
                     if dotted in loaded.from_env else str(path)
                 )  # fmt: skip
-                loaded.problems.append(f"{source}: {dotted}: {error['msg']}; using the default")
                 # a missing required field spoils its container (a profile without a URL)
-                _drop_path(data, where[:-1] if error["type"] == "missing" else where)
+                missing = error["type"] == "missing"
+                _drop_path(data, where[:-1] if missing else where)
+                container = ".".join(str(p) for p in where[:-1])
+                if missing and dotted in said:  # dropped a round ago for being invalid
+                    index = said[dotted]
+                    head = loaded.problems[index].rsplit("; ", 1)[0]
+                    loaded.problems[index] = f"{head}; [{container}] is ignored without it"
+                    continue
+                said[dotted] = len(loaded.problems)
+                loaded.problems.append(f"{source}: {dotted}: {_problem(error, container)}")
     if loaded.settings.profile not in loaded.settings.profiles:
         loaded.problems.append(
             f"profile {loaded.settings.profile!r} is not defined; using {DEFAULT_BASE_URL}"
         )
     return loaded
+
+
+def _problem(error: Any, container: str) -> str:
+    """pydantic's message in the config's words: no "Value error," prefix, and what
+    happens to the setting."""
+    match error["type"]:
+        case "extra_forbidden":
+            return "not a setting a2a-tui knows (a typo?); ignored"
+        case "missing":
+            return f"required; [{container}] is ignored without it"
+        case "value_error":
+            cause = (error.get("ctx") or {}).get("error")
+            message = str(cause) if cause is not None else str(error["msg"])
+            return f"{message.removeprefix('Value error, ')}; using the default"
+    return f"{error['msg']}; using the default"
 
 
 def save_setting(path: Path, key: str, value: str | bool | float) -> None:
@@ -415,4 +439,5 @@ def check_setting(settings: Settings, key: str, value: str | bool | float) -> Se
         return Settings.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise ValueError(f"{key}: {first['msg']}") from None
+        said = _problem(first, "").rsplit("; ", 1)[0]
+        raise ValueError(f"{key}: {said}") from None

@@ -253,3 +253,15 @@ def test_address_problem_never_raises() -> None:
         for fmt in AddressFormat:
             problem = address_problem(fmt, address)
             assert problem is None or (isinstance(problem, str) and problem), (fmt, address)
+
+
+@pytest.mark.parametrize("address", ["TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj", "T" + "1" * 40])
+def test_a_wrong_length_says_so_without_repeating_the_chain(address: str) -> None:
+    """It read "not a Tron address: not a Tron address (wrong length); expected …"."""
+    from a2a_tui.domain.order_input import OrderInputError, check_address
+
+    with pytest.raises(OrderInputError) as caught:
+        check_address("tron", address, "Tron")
+    said = str(caught.value)
+    assert said.startswith(f"not a Tron address: wrong length ({len(address)} characters); ")
+    assert said.count("not a Tron address") == 1

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from a2a_tui.domain.text import inert
+from a2a_tui.domain.text import inert, sentence
 
 HOSTILE = [
     ("\x1b[2J\x1b[Hcleared", "cleared"),  # CSI: clear screen, cursor home
@@ -50,3 +50,18 @@ def test_fuzz_never_leaves_a_control_character() -> None:
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
         out = inert(text, limit=1000)
         assert all(ch.isprintable() or ch == " " for ch in out), repr(out)
+
+
+@pytest.mark.parametrize(
+    ("text", "ended"),
+    [
+        ("is `a2a-tui sim` running?", "is `a2a-tui sim` running?"),
+        ("no answer within 5 s", "no answer within 5 s."),
+        ("already ended. ", "already ended."),
+        ("cut…", "cut…"),
+        ("", ""),
+    ],
+)
+def test_sentence_ends_once(text: str, ended: str) -> None:
+    """The order step read "is `a2a-tui sim` running?. ctrl+r to try again"."""
+    assert sentence(text) == ended

@@ -31,6 +31,7 @@ from a2a_tui.domain.orders import (
     status_label,
 )
 from a2a_tui.domain.quote_input import QuoteArgs, QuoteInputError, resolve_args
+from a2a_tui.domain.text import count
 from a2a_tui.engine.board import QuoteBoard, RowKey, RowState
 from a2a_tui.engine.merger import QuoteRun
 from a2a_tui.providers.http.errors import ProviderError, describe
@@ -61,7 +62,7 @@ async def resolve_pending(service: OrderService, err: TextIO) -> None:
     for resolution in await service.resolve_pending():
         _say(err, f"pending from an earlier run: {resolution.message}")
     if elsewhere := service.pending_elsewhere():
-        _say(err, f"{elsewhere} pending order(s) of other hosts stay journaled (order list)")
+        _say(err, f"{count(elsewhere, 'pending order')} of other hosts stay journaled (order list)")
 
 
 async def run_order_create(

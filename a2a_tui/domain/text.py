@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["inert", "sentence"]
+__all__ = ["count", "inert", "sentence"]
 
 # Whole escape sequences first, so their parameters do not survive as text.
 _SEQUENCES = re.compile(
@@ -57,3 +57,8 @@ def sentence(text: str) -> str:
     question mark or an ellipsis (a server's reason may; "running?." read badly)."""
     text = text.rstrip()
     return text if not text or text[-1] in ".?!…" else f"{text}."
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """``1 channel``, ``7 channels``: never ``7 channel(s)``."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"

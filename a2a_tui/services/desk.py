@@ -46,7 +46,7 @@ from a2a_tui.domain.refunds import (
     assess_refund,
 )
 from a2a_tui.domain.support import TimelineEntry, bundle_text, merge_timeline, next_step
-from a2a_tui.domain.text import inert
+from a2a_tui.domain.text import count, inert
 from a2a_tui.infra.journal import TimelineEvent
 from a2a_tui.providers.http.errors import ProviderError, describe
 from a2a_tui.providers.registry import Any2AnyHost, ApiError, RefundRejected
@@ -529,7 +529,8 @@ class SupportDesk:
             await self._io(self.journal.refund_outcome, attempt_row.id, "unknown", describe(exc))
             return RefundResult(
                 "unknown",
-                f"No answer from {self.host_url} after {attempts} attempt(s) ({describe(exc)}). "
+                f"No answer from {self.host_url} after {count(attempts, 'attempt')} "
+                f"({describe(exc)}). "
                 "The request may have arrived: asking again with the same address is safe "
                 "(the host treats it as the same request).",
                 view=view, path=assessment.path, attempts=attempts,

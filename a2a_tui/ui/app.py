@@ -23,7 +23,7 @@ from textual.widgets import Header
 
 from a2a_tui.domain.orders import FINAL_STATES, OrderStatus, status_label
 from a2a_tui.domain.quote_input import QuoteArgs
-from a2a_tui.domain.text import inert
+from a2a_tui.domain.text import count, inert
 from a2a_tui.services.backend import Backend
 from a2a_tui.services.credentials import CredentialService
 from a2a_tui.services.desk import SupportDesk
@@ -378,8 +378,9 @@ class A2AApp(App[None]):
                 self.push_screen(DepositScreen(resolution.view, service=self.orders))
         if message.elsewhere:
             self.notify(
-                f"{message.elsewhere} pending order(s) of other hosts stay journaled: they are "
-                "resolved when a2a-tui runs against their host (a2a-tui order list shows them).",
+                f"{count(message.elsewhere, 'pending order')} of other hosts stay journaled: "
+                "they are resolved when a2a-tui runs against their host "
+                "(a2a-tui order list shows them).",
                 title="Pending orders", severity="warning", timeout=15, markup=False,
             )  # fmt: skip
 

@@ -309,6 +309,12 @@ def footer_keys(app: App[Any]) -> set[str]:
     return {b.binding.action for b in app.screen.active_bindings.values() if b.enabled}
 
 
+def footer_label(app: App[Any], key: str) -> str | None:
+    """What the footer calls ``key`` now, if it offers it."""
+    active = app.screen.active_bindings.get(key)
+    return active.binding.description if active is not None and active.enabled else None
+
+
 async def test_while_sending_the_footer_offers_neither_back_nor_create(
     make_sim: MakeSim,
 ) -> None:
@@ -352,6 +358,7 @@ async def test_retry_is_offered_only_where_a_retry_can_succeed(make_sim: MakeSim
         assert "upstream timeout" in said
         assert "ctrl+r to try again" in said, said  # a timeout: a retry can cure it
         assert "requote" in footer_keys(app)
+        assert footer_label(app, "ctrl+r") == "Re-quote"  # it said "Retry" for a re-quote
 
 
 async def test_the_deposit_screen_shows_where_the_swap_pays_out(make_sim: MakeSim) -> None:
@@ -393,6 +400,8 @@ async def test_a_network_failure_says_the_order_may_exist_and_checks(make_sim: M
             await until(order, lambda: order.pending is not None)
             assert any("the order may exist; checking" in s for s in seen)
             assert "ctrl+r checks again" in text(app, "#order-status")
+            assert footer_label(app, "ctrl+r") == "Check again"
+            assert "requote" not in footer_keys(app)
             await pilot.press("ctrl+r")  # the proxy passes requests now
             await until_app(app, lambda: isinstance(app.screen, DepositScreen))
     assert len(server_orders(sim.base_url, order.draft.client_order_id)) == 1

@@ -28,7 +28,7 @@ from a2a_tui.domain.credentials import mask
 from a2a_tui.domain.failures import advice
 from a2a_tui.domain.order_input import OrderInputError, address_hint
 from a2a_tui.domain.orders import JournalState, OrderDraft, OrderRecord
-from a2a_tui.domain.text import inert, sentence
+from a2a_tui.domain.text import count, inert, sentence
 from a2a_tui.providers.http.errors import describe
 from a2a_tui.services.orders import (
     AlreadyJournaled,
@@ -109,7 +109,7 @@ def summary(draft: OrderDraft, service: OrderService, now: float) -> Content:
         ("Fees", f"channel {fee} · integrator {integrator}", ""),
         ("Quote", f"{display.duration(age)} old"
          + (" (older than 10 s: re-quoted before sending)" if service.is_stale(draft) else "")
-         + f" · {len(draft.channels)} channel(s) in the request"
+         + f" · {count(len(draft.channels), 'channel')} in the request"
          + (f" · promo {draft.promo_code}" if draft.promo_code else ""), ""),
     ]  # fmt: skip
     parts: list[tuple[str, str] | str] = [
@@ -132,7 +132,9 @@ class OrderScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="order.back"),
         Binding("ctrl+s", "create", "Create order", id="order.create"),
-        Binding("ctrl+r", "requote", "Retry", id="order.requote"),
+        # one key, two labels: the footer says which of the two ctrl+r does now
+        Binding("ctrl+r", "check_again", "Check again", id="order.check_again"),
+        Binding("ctrl+r", "requote", "Re-quote", id="order.requote"),
         Binding("ctrl+o", "show_existing", "Show existing", id="order.show_existing"),
     ]
 
@@ -212,11 +214,16 @@ class OrderScreen(Screen[None]):
                 return self.busy != "sending"
             case "create":
                 return self.busy is None
+            case "check_again":
+                return self.busy is None and self.pending is not None
             case "requote":
-                return self.busy is None and (
-                    self.pending is not None
-                    or self.requote_again
-                    or (self.guidance is not None and self.guidance.action == "requote")
+                return (
+                    self.busy is None
+                    and self.pending is None
+                    and (
+                        self.requote_again
+                        or (self.guidance is not None and self.guidance.action == "requote")
+                    )
                 )
             case "show_existing":
                 return (
@@ -413,15 +420,18 @@ class OrderScreen(Screen[None]):
 
     # -- actions ------------------------------------------------------------------------
 
-    def action_requote(self) -> None:
-        if self.busy is not None:
+    def action_check_again(self) -> None:
+        """An outcome not known yet: ask again with the same client_order_id."""
+        if self.busy is not None or self.pending is None:
             return
-        if self.pending is not None:
-            record, self.pending = self.pending, None
-            self.busy = "sending"
-            self.refresh_bindings()
-            self._say("checking with the same client_order_id…", "busy")
-            self.run_send(self.draft, record)
+        record, self.pending = self.pending, None
+        self.busy = "sending"
+        self.refresh_bindings()
+        self._say("checking with the same client_order_id…", "busy")
+        self.run_send(self.draft, record)
+
+    def action_requote(self) -> None:
+        if self.busy is not None or self.pending is not None:
             return
         self.guidance = None
         self.requote_again = False

@@ -336,3 +336,34 @@ async def test_the_set_key_prompts_help_wraps_at_80_columns() -> None:
         box = prompt.query_one("#prompt")
         assert box.content_region.contains_region(help_label.region)
         assert help_label.region.height == 2  # wrapped, whole
+
+
+async def test_a_slow_keyring_shows_storing_until_it_is_done() -> None:
+    """keyrings.cryptfile takes seconds per write (argon2): the row said nothing
+    meanwhile, and its Set could be pressed again."""
+    import threading
+
+    release = threading.Event()
+
+    class Slow(MemoryKeyring):
+        def set_password(self, service: str, username: str, password: str) -> None:
+            release.wait(10)
+            super().set_password(service, username, password)
+
+    Slow.__module__, Slow.__qualname__ = "somebody.keyring", "Slow"
+    store = SecretStore(Slow(), env={}, chosen="somebody.keyring.Slow")
+    app = fake_app(ScriptedSource(), secrets=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_settings(pilot)
+        row = screen.query_one("#secret-okx-secret_key", SecretRow)
+        row.query_one(".set", Button).focus()
+        await pilot.press("enter")
+        assert isinstance(app.screen, SecretPrompt)
+        await type_into(pilot, "okx-secret-value-9876")
+        await pilot.press("enter")
+        await until(screen, lambda: state_of(screen, "okx.secret_key") == "storing…")
+        assert all(button.disabled for button in row.query(Button))
+        release.set()
+        await until(screen, lambda: state_of(screen, "okx.secret_key") == "set · ••••9876")
+        await pilot.pause()
+        assert screen.focused is row.query_one(".set", Button)

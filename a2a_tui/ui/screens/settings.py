@@ -167,9 +167,10 @@ class SettingsScreen(Screen[None]):
             view = message.views.get(row.spec.name)
             if view is not None:
                 row.show_state(*view)
-        if (deleted := self._refocus) is not None:  # its Delete is disabled now: never
+        if (deleted := self._refocus) is not None:  # its Delete may be disabled now: never
             self._refocus = None  # lose the focus to the scroll container behind the rows
-            if self.focused is None or self.focused.disabled or not self.focused.focusable:
+            focused = self.focused  # a disabled button's focus falls to the body behind it
+            if focused is None or focused.disabled or focused.id == "settings-body":
                 self.set_focus(deleted.query_one(".set", Button))
 
     @on(SecretRow.Requested)
@@ -180,9 +181,11 @@ class SettingsScreen(Screen[None]):
             return
 
         def stored(value: str | None) -> None:
-            if value:
-                self.store_secret(spec.name, SecretStr(value))
             self.set_focus(event.row.query_one(".set", Button))
+            if value:
+                self._refocus = event.row  # its buttons are off until the state is read
+                event.row.show_busy("storing…")
+                self.store_secret(spec.name, SecretStr(value))
 
         self.app.push_screen(SecretPrompt(spec, self.host), stored)
 
@@ -193,8 +196,9 @@ class SettingsScreen(Screen[None]):
             # set now, on this screen (not deferred): a key typed at once lands here
             if delete:
                 self._refocus = row
-                self.delete_secret(name)
                 self.set_focus(row.query_one(".set", Button))  # Delete is disabled once gone
+                row.show_busy("deleting…")
+                self.delete_secret(name)
             else:
                 self.set_focus(row.query_one(".delete", Button))
 

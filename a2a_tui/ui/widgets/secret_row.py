@@ -84,6 +84,13 @@ class SecretRow(Horizontal):
         self.query_one(".set", Button).disabled = read_only
         self.query_one(".delete", Button).disabled = read_only or state is SecretState.NOT_SET
 
+    def show_busy(self, doing: str) -> None:
+        """While the keyring works (keyrings.cryptfile's argon2 takes seconds): say so,
+        and offer neither button until the state is read again."""
+        self.query_one(".secret-state", _State).show(doing)
+        for button in self.query(Button):
+            button.disabled = True
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.post_message(

@@ -12,7 +12,7 @@ import asyncio
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -418,41 +418,18 @@ def _order_service(args: argparse.Namespace, command: str) -> OrderService | int
         return 2
 
 
-def run_order(args: argparse.Namespace) -> int:
-    from a2a_tui.cli.order import run_order_create, run_order_list
-    from a2a_tui.cli.support import run_order_show, run_order_watch
-    from a2a_tui.services.desk import SupportDesk
-
-    service = _order_service(args, "order")
+def _with_orders(
+    args: argparse.Namespace, command: str, body: Callable[[OrderService], Awaitable[int]]
+) -> int:
+    """Run ``body`` with the journaled order service, then close its clients and
+    its journal whatever happens; ctrl+c is exit 130, as for any Unix tool."""
+    service = _order_service(args, command)
     if isinstance(service, int):
         return service
-    loaded = _settings(quiet=True)
 
     async def go() -> int:
         try:
-            match args.order_command:
-                case "list":
-                    return await run_order_list(service, as_json=args.json, out=sys.stdout,
-                                                err=sys.stderr, status=args.status)  # fmt: skip
-                case "show":
-                    return await run_order_show(
-                        SupportDesk(service), args.order_no, as_json=args.json,
-                        bundle=args.bundle, out=sys.stdout, err=sys.stderr,
-                    )  # fmt: skip
-                case "watch":
-                    return await run_order_watch(
-                        SupportDesk(service), args.order_nos, as_json=args.json,
-                        out=sys.stdout, err=sys.stderr, lost_after=args.lost_after,
-                    )  # fmt: skip
-            quote = _quote_args(args, loaded.settings.quote.default_slippage)
-            assert quote is not None
-            # --channel picks among every channel's answer, it does not filter the quote
-            quote = replace(quote, channel=None)
-            return await run_order_create(
-                service, quote, to=args.to, channel=args.channel,
-                client_order_id=args.client_order_id, as_json=args.json,
-                out=sys.stdout, err=sys.stderr,
-            )  # fmt: skip
+            return await body(service)
         finally:
             await service.backend.close()
             service.close()
@@ -461,28 +438,52 @@ def run_order(args: argparse.Namespace) -> int:
         return asyncio.run(go())
     except KeyboardInterrupt:
         return 130
+
+
+def run_order(args: argparse.Namespace) -> int:
+    from a2a_tui.cli.order import run_order_create, run_order_list
+    from a2a_tui.cli.support import run_order_show, run_order_watch
+    from a2a_tui.services.desk import SupportDesk
+
+    loaded = _settings(quiet=True)
+
+    async def body(service: OrderService) -> int:
+        match args.order_command:
+            case "list":
+                return await run_order_list(service, as_json=args.json, out=sys.stdout,
+                                            err=sys.stderr, status=args.status)  # fmt: skip
+            case "show":
+                return await run_order_show(
+                    SupportDesk(service), args.order_no, as_json=args.json,
+                    bundle=args.bundle, out=sys.stdout, err=sys.stderr,
+                )  # fmt: skip
+            case "watch":
+                return await run_order_watch(
+                    SupportDesk(service), args.order_nos, as_json=args.json,
+                    out=sys.stdout, err=sys.stderr, lost_after=args.lost_after,
+                )  # fmt: skip
+        quote = _quote_args(args, loaded.settings.quote.default_slippage)
+        assert quote is not None
+        # --channel picks among every channel's answer, it does not filter the quote
+        quote = replace(quote, channel=None)
+        return await run_order_create(
+            service, quote, to=args.to, channel=args.channel,
+            client_order_id=args.client_order_id, as_json=args.json,
+            out=sys.stdout, err=sys.stderr,
+        )  # fmt: skip
+
+    return _with_orders(args, "order", body)
 
 
 def run_refund_command(args: argparse.Namespace) -> int:
     from a2a_tui.cli.support import run_refund
     from a2a_tui.services.desk import SupportDesk
 
-    service = _order_service(args, "refund")
-    if isinstance(service, int):
-        return service
+    async def body(service: OrderService) -> int:
+        return await run_refund(SupportDesk(service), args.order_no, address=args.address,
+                                as_json=args.json, out=sys.stdout, err=sys.stderr)  # fmt: skip
 
-    async def go() -> int:
-        try:
-            return await run_refund(SupportDesk(service), args.order_no, address=args.address,
-                                    as_json=args.json, out=sys.stdout, err=sys.stderr)  # fmt: skip
-        finally:
-            await service.backend.close()
-            service.close()
-
-    try:
-        return asyncio.run(go())
-    except KeyboardInterrupt:
-        return 130
+    return _with_orders(args, "refund", body)
 
 
 def run_demo(args: argparse.Namespace) -> int:

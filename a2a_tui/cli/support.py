@@ -24,7 +24,7 @@ from typing import Any, TextIO
 
 from a2a_tui.domain import display
 from a2a_tui.domain.orders import OrderStatus, OrderView, TokenRef, status_label
-from a2a_tui.domain.support import commission_of, short_status
+from a2a_tui.domain.support import amount_and_units, commission_of, short_status
 from a2a_tui.providers.http.errors import ProviderError, describe
 from a2a_tui.providers.registry import ApiError
 from a2a_tui.services.desk import (
@@ -59,13 +59,6 @@ def _human(units: int | None, token: TokenRef | None) -> str | None:
     if units is None or token is None:
         return None
     return display.amount_to_send(units, token.decimals, token.symbol)
-
-
-def _text_amount(units: int | None, token: TokenRef | None) -> str:
-    if units is None:
-        return "—"
-    human = _human(units, token)
-    return f"{human} ({units} units)" if human else f"{units} units"
 
 
 def view_json(view: OrderView, desk: SupportDesk, *, source: str = "host") -> dict[str, Any]:
@@ -134,8 +127,8 @@ def view_text(view: OrderView, desk: SupportDesk, *, source: str = "host") -> st
                    + (" · final" if view.final else "")),
         ("next", desk.next_step(view)),
         ("pair", f"{src.label if src else '?'} → {dst.label if dst else '?'}"),
-        ("amount in", _text_amount(view.amount_in, src)),
-        ("min out", _text_amount(view.min_out, dst)),
+        ("amount in", amount_and_units(view.amount_in, src)),
+        ("min out", amount_and_units(view.min_out, dst)),
         ("deposit to", view.deposit_address),
         ("receive at", view.dst_address),
         ("expire_at", _iso(view.expire_at)),
@@ -143,7 +136,7 @@ def view_text(view: OrderView, desk: SupportDesk, *, source: str = "host") -> st
         ("integrator", "not verified" if view.integrator_bound is None
          else view.integrator_id if view.integrator_bound else "none (not bound: no commission)"),
         ("commission", f"{commission_of(view).value} · fee_integrator "
-                       f"{_text_amount(view.fees.fee_integrator, src)}"),
+                       f"{amount_and_units(view.fees.fee_integrator, src)}"),
         ("refund", "none" if view.refund is None else
          f"{view.refund.status} to {view.refund.refund_address} ({view.refund.handling})"),
         ("refund path", assessment.path.label if assessment.path else "—"),
@@ -373,9 +366,9 @@ async def run_refund(
                 out.write(f"refund      {refund.status} · {refund.handling} · to "
                           f"{refund.refund_address}\n")  # fmt: skip
                 if refund.refund_amount is not None:
-                    out.write(f"amount      {_text_amount(refund.refund_amount, view.src)}\n")
+                    out.write(f"amount      {amount_and_units(refund.refund_amount, view.src)}\n")
                 if refund.gas_fee is not None:
-                    out.write(f"gas         {_text_amount(refund.gas_fee, view.src)}\n")
+                    out.write(f"gas         {amount_and_units(refund.gas_fee, view.src)}\n")
         out.flush()
         return EXIT_OK
     _say(err, "refund", result.message)

@@ -22,6 +22,7 @@ __all__ = [
     "Commission",
     "CommissionTotals",
     "TimelineEntry",
+    "amount_and_units",
     "bundle_text",
     "commission_of",
     "commission_summary",
@@ -123,12 +124,19 @@ def _left(seconds: float) -> str:
     return f"{minutes // 60} h {minutes % 60:02d} min"
 
 
-def _amount(units: int | None, token: TokenRef | None) -> str:
+def amount_and_units(units: int | None, token: TokenRef | None, *, compact: bool = False) -> str:
+    """An order's own amount: exact, trailing zeros trimmed, with its smallest units
+    (``1.5 ETH (1500000000000000000 units)``; ``compact``: ``1.5 ETH  (1500…)``, for
+    the detail pane's narrow column); ``—`` when the host gave none."""
     if units is None:
         return "—"
     if token is None:
         return f"{units} units"
-    return f"{display.amount_to_send(units, token.decimals, token.symbol)} ({units} units)"
+    human = display.amount_to_send(units, token.decimals, token.symbol)
+    return f"{human}  ({units})" if compact else f"{human} ({units} units)"
+
+
+_amount = amount_and_units
 
 
 def next_step(view: OrderView, now: datetime, *, manual_confirmation: bool = False) -> str:

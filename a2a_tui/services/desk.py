@@ -20,8 +20,6 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-import stamina
-
 from a2a_tui import __version__
 from a2a_tui.domain.display import amount_to_send
 from a2a_tui.domain.order_input import OrderInputError, address_hint, check_address
@@ -50,7 +48,12 @@ from a2a_tui.domain.text import count, inert
 from a2a_tui.infra.journal import TimelineEvent
 from a2a_tui.providers.http.errors import ProviderError, describe
 from a2a_tui.providers.registry import Any2AnyHost, ApiError, RefundRejected
-from a2a_tui.services.orders import OrderService, key_unreadable_message, record_tokens
+from a2a_tui.services.orders import (
+    OrderService,
+    RetryPolicy,
+    key_unreadable_message,
+    record_tokens,
+)
 
 __all__ = [
     "OrderEntry",
@@ -106,7 +109,7 @@ class Polled:
 
 
 @dataclass(frozen=True, slots=True)
-class RefundPolicy:
+class RefundPolicy(RetryPolicy):
     """Bounded retries of one refund request: ``order_state_changed_retry``
     (guide 3.7) and no answer at all are sent again, the same address each time."""
 
@@ -502,13 +505,8 @@ class SupportDesk:
         policy = self.refund_policy
         attempts = 0
         try:
-            async for attempt in stamina.retry_context(
-                on=lambda e: isinstance(e, ProviderError) and e.retryable,
-                attempts=policy.attempts,
-                timeout=policy.timeout,
-                wait_initial=policy.wait_initial,
-                wait_max=policy.wait_max,
-                wait_jitter=policy.wait_jitter,
+            async for attempt in policy.attempts_on(
+                lambda e: isinstance(e, ProviderError) and e.retryable
             ):
                 with attempt:
                     attempts = attempt.num

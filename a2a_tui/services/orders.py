@@ -96,6 +96,14 @@ class RetryPolicy:
     wait_max: float = 8.0
     wait_jitter: float = 1.0
 
+    def attempts_on(self, on: Callable[[Exception], bool]) -> Any:
+        """stamina's attempts under this policy, retrying what ``on`` accepts."""
+        return stamina.retry_context(
+            on=on, attempts=self.attempts, timeout=self.timeout,
+            wait_initial=self.wait_initial, wait_max=self.wait_max,
+            wait_jitter=self.wait_jitter,
+        )  # fmt: skip
+
 
 @dataclass(frozen=True, slots=True)
 class Guidance:
@@ -536,14 +544,7 @@ class OrderService:
         policy = self.retry
         last_reason = ""
         try:
-            async for attempt in stamina.retry_context(
-                on=_retryable,
-                attempts=policy.attempts,
-                timeout=policy.timeout,
-                wait_initial=policy.wait_initial,
-                wait_max=policy.wait_max,
-                wait_jitter=policy.wait_jitter,
-            ):
+            async for attempt in policy.attempts_on(_retryable):
                 with attempt:
                     if attempt.num > 1 or not first_counted:
                         await self._journal(self.journal.record_attempt, record.id, attempt.num)

@@ -21,10 +21,10 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
-from a2a_tui.domain import display
 from a2a_tui.domain.order_input import OrderInputError, address_hint
-from a2a_tui.domain.orders import OrderStatus, OrderView, TokenRef, status_label
+from a2a_tui.domain.orders import OrderStatus, OrderView, status_label
 from a2a_tui.domain.refunds import RefundPath
+from a2a_tui.domain.support import amount_and_units
 from a2a_tui.providers.http.errors import describe
 from a2a_tui.services.desk import OrderEntry, RefundResult, SupportDesk
 from a2a_tui.services.tracker import OrderUpdate, Tracker
@@ -89,14 +89,6 @@ def window_text(view: OrderView, now: datetime) -> str:
             f"deposit window expires · {until}")  # fmt: skip
 
 
-def _amount(units: int | None, token: TokenRef | None) -> str:
-    if units is None:
-        return "—"
-    if token is None:
-        return f"{units} units"
-    return f"{display.amount_to_send(units, token.decimals, token.symbol)} ({units} units)"
-
-
 def record_text(view: OrderView) -> str:
     refund = view.refund
     if refund is None:
@@ -105,8 +97,8 @@ def record_text(view: OrderView) -> str:
     lines = [
         f"Refund record · {refund.status} · {refund.handling.replace('_', ' ')}",
         f"  to        {refund.refund_address}",
-        f"  amount    {_amount(refund.refund_amount, src)}",
-        f"  gas       {_amount(refund.gas_fee, src)}",
+        f"  amount    {amount_and_units(refund.refund_amount, src)}",
+        f"  gas       {amount_and_units(refund.gas_fee, src)}",
         f"  requested {_at(refund.requested_at)}",
     ]
     if refund.completed_at is not None:
@@ -245,7 +237,7 @@ class RefundScreen(Screen[None]):
     def _facts(self, path: RefundPath | None) -> str:
         view = self.view
         src = view.src
-        deposit = (f"deposited {_amount(view.deposit.amount, src)}" if view.deposit
+        deposit = (f"deposited {amount_and_units(view.deposit.amount, src)}" if view.deposit
                    else "no deposit reported")  # fmt: skip
         key = self.desk.key_entry or "none (the refund endpoint needs one: F2)"
         amount = {

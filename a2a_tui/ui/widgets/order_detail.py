@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from textual.app import ComposeResult
@@ -20,8 +21,13 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from a2a_tui.domain import display
-from a2a_tui.domain.orders import OrderView, TokenRef, status_label
-from a2a_tui.domain.support import TimelineEntry, commission_of, short_status
+from a2a_tui.domain.orders import OrderView, status_label
+from a2a_tui.domain.support import (
+    TimelineEntry,
+    amount_and_units,
+    commission_of,
+    short_status,
+)
 from a2a_tui.ui.glyphs import GLYPHS
 
 __all__ = ["AgeLine", "DetailData", "OrderDetail", "age_text", "detail_content"]
@@ -42,16 +48,12 @@ class DetailData:
     client_order_id: str | None = None
 
 
+#: The pane's column is narrow: the units in brackets, without the word.
+_amount = partial(amount_and_units, compact=True)
+
+
 def _when(moment: datetime | None) -> str:
     return "—" if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
-
-
-def _amount(units: int | None, token: TokenRef | None) -> str:
-    if units is None:
-        return "—"
-    if token is None:
-        return f"{units} units"
-    return f"{display.amount_to_send(units, token.decimals, token.symbol)}  ({units})"
 
 
 def detail_content(data: DetailData) -> Content:

@@ -30,6 +30,7 @@ from a2a_tui.domain import display
 from a2a_tui.domain.orders import OrderStatus, OrderView
 from a2a_tui.domain.support import BADGE_LABELS, Commission, commission_of, short_status
 from a2a_tui.ui.glyphs import GLYPHS
+from a2a_tui.ui.widgets.rows import scroll_row_into_view
 
 __all__ = ["OrderRow", "OrderTable", "badge_style", "time_cell", "updated_cell"]
 
@@ -313,7 +314,7 @@ class OrderTable(ScrollView, can_focus=True):
             self.virtual_size = Size(self.size.width, len(wanted) + 1)
             if self._cursor not in self._index:
                 self._set_cursor(wanted[0] if wanted else None)
-            self._ensure_visible(self.cursor_row)
+            scroll_row_into_view(self, self.cursor_row)
             self.refresh()
             return
         for row in rows:
@@ -372,7 +373,7 @@ class OrderTable(ScrollView, can_focus=True):
         if key not in self._index:
             return False
         self._set_cursor(key)
-        self._ensure_visible(self._index[key])
+        scroll_row_into_view(self, self._index[key])
         return True
 
     def move_cursor(self, *, row: int, animate: bool = False) -> None:
@@ -380,15 +381,7 @@ class OrderTable(ScrollView, can_focus=True):
             return
         index = max(0, min(row, len(self._order) - 1))
         self._set_cursor(self._order[index])
-        self._ensure_visible(index)
-
-    def _ensure_visible(self, index: int) -> None:
-        visible = max(1, self.size.height - 1)
-        top = int(self.scroll_offset.y)
-        if index < top:
-            self.scroll_to(y=index, animate=False)
-        elif index >= top + visible:
-            self.scroll_to(y=index - visible + 1, animate=False)
+        scroll_row_into_view(self, index)
 
     def action_cursor(self, step: int) -> None:
         self.move_cursor(row=self.cursor_row + step)

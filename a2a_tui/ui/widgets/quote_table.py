@@ -41,6 +41,7 @@ from textual.strip import Strip
 from a2a_tui.domain import display
 from a2a_tui.engine.board import BoardPhase, QuoteBoard, Ranked, RowKey, RowState, Tag
 from a2a_tui.ui.glyphs import GLYPHS
+from a2a_tui.ui.widgets.rows import scroll_row_into_view
 
 __all__ = ["TAGS_COMPACT", "TAGS_FULL", "QuoteTable", "tag_text"]
 
@@ -269,7 +270,7 @@ class QuoteTable(ScrollView, can_focus=True):
         elif not count:
             self._set_cursor(None)
         else:
-            self._ensure_visible(self._cursor_index())
+            scroll_row_into_view(self, self._cursor_index())
         spinning = board is not None and board.status().pending > 0
         if spinning and not self._spinning:
             self._spinner = self.set_interval(0.1, self._spin, name="spinner")
@@ -295,7 +296,7 @@ class QuoteTable(ScrollView, can_focus=True):
             self._wanted = None
             self._follow_best = False
             self._set_cursor(key)
-            self._ensure_visible(self._cursor_index())
+            scroll_row_into_view(self, self._cursor_index())
         elif board.status().expected is not None or board.phase is not BoardPhase.STREAMING:
             self._wanted = None
             self.post_message(self.ChoiceLost(key, name))
@@ -341,16 +342,8 @@ class QuoteTable(ScrollView, can_focus=True):
         by_user = not follow or not self._follow_best
         self._follow_best = follow
         self._set_cursor(board.row_at(index).row.key, by_user=by_user)
-        self._ensure_visible(index)
+        scroll_row_into_view(self, index)
         self.refresh()
-
-    def _ensure_visible(self, index: int) -> None:
-        visible = max(1, self.size.height - 1)
-        top = int(self.scroll_offset.y)
-        if index < top:
-            self.scroll_to(y=index, animate=False)
-        elif index >= top + visible:
-            self.scroll_to(y=index - visible + 1, animate=False)
 
     def action_cursor(self, step: int) -> None:
         self._wanted = None  # the user moved: their new row wins over the awaited one

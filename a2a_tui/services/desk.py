@@ -382,13 +382,18 @@ class SupportDesk:
 
     def _timeline(self, entry: OrderEntry, view: OrderView | None) -> list[TimelineEntry]:
         local: list[TimelineEntry] = []
+        floor = None if entry.record is None else entry.record.journaled_at
         if entry.record is not None:
-            local += [_entry(e) for e in self.journal.timeline(entry.record.id)]
+            events = self.journal.timeline(entry.record.id)
+            local += [_entry(e) for e in events]
+            # the host's story starts once it answered: after "created on the host",
+            # even when its clock is up to SKEW behind (such a skew is not corrected)
+            created = [e.at for e in events if e.kind in ("journaled", "created")]
+            floor = max([entry.record.journaled_at, *created])
         if entry.watch is not None:
             local += [_entry(e) for e in self.journal.watch_timeline(entry.watch.id)]
         if entry.order_no is not None:
             local += [_refund_entry(r) for r in self.journal.refunds(self.host_url, entry.order_no)]
-        floor = None if entry.record is None else entry.record.journaled_at
         return merge_timeline(() if view is None else view.history, local,
                               offset=self.clock_offset, floor=floor)  # fmt: skip
 

@@ -216,3 +216,17 @@ async def test_many_orders_page_and_the_cursor_keeps_its_order() -> None:
         table.focus()  # in the search box, Home moves its cursor instead
         await pilot.press("home")
         assert table.cursor_row == 0
+
+
+async def test_the_hosts_story_follows_the_journals_own_request() -> None:
+    """The host's clock here is behind this journal's by less than the skew that is
+    corrected: its "waiting for deposit" was listed before "order request journaled"."""
+    app = desk_app()
+    assert app.orders is not None
+    desk = SupportDesk(app.orders, wall_clock=lambda: NOW)
+    (entry,) = [e for e in await desk.entries() if e.order_no == ORDERS[2]["order_no"]]
+    texts = [line.text for line in await desk.timeline(entry)]
+    journaled = texts.index("order request journaled")
+    created = next(i for i, t in enumerate(texts) if t.startswith("created on the host"))
+    first_host = texts.index("waiting for deposit")
+    assert journaled < created < first_host

@@ -3,8 +3,8 @@
 The console (``TERM=linux``) draws with a kernel font of a few hundred glyphs:
 the braille spinner, ``⇄ ▾ ✓ ✗ ⚠ ≠`` and the palette's 🔎 are not among them
 and showed as blanks or diamonds. There the app draws ASCII instead; every
-state keeps its word as well, so nothing is told by a glyph alone. Only the
-app's own text is chosen here: Textual's borders and scrollbars are its own.
+state keeps its word as well, so nothing is told by a glyph alone. Textual's
+own frames and scrollbars follow in `a2a_tui.ui.console_font`.
 
 `GLYPHS` is one object whose fields `use` sets when an app starts (the
 environment of a test or a served session differs from the import's), so
@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+
+from a2a_tui.ui import console_font  # Textual's own frames, likewise
 
 __all__ = ["ASCII", "BADGE_MARKS", "GLYPHS", "UNICODE", "Glyphs", "use"]
 
@@ -46,7 +48,11 @@ ASCII = Glyphs("|/-\\", "<>", "v", "+", "x", "!", "-", "~", ">", "~")
 _MARKS = ("ok", "fail", "warn", "stop", "prev", "pick", "approx")
 #: The status badges' marks (their words stay): drawn as ASCII on the console too.
 BADGE_MARKS = {"◷": "o", "⇄": "<>", "⌛": "-", "↺": "<", "⚑": "!"}
-_TO_ASCII = str.maketrans({getattr(UNICODE, m): getattr(ASCII, m) for m in _MARKS} | BADGE_MARKS)
+#: Letters of the app's own labels the console font lacks (the board's "Δ bps").
+_LETTERS = {"Δ": "d"}
+_TO_ASCII = str.maketrans(
+    {getattr(UNICODE, m): getattr(ASCII, m) for m in _MARKS} | BADGE_MARKS | _LETTERS
+)
 
 GLYPHS = Glyphs(*(getattr(UNICODE, f.name) for f in fields(Glyphs)))
 
@@ -59,7 +65,9 @@ def linux_console(env: Mapping[str, str]) -> bool:
 
 def use(env: Mapping[str, str]) -> Glyphs:
     """Pick the glyphs for the terminal ``env`` describes; every widget draws with them."""
-    chosen = ASCII if linux_console(env) else UNICODE
+    console = linux_console(env)
+    chosen = ASCII if console else UNICODE
     for field in fields(Glyphs):
         setattr(GLYPHS, field.name, getattr(chosen, field.name))
+    console_font.use(console)
     return GLYPHS

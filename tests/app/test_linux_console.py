@@ -56,3 +56,33 @@ async def test_the_board_uses_only_glyphs_the_console_font_has(
     else:
         assert {"⇄", "▾", "✗"} <= seen  # the same screens, drawn with them
         assert icon == "🔎"
+
+
+#: Textual's own frames and scrollbar eighths, and the board's Δ: not in the font.
+FRAMES = set("╭╮╰╯▏▕▔▁▎▊▉▋▌▍▂▃▄▅▆▇┏┓┗┛━┃╍╏▛▜▙▟Δ") - set("▌▄")
+
+
+@pytest.mark.parametrize(("term", "ascii_only"), [("linux", True), ("xterm-256color", False)])
+async def test_textuals_frames_are_drawn_with_the_console_fonts_lines(
+    monkeypatch: pytest.MonkeyPatch, term: str, ascii_only: bool
+) -> None:
+    """Every Input (``tall``), the footer's ``▏`` before the palette key, the round
+    dialogs and the scrollbar's eighths showed as diamonds on the console."""
+    monkeypatch.setenv("TERM", term)
+    script = [quote(i, 5 + i) for i in range(1, 30)]
+    app = fake_app(ScriptedSource(script), initial=QuoteArgs("ETH", "USDT@tron", "1.5"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, QuoteScreen)
+        await until(screen, lambda: screen.board is not None and screen.board.status().complete)
+        await pilot.pause()
+        board = drawn(app)
+        await pilot.press("f2")  # settings: inputs, switches, buttons, a scrollbar
+        await pilot.pause()
+        settings = drawn(app)
+    seen = (board | settings) & FRAMES
+    if ascii_only:
+        assert seen == set(), seen
+        assert {"┌", "│"} & (board | settings)  # the light lines the font has
+    else:
+        assert {"▏", "Δ"} <= seen  # Textual's own, where the terminal has them

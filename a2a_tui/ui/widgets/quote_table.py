@@ -460,7 +460,8 @@ class QuoteTable(ScrollView, can_focus=True):
         width, board, columns, styles = self.size.width, self._board, self._columns, self._styles
         if y == 0:
             style = styles["header"]
-            return _strip([(c.title, style, c.width, c.right) for c in columns], style, width)
+            titles = [(GLYPHS.text(c.title), style, c.width, c.right) for c in columns]
+            return _strip(titles, style, width)
         index = int(self.scroll_offset.y) + y - 1
         if board is None or index >= len(board):
             return Strip.blank(width, styles["base"])

@@ -232,9 +232,10 @@ def test_a_locked_keyring_stops_orders_and_refunds_instead_of_dropping_the_key(
 
     locked = a2a(base, *order, "--client-order-id", "locked-1")
     assert (locked.returncode, locked.stdout) == (2, "")
-    assert locked.stderr.startswith("a2a-tui order: cannot read this host's integrator key: ")
-    assert "set $A2A_TUI_KEYRING_PASSWORD" in locked.stderr
-    assert "Nothing was sent" in locked.stderr
+    assert locked.stderr.startswith(
+        "a2a-tui order: cannot read this host's integrator key, so nothing was sent"
+    )
+    assert "Next: set $A2A_TUI_KEYRING_PASSWORD" in locked.stderr
     assert server_orders(sim.base_url, "locked-1") == []
 
     made = a2a(unlocked, *order, "--client-order-id", "unlocked-1")

@@ -48,7 +48,7 @@ from a2a_tui.domain.orders import (
     request_differences,
 )
 from a2a_tui.domain.quotes import ChannelFailed, Quote, QuoteSource, QuoteSpec
-from a2a_tui.domain.text import inert
+from a2a_tui.domain.text import inert, sentence
 from a2a_tui.engine.board import STALE_AFTER, QuoteBoard, RowKey, RowState
 from a2a_tui.infra.journal import (
     DuplicateEntry,
@@ -195,15 +195,16 @@ class KeyUnreadable(Exception):
 def key_unreadable_message(
     problem: str, *, doing: str = "the order", then: str = "then run a2a-tui again"
 ) -> str:
-    """The one sentence for a key that cannot be read, with the way out."""
+    """What to say of a key that cannot be read: the way out first (a screen's
+    status line may cut what comes last), then why."""
     fix = (
         f"set ${KEYRING_PASSWORD}, or give the key itself in $A2A_TUI_ANY2ANY_API_KEY"
         if KEYRING_PASSWORD in problem
         else "unlock the keyring, or give the key itself in $A2A_TUI_ANY2ANY_API_KEY"
     )
     return (
-        f"cannot read this host's integrator key: {problem}. Nothing was sent ({doing} "
-        f"would go out without the key). Next: {fix}, {then}"
+        f"cannot read this host's integrator key, so nothing was sent ({doing} would go "
+        f"out without it). Next: {fix}, {then}. Why: {sentence(problem)}"
     )
 
 

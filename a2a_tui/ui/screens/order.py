@@ -91,7 +91,7 @@ def summary(draft: OrderDraft, service: OrderService, now: float) -> Content:
     host = service.backend.host
     key = host.api_key if host is not None else None
     if key is None and service.key_problem is not None:
-        integrator = "key cannot be read (locked keyring): nothing is sent until it can"
+        integrator = "key cannot be read: no order is sent"
     elif key is None:
         integrator = "no key for this host: a plain order, no commission"
     else:
@@ -255,8 +255,7 @@ class OrderScreen(Screen[None]):
             return
         self._problem(None, "")
         if self.service.key_problem is not None:  # never a plain order by accident
-            said = key_unreadable_message(self.service.key_problem)
-            self._say(sentence(said), "error")
+            self._say(key_unreadable_message(self.service.key_problem), "error")
             return
         self.draft = draft
         self.guidance = None
@@ -413,7 +412,7 @@ class OrderScreen(Screen[None]):
                 self.pending = record
                 self._say(f"{sentence(str(error))} ctrl+r checks again now.", "warning")
             case KeyUnreadable(problem=problem):
-                self._say(sentence(key_unreadable_message(problem)), "error")
+                self._say(key_unreadable_message(problem), "error")
             case _:
                 self._say(f"The order could not be sent: {describe(error)}", "error")
         self.refresh_bindings()

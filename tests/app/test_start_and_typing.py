@@ -160,6 +160,34 @@ async def test_keys_after_slash_go_to_the_amount_not_the_table() -> None:
         assert screen.query_one("#amount", Input).value == "2"  # selected, then replaced
 
 
+def burst_keys(app: Any, *keys: str) -> None:
+    """Named keys (`ctrl+u`, `enter`) and characters in one read, as tmux's
+    `send-keys / C-u 5 Enter` delivers them: all posted before the first is handled."""
+    for key in keys:
+        character = {"enter": "\r", "slash": "/", "backspace": "\x7f"}.get(key, key)
+        printable = len(character) == 1 and character.isprintable()
+        app.post_message(events.Key(key, character if printable or key == "enter" else None))
+
+
+async def test_an_editing_key_in_a_burst_keeps_its_place_among_the_typed_ones() -> None:
+    """`/ C-u 5 Enter` at once left the amount empty: ctrl+u (an Input binding) ran
+    only after its key had bubbled up to the app, so after the `5` it should precede."""
+    source = ScriptedSource([quote(1, 5), quote(2, 6)])
+    app = fake_app(source, initial=ARGS_ETH)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await started(app)
+        await until(screen, complete(screen))
+        assert isinstance(screen.focused, QuoteTable)
+        burst_keys(app, "slash", "ctrl+u", "5", "enter")
+        await until(screen, lambda: source.opened == 2 and complete(screen)())
+        assert screen.query_one("#amount", Input).value == "5"
+        assert screen.board is not None and screen.board.spec.amount_in == 5 * 10**18
+        assert isinstance(screen.focused, QuoteTable)  # Enter in the form moved on
+        burst_keys(app, "slash", "1", "2", "backspace", "3", "enter")
+        await until(screen, lambda: source.opened == 3 and complete(screen)())
+        assert screen.query_one("#amount", Input).value == "13"
+
+
 async def test_a_requote_leaves_the_focus_where_the_user_is() -> None:
     """ctrl+r in the promo field moved the focus to the table; only Enter moves on."""
     source = ScriptedSource([quote(1, 5)])

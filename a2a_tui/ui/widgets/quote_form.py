@@ -24,6 +24,7 @@ from a2a_tui.domain.tokens import Token, TokenLookupError, resolve_token
 from a2a_tui.ui.glyphs import GLYPHS
 from a2a_tui.ui.widgets.channel_field import ChannelField
 from a2a_tui.ui.widgets.token_field import TokenField
+from a2a_tui.ui.widgets.typed_input import TypedInput
 
 __all__ = ["QuoteForm"]
 
@@ -52,12 +53,12 @@ class QuoteForm(Widget):
             yield Label("→", classes="field-label arrow")
             yield TokenField("destination", id="dst")
             yield Label("Amount", classes="field-label")
-            yield Input(placeholder="e.g. 1.5", id="amount", compact=True)
+            yield TypedInput(placeholder="e.g. 1.5", id="amount", compact=True)
         with Horizontal(classes="form-row"):
             yield Label("Slippage", classes="field-label")
-            yield Input(self._slippage, id="slippage", compact=True)
+            yield TypedInput(self._slippage, id="slippage", compact=True)
             yield Label("Promo", classes="field-label")
-            yield Input(placeholder="none", id="promo", compact=True)
+            yield TypedInput(placeholder="none", id="promo", compact=True)
             yield Label("Channel", classes="field-label")
             yield ChannelField(id="channel")
             yield Button("Quote", id="go", compact=True, variant="primary")

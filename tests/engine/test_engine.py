@@ -73,11 +73,8 @@ async def test_a_hanging_source_times_out_alone() -> None:
 
 async def test_a_channel_still_waiting_at_the_timeout_says_no_answer_once() -> None:
     """`quote --timeout 5` showed `no answer · no answer within 5 s` on such a row."""
-    hang = ScriptedSource(
-        [ChannelsExpected("hang", (ChannelRef("hang", 1, "One"), ChannelRef("hang", 2, "Two"))),
-         quote(1, 5, source="hang"), Gate()],  # fmt: skip
-        id="hang",
-    )
+    listed = ChannelsExpected("hang", (ChannelRef("hang", 1, "One"), ChannelRef("hang", 2, "Two")))
+    hang = ScriptedSource([listed, quote(1, 5, source="hang"), Gate()], id="hang")
     board = board_for(hang)
     async with QuoteRun([hang], SPEC, source_timeout=0.05) as run:
         async for batch in run:

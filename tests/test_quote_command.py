@@ -80,6 +80,7 @@ async def test_timeout_reports_the_channels_that_did_not_answer_and_exits_0(
     assert code == 0
     stuck = next(line for line in lines if "Stuck Relay" in line)
     assert "no answer within 0.5 s" in stuck
+    assert stuck.count("no answer") == 1  # was `no answer · no answer within 0.5 s`
     assert "failed" not in stuck  # unanswered, not failed
     assert lines[-1] == "1 answered, 0 failed, 1 did not answer"
     assert err == "incomplete: Any2Any: no answer within 0.5 s\n"

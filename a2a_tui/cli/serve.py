@@ -110,7 +110,7 @@ def add_serve_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
         type=Path,
         metavar="DIR",
         help="where the host key (made once, 0600) and the default authorized_keys live "
-        "(default: ~/.local/share/a2a-tui/serve)",
+        "(default: $A2A_TUI_DATA_DIR/serve, else ~/.local/share/a2a-tui/serve)",
     )
 
     web = kinds.add_parser(

@@ -347,8 +347,10 @@ class QuoteBoard:
             row.state = RowState.UNAVAILABLE
             self._unavailable.append(row.key)
         reason = "no answer" if event.complete else (event.message or "stream incomplete")
-        # a route still waiting when its source broke off did not fail itself
-        unanswered = "no answer" if event.complete else f"no answer · {reason}"
+        # a route still waiting when its source broke off did not fail itself; a
+        # reason that says so already (the merger's timeout) is not said twice
+        said = event.complete or reason.startswith("no answer")
+        unanswered = reason if said else f"no answer · {reason}"
         for *_, key in [p for p in self._pending if p[0] == event.source]:
             row = self._take(key, "")
             row.error = unanswered

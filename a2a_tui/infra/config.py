@@ -255,16 +255,19 @@ class LoadedSettings:
 
 def screenshot_dir(settings: Settings) -> Path:
     """``[ui] screenshot_dir``, else the pictures folder's ``a2a-tui`` when that
-    folder exists (a desktop), else the data folder's ``screenshots`` (a headless
+    folder exists (a desktop), else the data folder's ``screenshots``
+    (``$A2A_TUI_DATA_DIR`` when set, as for the journal; a headless
     box has no ~/Pictures, and Textual's default, ~/Downloads, is missing too)."""
     if settings.ui.screenshot_dir:
         return Path(settings.ui.screenshot_dir.strip()).expanduser()
-    from platformdirs import user_data_path, user_pictures_path
+    from platformdirs import user_pictures_path
+
+    from a2a_tui.infra.journal import data_dir  # the app's one data-directory rule
 
     pictures = user_pictures_path()
     if pictures.is_dir() and pictures != Path.home():
         return pictures / "a2a-tui"
-    return user_data_path("a2a-tui") / "screenshots"
+    return data_dir() / "screenshots"
 
 
 def config_path(env: Mapping[str, str] | None = None) -> Path:

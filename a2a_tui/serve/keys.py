@@ -1,7 +1,8 @@
 """The SSH server's own files: its host key (made once, kept 0600) and who may connect.
 
-Both live in the serve data directory (``--data-dir``, default
-``~/.local/share/a2a-tui/serve`` on Linux) unless told otherwise.
+Both live in the serve data directory (``--data-dir``, default the app's data
+directory's ``serve``: ``$A2A_TUI_DATA_DIR/serve``, else on Linux
+``~/.local/share/a2a-tui/serve``) unless told otherwise.
 """
 
 from __future__ import annotations
@@ -29,9 +30,10 @@ class ServeSetupError(Exception):
 
 
 def default_data_dir() -> Path:
-    from platformdirs import user_data_path
+    """The app's one data-directory rule (the journal's), so `A2A_TUI_DATA_DIR` counts."""
+    from a2a_tui.infra.journal import data_dir
 
-    return user_data_path("a2a-tui") / "serve"
+    return data_dir() / "serve"
 
 
 def _private_dir(path: Path) -> Path:

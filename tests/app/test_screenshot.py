@@ -96,7 +96,10 @@ def test_the_default_folder_exists_or_can_be_made(monkeypatch: Any, tmp_path: Pa
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("XDG_PICTURES_DIR", str(tmp_path / "Pictures"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.delenv("A2A_TUI_DATA_DIR", raising=False)
     assert screenshot_dir(Settings()) == tmp_path / "data" / "a2a-tui" / "screenshots"
+    monkeypatch.setenv("A2A_TUI_DATA_DIR", str(tmp_path / "chosen"))  # as for the journal
+    assert screenshot_dir(Settings()) == tmp_path / "chosen" / "screenshots"
     (tmp_path / "Pictures").mkdir()
     assert screenshot_dir(Settings()) == tmp_path / "Pictures" / "a2a-tui"
     chosen = Settings.model_validate({"ui": {"screenshot_dir": "~/shots"}})

@@ -213,3 +213,21 @@ def test_keys_screen_on_the_board(snap_compare: SnapCompare) -> None:
 
     app, _ = board_app(gated=False)
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_token_list_failed_at_80_columns(snap_compare: SnapCompare) -> None:
+    """The host down at start: the command line's request waits in the form (as
+    typed), and the status line keeps its retry hint at 80 columns."""
+    from a2a_tui.providers.http.errors import TransportFailure
+    from a2a_tui.services.backend import Backend
+    from a2a_tui.ui.app import A2AApp
+
+    async def load() -> list[Any]:
+        raise TransportFailure(
+            "cannot connect to 127.0.0.1:9 · is `a2a-tui sim` running?", maybe_delivered=False
+        )
+
+    app = A2AApp(Backend("http://127.0.0.1:9", [ScriptedSource()], load), initial=ARGS,
+                 clock=Ticker(), present_interval=0, subtitle="fake backend")  # fmt: skip
+    failed = waits_for(lambda s: lambda: bool(s._notice))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=failed)

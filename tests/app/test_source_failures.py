@@ -9,6 +9,7 @@ import contextlib
 from collections.abc import AsyncIterator
 
 import httpx
+import pytest
 from app_helpers import complete, until
 from conftest import MakeSim
 from fakes import SPEC
@@ -21,7 +22,7 @@ from a2a_tui.services.backend import Backend
 from a2a_tui.ui.app import A2AApp
 from a2a_tui.ui.screens.quote import QuoteScreen
 from a2a_tui.ui.screens.token_picker import TokenPicker
-from a2a_tui.ui.widgets.quote_status import QuoteStatus
+from a2a_tui.ui.widgets.quote_status import QuoteStatus, StatusView, status_line
 from a2a_tui.ui.widgets.quote_table import QuoteTable
 
 ARGS = QuoteArgs("ETH", "USDT@tron", "1.5")
@@ -80,8 +81,8 @@ async def test_tokens_that_cannot_be_loaded_are_not_an_empty_list() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         screen = screen_of(app)
         said = "could not load the token list: cannot connect to 127.0.0.1:9"
-        await until(screen, lambda: str(screen.query_one(QuoteStatus).render()).startswith(
-            f"⚠ {said}"))  # fmt: skip
+        await until(screen, lambda: "cannot connect to 127.0.0.1:9" in str(
+            screen.query_one(QuoteStatus).render()))  # fmt: skip
         await pilot.resize_terminal(200, 24)
         await pilot.pause()
         screen.refresh_clock()
@@ -100,6 +101,41 @@ async def test_tokens_that_cannot_be_loaded_are_not_an_empty_list() -> None:
         await pilot.press("u")  # typing does not turn it into "no token matches u"
         await pilot.pause()
         assert str(picker.query_one("#no-match", Label).render()).startswith(said)
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+async def test_the_token_list_failure_always_keeps_its_retry_hint(width: int) -> None:
+    """At 80x24 the line was `⚠ could not load the token list: cannot connect to
+    127.0.0.1:9`: the retry hint, the user's next step, was the part dropped."""
+    app = A2AApp(Backend.any2any("http://127.0.0.1:9"), present_interval=0)
+    async with app.run_test(size=(width, 24)):
+        screen = screen_of(app)
+        await until(screen, lambda: bool(screen._notice))
+        status = screen.query_one(QuoteStatus)
+        line = str(status.render()).rstrip()
+        assert line.startswith("⚠ "), line
+        assert line.endswith(" · ctrl+r to retry"), line
+        if width >= 80:
+            assert "cannot connect to 127.0.0.1:9" in line, line
+        assert len(line) <= status.content_size.width
+
+
+@pytest.mark.parametrize("width", range(30, 201, 7))
+def test_a_notice_gives_up_its_own_words_before_its_next_step(width: int) -> None:
+    """However long the host's name, the lead shortens (then ends with `…` between
+    words) and what to do stays whole at the end."""
+    host = "any2any-staging.internal.example.com:8443"
+    reason = f"cannot connect to {host} · is `a2a-tui sim` running?"
+    view = StatusView(
+        notice=(f"could not load the token list: {reason}", "ctrl+r to retry"),
+        notice_short=f"no token list: {reason}",
+    )
+    line = status_line(view, width)
+    assert len(line) <= width, line
+    assert line.startswith("⚠ "), line
+    assert line.endswith(" · ctrl+r to retry"), line
+    if width >= 94:  # `⚠ no token list: cannot connect to <host> · ctrl+r to retry`
+        assert host in line, line  # what failed, whole, while there is room for it
 
 
 # -- a stream cut mid-way -------------------------------------------------------------

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from app_helpers import complete, fake_app, until
 from conftest import MakeSim
-from fakes import ETH, USDT_TRON, ScriptedSource, quote
+from fakes import ETH, TOKENS, USDT_TRON, ScriptedSource, Ticker, quote
 from textual import events
 from textual.widgets import Input, Label
 
@@ -18,6 +18,7 @@ from a2a_tui.domain.addresses import AddressFormat
 from a2a_tui.domain.quote_input import QuoteArgs
 from a2a_tui.domain.quotes import ChannelRef
 from a2a_tui.domain.tokens import Chain, Token
+from a2a_tui.providers.http.errors import TransportFailure
 from a2a_tui.services.backend import Backend
 from a2a_tui.ui.app import A2AApp
 from a2a_tui.ui.screens.channel_picker import ChannelPicker
@@ -82,6 +83,39 @@ async def test_a_token_on_a_disabled_chain_is_named_as_such(make_sim: MakeSim) -
             "⚠ source: LUNC is on Terra Classic, which is disabled on this host"
         )
         assert screen.focused is screen.query_one("#src")
+
+
+async def test_the_start_arguments_wait_in_the_form_until_the_token_list_loads() -> None:
+    """Against a host that was down, the form was empty (the command line's request
+    looked lost) until ctrl+r loaded the list: it shows, is kept, and applies then,
+    with whatever the user changed meanwhile."""
+    up = False
+
+    async def load() -> list[Token]:
+        if not up:
+            raise TransportFailure("cannot connect to 127.0.0.1:9", maybe_delivered=False)
+        return list(TOKENS)
+
+    source = ScriptedSource([quote(1, 5)])
+    app = A2AApp(Backend("http://127.0.0.1:9", [source], load), initial=ARGS_ETH,
+                 clock=Ticker(), present_interval=0)  # fmt: skip
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, QuoteScreen)
+        await until(screen, lambda: bool(screen._notice))
+        amount = screen.query_one("#amount", Input)
+        assert amount.value == "1.5"
+        src, dst = screen.query_one("#src", TokenField), screen.query_one("#dst", TokenField)
+        assert str(src.render()).startswith("ETH")  # as typed, until it can be resolved
+        assert str(dst.render()).startswith("USDT@tron")
+        amount.value = "2"  # edited while the host was down
+        up = True
+        await pilot.press("ctrl+r")
+        await until(screen, complete(screen))
+        assert screen.board is not None
+        assert (screen.board.spec.src, screen.board.spec.dst) == (ETH, USDT_TRON)
+        assert screen.board.spec.amount_in == 2 * 10**18
+        assert str(src.render()).startswith("ETH · Ethereum")
 
 
 def test_the_demo_takes_the_same_start_arguments() -> None:
@@ -158,6 +192,35 @@ async def test_keys_after_slash_go_to_the_amount_not_the_table() -> None:
         await settled(app, pilot)
         assert screen.focused is screen.query_one("#amount")
         assert screen.query_one("#amount", Input).value == "2"  # selected, then replaced
+
+
+def burst_keys(app: Any, *keys: str) -> None:
+    """Named keys (`ctrl+u`, `enter`) and characters in one read, as tmux's
+    `send-keys / C-u 5 Enter` delivers them: all posted before the first is handled."""
+    for key in keys:
+        character = {"enter": "\r", "slash": "/", "backspace": "\x7f"}.get(key, key)
+        printable = len(character) == 1 and character.isprintable()
+        app.post_message(events.Key(key, character if printable or key == "enter" else None))
+
+
+async def test_an_editing_key_in_a_burst_keeps_its_place_among_the_typed_ones() -> None:
+    """`/ C-u 5 Enter` at once left the amount empty: ctrl+u (an Input binding) ran
+    only after its key had bubbled up to the app, so after the `5` it should precede."""
+    source = ScriptedSource([quote(1, 5), quote(2, 6)])
+    app = fake_app(source, initial=ARGS_ETH)
+    async with app.run_test(size=(80, 24)):
+        screen = await started(app)
+        await until(screen, complete(screen))
+        assert isinstance(screen.focused, QuoteTable)
+        burst_keys(app, "slash", "ctrl+u", "5", "enter")
+        await until(screen, lambda: source.opened == 2 and complete(screen)())
+        assert screen.query_one("#amount", Input).value == "5"
+        assert screen.board is not None
+        assert screen.board.spec.amount_in == 5 * 10**18
+        assert isinstance(screen.focused, QuoteTable)  # Enter in the form moved on
+        burst_keys(app, "slash", "1", "2", "backspace", "3", "enter")
+        await until(screen, lambda: source.opened == 3 and complete(screen)())
+        assert screen.query_one("#amount", Input).value == "13"
 
 
 async def test_a_requote_leaves_the_focus_where_the_user_is() -> None:

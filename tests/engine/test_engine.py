@@ -71,6 +71,20 @@ async def test_a_hanging_source_times_out_alone() -> None:
     assert SourceFinished("quick", True) in events
 
 
+async def test_a_channel_still_waiting_at_the_timeout_says_no_answer_once() -> None:
+    """`quote --timeout 5` showed `no answer · no answer within 5 s` on such a row."""
+    listed = ChannelsExpected("hang", (ChannelRef("hang", 1, "One"), ChannelRef("hang", 2, "Two")))
+    hang = ScriptedSource([listed, quote(1, 5, source="hang"), Gate()], id="hang")
+    board = board_for(hang)
+    async with QuoteRun([hang], SPEC, source_timeout=0.05) as run:
+        async for batch in run:
+            board.apply(batch)
+    waiting = board.find(("hang", 2))
+    assert waiting is not None
+    assert (waiting.row.state, waiting.row.error) == (RowState.FAILED, "no answer within 0.05 s")
+    assert board.status().problems == ("Fake: no answer within 0.05 s",)
+
+
 async def test_unsupported_source_is_reported_as_not_available_and_never_opened() -> None:
     skipped = ScriptedSource([quote(1, 1)], id="skip", unsupported="no Tron support")
     async with QuoteRun([skipped], SPEC) as run:

@@ -235,12 +235,32 @@ async def test_a_public_demo_needs_no_key_and_closes_idle_sessions(tmp_path: Pat
         assert b"\x1b[?1000l" in tail
 
 
-def run_cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, data_dir: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    ambient = {k: v for k, v in os.environ.items() if k != "A2A_TUI_DATA_DIR"}
     return subprocess.run(
         [sys.executable, "-m", "a2a_tui", "serve", *args],
         capture_output=True, text=True, timeout=30,
-        env={**os.environ, "XDG_DATA_HOME": str(data_dir)},
+        env={**ambient, "XDG_DATA_HOME": str(data_dir), **(env or {})},
     )  # fmt: skip
+
+
+def test_the_host_key_lives_in_the_apps_data_directory(tmp_path: Path) -> None:
+    """`serve ssh` wrote its host key under $HOME's data folder though
+    A2A_TUI_DATA_DIR (which the journal honours) pointed elsewhere."""
+    from a2a_tui.serve.keys import HOST_KEY_NAME
+
+    chosen, xdg = tmp_path / "chosen", tmp_path / "xdg"
+    run = run_cli("ssh", "--port", "0", data_dir=xdg, env={"A2A_TUI_DATA_DIR": str(chosen)})
+    assert run.returncode == 2  # no authorized keys yet: it says where they go
+    assert str(chosen / "serve" / "authorized_keys") in run.stderr
+    assert (chosen / "serve" / HOST_KEY_NAME).is_file()
+    assert not xdg.exists()  # nothing written under the platform's folder
+
+    plain = run_cli("ssh", "--port", "0", data_dir=xdg)  # without it: the platform's
+    assert str(xdg / "a2a-tui" / "serve" / "authorized_keys") in plain.stderr
+    assert (xdg / "a2a-tui" / "serve" / HOST_KEY_NAME).is_file()
 
 
 def test_the_server_refuses_to_start_unsafely(tmp_path: Path) -> None:

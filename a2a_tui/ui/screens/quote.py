@@ -150,6 +150,7 @@ class QuoteScreen(Screen[None]):
         self._run_id = 0
         self._tokens_loaded = False
         self._notice: tuple[str, ...] = ()  # (what failed, *what to do)
+        self._notice_short = ""  # what failed, in fewer words
         self._tokens_problem: str | None = None  # why the token list could not be loaded
         self._hint: tuple[str, float] | None = None  # (text, shown at)
         self._auto_fired_for: QuoteBoard | None = None  # auto-refresh fires once per board
@@ -172,6 +173,8 @@ class QuoteScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        if self.initial is not None:  # shown (and kept) until the token list is here
+            self.query_one(QuoteForm).hold(self.initial)
         self.load_tokens()
         self.set_interval(CLOCK_INTERVAL, self.refresh_clock, name="status clock")
         for field in self.query(TokenField):
@@ -186,7 +189,7 @@ class QuoteScreen(Screen[None]):
 
     @work(exclusive=True, group="tokens", exit_on_error=False)
     async def load_tokens(self) -> None:
-        self._notice = ()
+        self._set_notice()
         try:
             tokens = await self.backend.load_tokens()
         except Exception as exc:  # shown, with a way to retry
@@ -197,7 +200,7 @@ class QuoteScreen(Screen[None]):
     @on(TokensLoaded)
     def _tokens_loaded_handler(self, message: TokensLoaded) -> None:
         self._tokens_loaded = True
-        self._notice = ()
+        self._set_notice()
         self._tokens_problem = None
         for notice in self.backend.notices:
             self.notify(inert(notice, limit=400), title="Settings", severity="warning",
@@ -206,7 +209,9 @@ class QuoteScreen(Screen[None]):
         gc.freeze()  # the token list lives as long as the screen (see A2AApp.on_ready)
         form = self.query_one(QuoteForm)
         form.tokens = message.tokens
-        initial, self.initial = self.initial, None
+        # the command line's request, with what the user edited while the list was out
+        initial = None if self.initial is None else form.held(self.initial)
+        self.initial = None
         spec = form.fill(initial) if initial is not None else None
         if spec is not None:
             self.start_quote(spec)
@@ -220,8 +225,14 @@ class QuoteScreen(Screen[None]):
         # the reason names the host when it is about reaching it: say it once
         where = "" if host.partition("://")[2] in message.reason else f" from {host}"
         self._tokens_problem = f"could not load the token list{where}: {message.reason}"
-        self._notice = (self._tokens_problem, "ctrl+r to retry")
+        self._set_notice(
+            self._tokens_problem, "ctrl+r to retry", short=f"no token list: {message.reason}"
+        )
         self.refresh_clock()
+
+    def _set_notice(self, *texts: str, short: str = "") -> None:
+        """(what failed, *what to do), and what failed in fewer words; none: cleared."""
+        self._notice, self._notice_short = texts, short
 
     # -- quoting ----------------------------------------------------------------
 
@@ -236,7 +247,7 @@ class QuoteScreen(Screen[None]):
         tags = {source.id: source.tag for source in sources}
         self.board = QuoteBoard(spec, labels, self.clock(), tags=tags)
         self._hint = None
-        self._notice = ()  # a previous run's failure is not this one's
+        self._set_notice()  # a previous run's failure is not this one's
         self._promo_ignored = None
         # direct providers' first client builds wait until this quote's first row is painted
         self.backend.builds.hold()
@@ -335,7 +346,7 @@ class QuoteScreen(Screen[None]):
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.group == "quote":
             self._stop("an error")
-            self._notice = (f"the quote failed: {describe(event.worker.error or Exception())}",)
+            self._set_notice(f"the quote failed: {describe(event.worker.error or Exception())}")
             self.refresh_clock()
 
     def _stop(self, by: str) -> bool:
@@ -357,7 +368,9 @@ class QuoteScreen(Screen[None]):
         if self._hint is not None and now - self._hint[1] > HINT_SECONDS:
             self._hint = None
         status = None if board is None else board.status()
-        view = StatusView(auto_refresh=self.auto_requote, notice=self._notice)
+        view = StatusView(
+            auto_refresh=self.auto_requote, notice=self._notice, notice_short=self._notice_short
+        )
         if board is not None and status is not None:
             end = now if status.ended_at is None else status.ended_at
             view = StatusView(
@@ -371,6 +384,7 @@ class QuoteScreen(Screen[None]):
                 auto_refresh=self.auto_requote,
                 hint=None if self._hint is None else self._hint[0],
                 notice=self._notice,
+                notice_short=self._notice_short,
                 request=_echo(board.spec),
                 promo_ignored=self._promo_ignored,
             )

@@ -8,6 +8,7 @@ posts `QuoteForm.Submitted` with a ready `QuoteSpec`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from textual import on
@@ -18,12 +19,14 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label
 
 from a2a_tui.domain import display
+from a2a_tui.domain.amounts import SlippageError, parse_slippage
 from a2a_tui.domain.quote_input import QuoteArgs, QuoteInputError, build_spec
 from a2a_tui.domain.quotes import ChannelRef, QuoteSpec
 from a2a_tui.domain.tokens import Token, TokenLookupError, resolve_token
 from a2a_tui.ui.glyphs import GLYPHS
 from a2a_tui.ui.widgets.channel_field import ChannelField
 from a2a_tui.ui.widgets.token_field import TokenField
+from a2a_tui.ui.widgets.typed_input import TypedInput
 
 __all__ = ["QuoteForm"]
 
@@ -52,18 +55,38 @@ class QuoteForm(Widget):
             yield Label("→", classes="field-label arrow")
             yield TokenField("destination", id="dst")
             yield Label("Amount", classes="field-label")
-            yield Input(placeholder="e.g. 1.5", id="amount", compact=True)
+            yield TypedInput(placeholder="e.g. 1.5", id="amount", compact=True)
         with Horizontal(classes="form-row"):
             yield Label("Slippage", classes="field-label")
-            yield Input(self._slippage, id="slippage", compact=True)
+            yield TypedInput(self._slippage, id="slippage", compact=True)
             yield Label("Promo", classes="field-label")
-            yield Input(placeholder="none", id="promo", compact=True)
+            yield TypedInput(placeholder="none", id="promo", compact=True)
             yield Label("Channel", classes="field-label")
             yield ChannelField(id="channel")
             yield Button("Quote", id="go", compact=True, variant="primary")
         yield Label("", id="form-error", markup=False)
 
     # -- filling ----------------------------------------------------------------
+
+    def hold(self, args: QuoteArgs) -> None:
+        """A command line's quote while the token list is not loaded (or failed to):
+        what needs no list goes in the form now, the tokens show as typed; `fill`
+        resolves them once the list is here. Nothing the user sees is dropped."""
+        self.query_one("#amount", Input).value = args.amount
+        try:  # as `fill` shows it (1%), unless it is refused there
+            slippage = display.fraction_percent(parse_slippage(args.slippage))
+        except SlippageError:
+            slippage = args.slippage
+        self.query_one("#slippage", Input).value = slippage
+        self.query_one("#promo", Input).value = args.promo or ""
+        for field, typed in (("src", args.src), ("dst", args.dst)):
+            self.query_one(f"#{field}", TokenField).pending = typed
+
+    def held(self, args: QuoteArgs) -> QuoteArgs:
+        """``args`` with what the user has edited in the form since `hold`."""
+        amount, slippage, promo = (self.query_one(f"#{n}", Input).value
+                                   for n in ("amount", "slippage", "promo"))  # fmt: skip
+        return replace(args, amount=amount, slippage=slippage, promo=promo or None)
 
     def fill(self, args: QuoteArgs) -> QuoteSpec | None:
         """Put a command line's quote into the form; the spec if it is valid.
@@ -82,6 +105,7 @@ class QuoteForm(Widget):
         )
         refusal: QuoteInputError | None = None
         for field, typed, role in (("src", args.src, "source"), ("dst", args.dst, "destination")):
+            self.query_one(f"#{field}", TokenField).pending = ""
             try:
                 self.query_one(f"#{field}", TokenField).token = resolve_token(typed, self.tokens)
             except TokenLookupError as exc:

@@ -42,7 +42,8 @@ class StatusView:
     previous: str | None = None  # the board's request, when the form no longer matches it
     auto_refresh: bool = False
     hint: str | None = None  # a refused choice, a row that is gone; already inert
-    notice: tuple[str, ...] = ()  # e.g. tokens failed to load: (what, *details); inert
+    notice: tuple[str, ...] = ()  # e.g. tokens failed to load: (what, *what to do); inert
+    notice_short: str = ""  # the notice's lead in fewer words, for a narrow line; inert
     request: tuple[str, str] | None = None  # what is being quoted: ("1,000 ETH", "10²¹ units")
     promo_ignored: str | None = None  # a promo code no answering channel applied; inert
     stale_now: bool | None = None  # the board's word; None: the age against the guide's 10 s
@@ -132,7 +133,8 @@ def compose(mark: str, parts: list[Part], badge: str = "", width: int | None = N
     Each part is in its longest form unless the line is too long: then the
     step (a shorter form, or dropping the part) with the lowest priority is
     taken, and the next, until it fits. A lead that is still too long at its
-    shortest is ended with ``…`` between words, never inside one.
+    shortest is ended with ``…`` between words, never inside one, and the
+    parts kept after it stay whole.
     """
     chosen = [0] * len(parts)  # each part's form; len(forms): dropped
     steps = sorted(
@@ -167,7 +169,8 @@ def compose(mark: str, parts: list[Part], badge: str = "", width: int | None = N
             else:
                 chosen[index] = form + 1
     if room is not None and len(line) > room:
-        line = _clip_words(line, max(room, 1))
+        line = _clip_lead(mark, [p.forms[f][0] for p, f in zip(parts, chosen, strict=True)
+                                 if f < len(p.forms)], room)  # fmt: skip
     if not badge:
         return line
     if width is None:
@@ -187,6 +190,18 @@ def _shorter(text: str) -> list[str]:
         forms.append(forms[-1][:cut])
 
 
+def _clip_lead(mark: str, words: list[str], room: int) -> str:
+    """The line in ``room`` cells when even its shortest forms are too long: the
+    lead (the first part) is ended with ``…`` so that the parts after it (what to
+    do next) stay whole; only when they alone fill the room is the line ended."""
+    prefix = f"{mark} " if mark else ""
+    lead, rest = (words[0], " · ".join(words[1:])) if words else ("", "")
+    left = room - len(prefix) - (len(rest) + 3 if rest else 0)
+    if rest and left >= 8:  # room for a few words of what failed
+        return f"{prefix}{_clip_words(lead, left)} · {rest}"
+    return _clip_words(f"{prefix}{' · '.join(words)}", max(room, 1))
+
+
 def _clip_words(text: str, width: int) -> str:
     """``text`` in ``width`` cells, ended with ``…`` where a word ends."""
     if len(text) <= width:
@@ -199,9 +214,11 @@ def _clip_words(text: str, width: int) -> str:
 def _parts(view: StatusView) -> tuple[str, list[Part]]:
     """(mark, parts) in the order shown; what the mark stands for leads."""
     if view.notice:
+        # what to do next (ctrl+r to retry) is never given up: the lead's own words are
         lead, *rest = view.notice
-        details = [Part.of((text, 80 - i)) for i, text in enumerate(rest)]
-        return "⚠", [_lead(*_shorter(lead), first=86), *details]
+        forms = _shorter(lead)
+        forms += [f for f in _shorter(view.notice_short) if f and len(f) < len(forms[-1])]
+        return "⚠", [_lead(*forms, first=86), *(Part.of((text, None)) for text in rest)]
     status = view.status
     if status is None:
         return "", [_lead("Pick a pair and an amount, then press Enter.")]

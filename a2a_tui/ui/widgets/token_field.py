@@ -28,6 +28,8 @@ class TokenField(Widget, can_focus=True):
 
     token: reactive[Token | None] = reactive(None)
     """The chosen token; None until the user (or the command line) picks one."""
+    pending: reactive[str] = reactive("")
+    """A token as typed on the command line, shown until the token list can resolve it."""
 
     class PickRequested(Message):
         """The user wants to choose; ``query`` is what they started typing.
@@ -62,7 +64,7 @@ class TokenField(Widget, can_focus=True):
         token, pick = self.token, f" {GLYPHS.pick}"
         room = self.size.width - cell_len(pick) if self.size.width else None
         if token is None:
-            text = Content(self.placeholder)
+            text = Content(self.pending or self.placeholder)
             return Content.assemble(_fit(text, room).stylize("$text-muted"), pick)
         symbol = Content(token.symbol).stylize("bold")
         chain = Content(f" · {token.chain.name}")

@@ -509,3 +509,21 @@ async def test_the_address_format_is_never_cut(make_sim: MakeSim) -> None:
         body = app.screen.query_one("#order-body")
         assert label.region.right <= body.content_region.right
         assert label.size.height > 1  # the Tron hint needs two lines at 50 columns
+
+
+async def test_ctrl_u_then_an_address_in_one_burst_keeps_the_address(make_sim: MakeSim) -> None:
+    """`C-u T…` sent at once (tmux, a paste over SSH) left the address field empty:
+    Input's ctrl+u ran after the characters typed behind it."""
+    from textual import events
+
+    app = sim_app(make_sim())
+    async with app.run_test(size=(80, 24)) as pilot:
+        order = await open_order_step(app, pilot)
+        field = order.query_one("#address", Input)
+        field.value = "TR7NHq"
+        app.post_message(events.Key("ctrl+u", None))
+        for character in TRON_ADDRESS[:6]:
+            app.post_message(events.Key(character, character))
+        await until(order, lambda: field.value != "TR7NHq")
+        await pilot.pause()
+        assert field.value == TRON_ADDRESS[:6]

@@ -17,6 +17,7 @@ from textual.widgets import Input, Label, Static
 
 from a2a_tui.providers.http.errors import describe
 from a2a_tui.services.desk import OrderEntry, OrderNumberError, SupportDesk, parse_order_no
+from a2a_tui.ui.widgets.typed_input import TypedInput
 
 __all__ = ["LookupScreen"]
 
@@ -40,7 +41,7 @@ class LookupScreen(ModalScreen[OrderEntry | None]):
             yield Label("Look up an order", id="lookup-title")
             yield Label(f"on {self.desk.host_url}: it is fetched, added to the watch list and "
                         "tracked.", classes="hint", markup=False)  # fmt: skip
-            yield Input(placeholder="order number, e.g. OD2026052510000001", id="lookup-value")
+            yield TypedInput(placeholder="order number, e.g. OD2026052510000001", id="lookup-value")
             yield Static(id="lookup-problem", markup=False)
             yield Label("Enter looks it up · Esc cancels", classes="hint")
 

@@ -44,6 +44,7 @@ from a2a_tui.services.orders import (
 )
 from a2a_tui.ui.glyphs import GLYPHS
 from a2a_tui.ui.screens.deposit import DepositScreen
+from a2a_tui.ui.widgets.typed_input import TypedInput
 
 __all__ = ["OrderScreen"]
 
@@ -169,15 +170,15 @@ class OrderScreen(Screen[None]):
                 id="address-label",
                 markup=False,
             )
-            yield Input(placeholder=f"your {dst.symbol} address on {dst.chain.name}",
+            yield TypedInput(placeholder=f"your {dst.symbol} address on {dst.chain.name}",
                         id="address")  # fmt: skip
             yield Static(id="address-problem", markup=False)
             with Horizontal(id="ids"):
                 yield Label("client_order_id", classes="id-label")
-                yield Input(self.service.new_client_order_id(), id="client_order_id",
+                yield TypedInput(self.service.new_client_order_id(), id="client_order_id",
                             compact=True)  # fmt: skip
                 yield Label("user_id", classes="id-label")
-                yield Input(placeholder="optional", id="user_id", compact=True)
+                yield TypedInput(placeholder="optional", id="user_id", compact=True)
             yield Static(id="order-status", markup=False)
         yield Footer(compact=True)
 

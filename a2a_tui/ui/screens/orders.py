@@ -36,6 +36,7 @@ from a2a_tui.ui.screens.refund import RefundScreen
 from a2a_tui.ui.widgets.order_detail import DetailData, OrderDetail
 from a2a_tui.ui.widgets.order_table import OrderRow, OrderTable
 from a2a_tui.ui.widgets.quote_status import Part, compose
+from a2a_tui.ui.widgets.typed_input import TypedInput
 
 __all__ = ["FILTERS", "SORTS", "OrdersScreen"]
 
@@ -169,7 +170,7 @@ class OrdersScreen(Screen[None]):
         with Horizontal(id="orders-body"):
             with Vertical(id="orders-pane"):
                 # select_on_focus off: a key typed elsewhere focuses it, then lands in it
-                yield Input(placeholder="type to search: order no, client_order_id, address",
+                yield TypedInput(placeholder="type to search: order no, client_order_id, address",
                             id="orders-search", compact=True, select_on_focus=False)  # fmt: skip
                 yield OrderTable(id="orders-table")
                 yield Static(id="orders-status", markup=False)

@@ -28,6 +28,7 @@ from a2a_tui.domain.support import amount_and_units
 from a2a_tui.providers.http.errors import describe
 from a2a_tui.services.desk import OrderEntry, RefundResult, SupportDesk
 from a2a_tui.services.tracker import OrderUpdate, Tracker
+from a2a_tui.ui.widgets.typed_input import TypedInput
 
 __all__ = ["RefundScreen", "window_text"]
 
@@ -157,7 +158,7 @@ class RefundScreen(Screen[None]):
                 f"{address_hint(src.address_format if src else None)}",
                 id="refund-label", markup=False,
             )  # fmt: skip
-            yield Input(placeholder=f"your address on {chain}", id="refund-address")
+            yield TypedInput(placeholder=f"your address on {chain}", id="refund-address")
             yield Static(id="refund-problem", markup=False)
             yield Static(id="refund-result", markup=False)
             with Vertical(id="refund-record-box"):

@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from a2a_tui.domain.credentials import SecretSpec
+from a2a_tui.ui.widgets.typed_input import TypedInput
 
 __all__ = ["SecretPrompt"]
 
@@ -36,7 +37,7 @@ class SecretPrompt(ModalScreen[str | None]):
                     classes="hint",
                     markup=False,
                 )
-            yield Input(password=True, placeholder="value (hidden)", id="secret-value")
+            yield TypedInput(password=True, placeholder="value (hidden)", id="secret-value")
             yield Label("Enter stores it in the keyring · Esc cancels", classes="hint")
 
     def on_mount(self) -> None:

@@ -27,6 +27,7 @@ from a2a_tui.ui.glyphs import GLYPHS
 from a2a_tui.ui.screens.confirm_delete import ConfirmDelete
 from a2a_tui.ui.screens.secret_prompt import SecretPrompt
 from a2a_tui.ui.widgets.secret_row import SecretRow
+from a2a_tui.ui.widgets.typed_input import TypedInput
 
 ALTERNATIVES_HINT = CredentialService.ALTERNATIVES
 MEMORY_KEYRING = "a2a_tui.infra.keystore.MemoryKeyring"
@@ -96,13 +97,13 @@ class SettingsScreen(Screen[None]):
                 settings = self.preferences.settings
                 with Horizontal(classes="setting"):
                     yield Label("Any2Any host", classes="setting-label")
-                    yield Input(self.host if demo else settings.base_url, id="base-url",
+                    yield TypedInput(self.host if demo else settings.base_url, id="base-url",
                                 compact=True, disabled=demo)  # fmt: skip
                 if hint := self._host_hint():
                     yield Label(hint, id="host-hint", classes="setting-hint", markup=False)
                 with Horizontal(classes="setting"):
                     yield Label("Default slippage", classes="setting-label")
-                    yield Input(settings.quote.default_slippage, id="default-slippage",
+                    yield TypedInput(settings.quote.default_slippage, id="default-slippage",
                                 compact=True)  # fmt: skip
                 with Horizontal(classes="setting"):
                     yield Label("Auto-refresh", classes="setting-label")

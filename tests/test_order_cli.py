@@ -13,6 +13,7 @@ from helpers import BTC_ADDRESS, ETH_ADDRESS, TRON_ADDRESS
 from order_helpers import server_orders
 
 from a2a_tui.cli.main import main
+from a2a_tui.sim.server import SimServer
 
 
 @pytest.fixture(autouse=True)
@@ -217,3 +218,49 @@ def test_an_unknown_outcome_is_exit_3_and_the_next_run_resolves_it(
     assert "pending from an earlier run: cli-unknown: order OD" in err
     assert "created" in out
     assert len(server_orders(sim.base_url, "cli-unknown")) == 1
+
+
+def _hanging_105(make_sim: MakeSim) -> SimServer:
+    """Channel 105 answers only at the upstream timeout, 12 s: past the guide's 10 s
+    for a fresh quote, so waiting for it would also make the order re-quote."""
+    sim = make_sim(upstream_timeout=12.0)
+    sim.sim.faults.channels[105] = "timeout"
+    return sim
+
+
+def test_a_named_channel_is_ordered_as_soon_as_it_answers(
+    make_sim: MakeSim, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 8's headless defect: `--channel 107` waited for the slowest channel
+    (60 s in the demo), then found its quote stale and quoted again."""
+    sim = _hanging_105(make_sim)
+    assert main(create(sim.base_url, "--channel", "107", "--json")) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["chosen_channel_id"] == 107
+    assert "quoted again" not in err
+    stats = sim.sim.stats
+    assert (stats.opened, stats.disconnected) == (1, 1)  # one quote, left once 107 answered
+
+
+def test_best_is_the_best_of_the_channels_that_answered_in_time(
+    make_sim: MakeSim, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sim = _hanging_105(make_sim)
+    assert main(create(sim.base_url, "--timeout", "0.5", "--json")) == 0
+    out, err = capsys.readouterr()
+    order = json.loads(out)
+    assert order["chosen_channel_id"] not in (None, 105)
+    said = "1 channel had not answered within 0.5 s (105 Quill Cross): the best of the others is"
+    assert said in err
+    assert "quoted again" not in err
+    assert sim.sim.stats.opened == 1
+
+
+def test_a_named_channel_that_does_not_answer_in_time_is_refused(
+    make_sim: MakeSim, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sim = _hanging_105(make_sim)
+    assert main(create(sim.base_url, "--channel", "105", "--timeout", "0.5")) == 1
+    err = capsys.readouterr().err
+    assert "channel 105 gave no quote for this pair: no answer within 0.5 s" in err
+    assert sim.sim.orders.orders == {}

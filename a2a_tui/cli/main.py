@@ -223,6 +223,14 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--channel", default="best", metavar="ID|best",
                         help="a channel id, or best (default)")  # fmt: skip
     create.add_argument("--promo", metavar="CODE", help="promo code")
+    create.add_argument(
+        "--timeout",
+        type=_positive,
+        default=5.0,
+        metavar="SECONDS",
+        help="how long the quote may take (default 5): a named --channel is used as soon "
+        "as it answers, best is the best of the channels that answered by then",
+    )
     create.add_argument("--client-order-id", metavar="ID",
                         help="your id, the idempotency key (default: a fresh one); the "
                         "same request again is that order, another request is refused")  # fmt: skip
@@ -469,7 +477,7 @@ def run_order(args: argparse.Namespace) -> int:
         return await run_order_create(
             service, quote, to=args.to, channel=args.channel,
             client_order_id=args.client_order_id, as_json=args.json,
-            out=sys.stdout, err=sys.stderr,
+            out=sys.stdout, err=sys.stderr, within=args.timeout,
         )  # fmt: skip
 
     return _with_orders(args, "order", body)

@@ -31,6 +31,7 @@ from a2a_tui.domain.orders import (
     status_label,
 )
 from a2a_tui.domain.quote_input import QuoteArgs, QuoteInputError, resolve_args
+from a2a_tui.domain.quotes import QuoteSpec
 from a2a_tui.domain.text import count
 from a2a_tui.engine.board import QuoteBoard, RowKey, RowState
 from a2a_tui.engine.merger import QuoteRun
@@ -48,9 +49,18 @@ from a2a_tui.services.orders import (
     reuse_message,
 )
 
-__all__ = ["EXIT_REFUSED", "EXIT_UNKNOWN", "EXIT_USAGE", "run_order_create", "run_order_list"]
+__all__ = [
+    "EXIT_REFUSED",
+    "EXIT_UNKNOWN",
+    "EXIT_USAGE",
+    "QUOTE_WITHIN",
+    "run_order_create",
+    "run_order_list",
+]
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_UNKNOWN = 0, 1, 2, 3
+#: ``order create --timeout``'s default: well inside the guide's 10 s for a fresh quote.
+QUOTE_WITHIN = 5.0
 
 
 def _say(err: TextIO, text: str) -> None:
@@ -75,7 +85,12 @@ async def run_order_create(
     as_json: bool,
     out: TextIO,
     err: TextIO,
+    within: float = QUOTE_WITHIN,
 ) -> int:
+    """``within``: how long the quote may take (``--timeout``). A named channel is
+    used as soon as it answers; ``best`` is the best of the channels that answered
+    by then, so one slow channel (the guide's upstream timeout is 60 s) neither
+    holds the order back nor makes the quote stale before it is sent."""
     backend = service.backend
     channel = channel.strip().lower()
     if channel != "best" and not (channel.isdigit() and int(channel) > 0):
@@ -123,19 +138,19 @@ async def run_order_create(
                   "again later, or `order list`")  # fmt: skip
         return EXIT_UNKNOWN
     source = service.source_id()
-    sources = [s for s in backend.sources if s.id == source]
-    async with QuoteRun(sources, spec, clock=service.clock) as run:
-        board = QuoteBoard(spec, {s.id: s.label for s in sources}, run.started_at)
-        async for batch in run:
-            board.apply(batch)
-    if channel == "best":
+    key = RowKey(source or "", wanted_channel) if wanted_channel is not None else None
+    board = await _quote(service, spec, within=within, until=key)
+    if key is None:
         best = board.best()
         if best is None:
             _say(err, f"no channel quoted this pair: {_failures(board)}")
             return EXIT_REFUSED
         key = best.row.key
+        if late := _late(board):
+            _say(err, f"{count(len(late), 'channel')} had not answered within {within:g} s "
+                      f"({', '.join(late)}): the best of the others is "
+                      f"{best.row.name}")  # fmt: skip
     else:
-        key = RowKey(source or "", int(channel))
         found = board.find(key)
         if found is None or found.row.state is not RowState.QUOTED:
             why = found.row.error if found is not None and found.row.error else "no quote"
@@ -171,6 +186,34 @@ async def run_order_create(
         return EXIT_UNKNOWN
     _print_placed(placed, out, err, as_json=as_json)
     return EXIT_OK
+
+
+async def _quote(
+    service: OrderService, spec: QuoteSpec, *, within: float, until: RowKey | None
+) -> QuoteBoard:
+    """The order's quote: every channel's answer within ``within`` seconds, or
+    only until the channel ``until`` has answered (or failed)."""
+    sources = [s for s in service.backend.sources if s.id == service.source_id()]
+    async with QuoteRun(sources, spec, clock=service.clock, source_timeout=within) as run:
+        board = QuoteBoard(spec, {s.id: s.label for s in sources}, run.started_at)
+        async for batch in run:
+            board.apply(batch)
+            if (
+                until is not None
+                and (row := board.find(until)) is not None
+                and (row.row.state is not RowState.PENDING)
+            ):
+                break  # leaving the run closes the stream: the rest is not waited for
+    return board
+
+
+def _late(board: QuoteBoard) -> list[str]:
+    """The channels cut by the quote's time limit (``105 Quill Cross``)."""
+    return [
+        f"{r.row.key.route} {r.row.name}".strip()
+        for r in board.ranked()
+        if r.row.state is RowState.FAILED and (r.row.error or "").startswith("no answer within")
+    ]
 
 
 def _failures(board: QuoteBoard) -> str:
@@ -230,6 +273,7 @@ def order_json(view: OrderView, found_again: bool, warnings: list[str]) -> dict[
         "status": None if view.status is None else str(view.status),
         "integrator_bound": view.integrator_bound,
         "integrator_id": view.integrator_id,
+        "chosen_channel_id": view.chosen_channel_id,
         "found_again": found_again,
         **fees,
         "warnings": warnings,

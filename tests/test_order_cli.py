@@ -72,7 +72,10 @@ def test_text_output_and_the_no_commission_warning(
     assert "Send exactly 1.5 ETH (1500000000000000000 units) on Ethereum" in out
     assert "warning: this order earns no commission" in err
     assert "No integrator API key was sent with it (none was set for this host)" in err
-    assert "Next: set this host's key (`a2a-tui keys set any2any.api_key`" in err
+    assert (
+        "Next: set this host's key for the next order: set $A2A_TUI_ANY2ANY_API_KEY (no keyring"
+        in err
+    )
 
 
 @pytest.mark.parametrize(

@@ -186,6 +186,8 @@ def test_refund_with_another_integrators_key(
     assert main(["refund", order_no, "--base-url", sim.base_url, "--address", REFUND_TO]) == 1
     said = capsys.readouterr().err
     assert "needs an integrator key (guide 3.2) and none is set for" in said
+    # no keyring here (the fail backend): the variable is the one way to set it
+    assert "Next: set $A2A_TUI_ANY2ANY_API_KEY (no keyring here can store it" in said
     assert said.count("integrator key") == 1  # said once
 
 

@@ -418,6 +418,7 @@ def _order_service(args: argparse.Namespace, command: str) -> OrderService | int
     credentials = CredentialService(store)
     backend.key_entry = credentials.origin("any2any.api_key", base_url)
     backend.key_problem = credentials.unreadable("any2any.api_key", base_url)
+    backend.key_how_to_set = credentials.how_to_set("any2any.api_key")
     try:
         return OrderService.on_disk(backend)
     except JournalError as exc:

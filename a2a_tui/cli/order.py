@@ -42,7 +42,6 @@ from a2a_tui.services.orders import (
     OrderRefused,
     OrderService,
     OutcomeUnknown,
-    Placed,
     draft_from_board,
     key_unreadable_message,
     record_tokens,
@@ -131,7 +130,8 @@ async def run_order_create(
         view = service.view_of(existing)
         if view is not None:  # a rerun of a command that already succeeded
             _say(err, f"client_order_id {cid} is order {existing.order_no}: found again")
-            _print_order(view, out, err, as_json=as_json, found_again=True)
+            _print_order(view, out, err, as_json=as_json, found_again=True,
+                         how_to_set=backend.key_how_to_set)  # fmt: skip
             return EXIT_OK
         _say(err, f"client_order_id {cid} is a request journaled earlier whose outcome is "
                   "not known yet (checked again above); it stays journaled: run the command "
@@ -184,7 +184,8 @@ async def run_order_create(
     except OutcomeUnknown as unknown:
         _say(err, str(unknown))
         return EXIT_UNKNOWN
-    _print_placed(placed, out, err, as_json=as_json)
+    _print_order(placed.view, out, err, as_json=as_json, found_again=placed.found_again,
+                 how_to_set=backend.key_how_to_set)  # fmt: skip
     return EXIT_OK
 
 
@@ -229,13 +230,9 @@ def _failures(board: QuoteBoard) -> str:
     return ", ".join(said) + hint
 
 
-def _print_placed(placed: Placed, out: TextIO, err: TextIO, *, as_json: bool) -> None:
-    _print_order(placed.view, out, err, as_json=as_json, found_again=placed.found_again)
-
-
 def _print_order(view: OrderView, out: TextIO, err: TextIO, *, as_json: bool,
-                 found_again: bool) -> None:  # fmt: skip
-    warnings = _warnings(view)
+                 found_again: bool, how_to_set: str) -> None:  # fmt: skip
+    warnings = _warnings(view, how_to_set)
     if as_json:
         out.write(json.dumps(order_json(view, found_again, warnings), ensure_ascii=False) + "\n")
     else:
@@ -245,9 +242,9 @@ def _print_order(view: OrderView, out: TextIO, err: TextIO, *, as_json: bool,
     out.flush()
 
 
-def _warnings(view: OrderView) -> list[str]:
+def _warnings(view: OrderView, how_to_set: str) -> list[str]:
     if view.integrator_bound is False:
-        return [view.no_commission_summary()]
+        return [view.no_commission_summary(how_to_set=how_to_set)]
     if view.integrator_bound is None:
         return ["commission not verified: the order detail could not be read"]
     return []

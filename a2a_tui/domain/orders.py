@@ -414,7 +414,7 @@ class OrderView:
             return ("no key was sent with it", *possible)
         return possible
 
-    def no_commission_summary(self, *, in_app: bool = False) -> str:
+    def no_commission_summary(self, *, in_app: bool = False, how_to_set: str | None = None) -> str:
         """What is known (the detail has no ``integrator_id``), why as far as it is known,
         and the next step; never a guess stated as fact."""
         reasons = self.no_commission_reasons()
@@ -425,15 +425,21 @@ class OrderView:
             why = f"the host does not say why{where}: {'; or '.join(reasons)}"
         return (
             "this order earns no commission: the host's order detail has no integrator_id. "
-            f"{why[0].upper()}{why[1:]}. Next: {self.no_commission_next_step(in_app=in_app)}"
+            f"{why[0].upper()}{why[1:]}. "
+            f"Next: {self.no_commission_next_step(in_app=in_app, how_to_set=how_to_set)}"
         )
 
-    def no_commission_next_step(self, *, in_app: bool = False) -> str:
+    def no_commission_next_step(
+        self, *, in_app: bool = False, how_to_set: str | None = None
+    ) -> str:
         """What tells the reasons apart, or what the next order needs (``in_app``: the
-        settings screen's keys first, else the commands)."""
+        settings screen's keys first, else the commands; ``how_to_set``: the key
+        store's own next step, which names the variable when no keyring can hold it)."""
         if self.key_sent is False:
             if in_app:
                 return "set this host's key in F2 (Settings) for the next order"
+            if how_to_set is not None:
+                return f"set this host's key for the next order: {how_to_set}"
             return (
                 "set this host's key (`a2a-tui keys set any2any.api_key`, or F2 in the app) "
                 "for the next order"

@@ -137,6 +137,8 @@ class Backend:
     key_problem: str | None = None
     """Why this host's key could not be read (a locked keyring): orders and refunds
     are refused while it is set, rather than sent without the key."""
+    key_how_to_set: str = "`a2a-tui keys set any2any.api_key` (or F2 in the app)"
+    """The next step when no key is set: the variable when no keyring can store one."""
     load_channels: Callable[[Token | None, Token | None], Awaitable[list[ChannelRef] | None]] = (
         field(default=_no_channel_list)
     )
@@ -216,10 +218,16 @@ class Backend:
         return await self.load_channels(src, dst)
 
     def set_api_key(
-        self, api_key: SecretStr | None, entry: str | None = None, problem: str | None = None
+        self,
+        api_key: SecretStr | None,
+        entry: str | None = None,
+        problem: str | None = None,
+        how_to_set: str | None = None,
     ) -> None:
         """The integrator key changed in the settings: use it from the next request."""
         if self.host is not None:
             self.host.set_api_key(api_key)
         self.key_entry = entry if api_key is not None else None
         self.key_problem = problem if api_key is None else None
+        if how_to_set is not None:
+            self.key_how_to_set = how_to_set

@@ -137,6 +137,11 @@ class CredentialService:
             return self.store.entry(name, host)
         return None
 
+    def how_to_set(self, name: str) -> str:
+        """The next step to set ``name``: the command and F2 when a keyring can
+        hold it, else its variable (said in refusals that need the key)."""
+        return _how_to_set(self.store, (name,))
+
     def unreadable(self, name: str, host: str | None = None) -> str | None:
         """Why a secret that may exist cannot be read now (a locked keyring), or None."""
         return self.store.unreadable(name, host)

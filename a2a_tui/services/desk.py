@@ -675,8 +675,7 @@ class SupportDesk:
                 if not entry:
                     return (
                         f"The refund endpoint needs an integrator key (guide 3.2) and none is "
-                        f"set for {host}: "
-                        "set one in Settings (F2) or with `a2a-tui keys set any2any.api_key`. "
+                        f"set for {host}. Next: {self.service.backend.key_how_to_set}. "
                         f"{owner}"
                     )
                 return (

@@ -346,6 +346,7 @@ class A2AApp(App[None]):
             self.credentials.get("any2any.api_key", host),
             self.credentials.origin("any2any.api_key", host),
             self.credentials.unreadable("any2any.api_key", host),
+            self.credentials.how_to_set("any2any.api_key"),
         )
         self.post_message(KeyLoaded())
 

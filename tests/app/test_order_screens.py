@@ -124,6 +124,15 @@ async def test_board_to_deposit_address_in_a_few_keys(make_sim: MakeSim) -> None
         assert server_orders(sim.base_url, order.draft.client_order_id) == []
 
         cid = app.screen.query_one("#client_order_id", Input).value
+        field = order.query_one("#address", Input)
+        field.value = ""
+        await type_into(pilot, TRON_ADDRESS[:-1])  # still no address: the problem stays
+        await pilot.pause()
+        assert "not a Tron address" in text(app, "#address-problem")
+        await pilot.press(TRON_ADDRESS[-1])  # fixed: the old problem goes before Enter
+        await pilot.pause()
+        assert text(app, "#address-problem") == ""
+        assert text(app, "#order-status").startswith("Enter (or ctrl+s) creates the order")
         await create(app, pilot, TRON_ADDRESS)
         await until_app(app, lambda: isinstance(app.screen, DepositScreen))
         deposit = app.screen

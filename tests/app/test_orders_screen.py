@@ -6,6 +6,7 @@ slows off it, pauses while the app is suspended. Tracker time is manual."""
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -240,9 +241,11 @@ async def test_type_to_search_filter_and_the_detail_at_80x24(make_sim: MakeSim) 
         detail = screen.query_one("#order-detail")
         assert detail.display
         assert not screen.query_one(OrderTable).display
-        assert "waiting for deposit: send 1.5 ETH" in str(
-            screen.query_one("#detail-text", Static).render()
-        )
+        shown = str(screen.query_one("#detail-text", Static).render())
+        assert "waiting for deposit: send 1.5 ETH" in shown
+        # every time in the detail says its zone, as the next step's line does
+        assert re.search(r"expire_at +2026-05-25 10:\d\d:\d\d UTC\n", shown), shown
+        assert re.search(r"created_at +2026-05-25 10:\d\d:\d\d UTC\n", shown), shown
         await pilot.press("escape")
         assert not detail.display
         assert screen.query_one(OrderTable).display
@@ -368,3 +371,24 @@ async def test_the_refund_result_belongs_to_the_state_it_was_given_for(
         await until(app, lambda: refund.view.deposit is not None)
         assert "no_amount_to_refund" not in str(said.render())  # said of another situation
         assert str(said.render()).startswith("Enter (or ctrl+s) requests the refund")
+
+
+async def test_a_refund_the_host_would_refuse_is_not_offered_as_a_key(
+    make_sim: MakeSim,
+) -> None:
+    """Waiting for its deposit, an order has nothing to refund: the screen says why
+    and does not end with "Enter requests the refund"."""
+    sim, journal, time = make_sim(), Journal.in_memory(), ManualTime()
+    order_no = await place(sim, journal)
+    app = desk_app(sim, journal, time)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_orders(app, pilot)
+        await until(app, lambda: "awaiting deposit" in cell(app, order_no, "status"))
+        await pilot.press("ctrl+r")
+        await until(app, lambda: isinstance(app.screen, RefundScreen))
+        assert "Nothing is sent: the host would refuse it." in str(
+            app.screen.query_one("#refund-path", Static).render()
+        )
+        said = str(app.screen.query_one("#refund-result", Static).render())
+        assert said.startswith("No refund can be requested now (why above) · esc goes back")
+        assert "requests the refund" not in said

@@ -26,7 +26,7 @@ from textual.widgets import Footer, Header, Input, Label, Static
 from a2a_tui.domain import display
 from a2a_tui.domain.credentials import mask
 from a2a_tui.domain.failures import advice
-from a2a_tui.domain.order_input import OrderInputError, address_hint
+from a2a_tui.domain.order_input import OrderInputError, address_hint, check_address
 from a2a_tui.domain.orders import JournalState, OrderDraft, OrderRecord
 from a2a_tui.domain.text import count, inert, sentence
 from a2a_tui.providers.http.errors import describe
@@ -124,6 +124,8 @@ def summary(draft: OrderDraft, service: OrderService, now: float) -> Content:
     return Content.assemble(*parts)
 
 
+#: What the status line says while nothing is wrong.
+READY = "Enter (or ctrl+s) creates the order · esc goes back to the board"
 #: The one-key remedies, as the footer names them.
 _KEYS = {"requote": " ctrl+r re-quotes.", "show_existing": " ctrl+o shows that order."}
 
@@ -158,6 +160,7 @@ class OrderScreen(Screen[None]):
         self.pending: OrderRecord | None = None  # outcome unknown: ctrl+r checks again
         self.requote_again = False  # the re-quote failed in a way a retry can cure
         self.placed: Placed | None = None
+        self.address_problem = ""  # what #address-problem says, about the address as it was
 
     def compose(self) -> ComposeResult:
         dst = self.draft.spec.dst
@@ -184,7 +187,7 @@ class OrderScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._show_summary()
-        self._say("Enter (or ctrl+s) creates the order · esc goes back to the board")
+        self._say(READY)
         # focused once the screen is laid out, so the key after the board's Enter lands here
         self.call_after_refresh(self.query_one("#address", Input).focus)
         self.set_interval(1.0, self._show_summary, name="quote age")
@@ -201,8 +204,8 @@ class OrderScreen(Screen[None]):
             status.set_class(name == kind, name)
 
     def _problem(self, field: str | None, text: str) -> None:
-        problem = self.query_one("#address-problem", Static)
-        problem.update(Content(text) if field == "address" else Content(""))
+        self.address_problem = text if field == "address" else ""
+        self.query_one("#address-problem", Static).update(Content(self.address_problem))
         target = field if field in ("address", "client_order_id", "user_id") else None
         if target is not None:
             self.query_one(f"#{target}", Input).focus()
@@ -239,6 +242,21 @@ class OrderScreen(Screen[None]):
     @on(Input.Submitted)
     def _submitted(self) -> None:
         self.action_create()
+
+    @on(Input.Changed, "#address")
+    def _address_edited(self, event: Input.Changed) -> None:
+        """A problem said about an earlier address goes once the address is fixed:
+        while the new text is still not an address of this chain it stays (Enter says
+        the new reason), so half-typed addresses do not flash errors."""
+        if not self.address_problem or self.busy is not None:
+            return
+        dst = self.draft.spec.dst
+        try:
+            check_address(dst.chain.address_format, event.value, dst.chain.name)
+        except OrderInputError:
+            return
+        self._problem(None, "")
+        self._say(READY)
 
     def action_create(self) -> None:
         if self.busy is not None:

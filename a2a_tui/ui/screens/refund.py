@@ -232,6 +232,12 @@ class RefundScreen(Screen[None]):
         return self.view.final
 
     def _hint(self) -> None:
+        """The keys that help now: when the host would refuse (waiting for a deposit, a
+        swap still running), Enter is not offered; it would only say so again."""
+        if self.desk.assess(self.view).allowed is False:
+            self._say("No refund can be requested now (why above) · esc goes back · ctrl+b "
+                      "copies the support bundle")  # fmt: skip
+            return
         self._say("Enter (or ctrl+s) requests the refund · esc goes back · ctrl+b copies the "
                   "support bundle")  # fmt: skip
 

@@ -53,7 +53,7 @@ _amount = partial(amount_and_units, compact=True)
 
 
 def _when(moment: datetime | None) -> str:
-    return "—" if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    return "—" if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def detail_content(data: DetailData) -> Content:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import httpx
 import pytest
 import stamina
 from conftest import GUIDE_KEY, MakeSim
@@ -267,3 +268,25 @@ def test_a_named_channel_that_does_not_answer_in_time_is_refused(
     err = capsys.readouterr().err
     assert "channel 105 gave no quote for this pair: no answer within 0.5 s" in err
     assert sim.sim.orders.orders == {}
+
+
+def test_the_time_left_is_on_the_hosts_clock_and_a_moved_on_order_is_not_to_pay(
+    make_sim: MakeSim, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The simulator's clock is 31 min ahead of its start (and months away from this
+    machine's): the 30-minute window has 30 min left, by the host's clock. Found
+    again once its swap failed, the order is not presented as something to pay."""
+    sim = make_sim()
+    httpx.post(f"{sim.base_url}/sim/clock/advance", json={"seconds": 31 * 60}).raise_for_status()
+    assert main(create(sim.base_url, "--client-order-id", "clock-1")) == 0
+    out = capsys.readouterr().out
+    assert "before     2026-05-25 11:01:00 UTC (30 min left)" in out
+    assert "Send exactly 1.5 ETH" in out
+    (order,) = server_orders(sim.base_url, "clock-1")
+    httpx.post(f"{sim.base_url}/sim/orders/{order['order_no']}/deposit",
+               json={"outcome": "slippage_failed"}).raise_for_status()  # fmt: skip
+    httpx.post(f"{sim.base_url}/sim/clock/advance", json={"seconds": 60}).raise_for_status()
+    assert main(create(sim.base_url, "--client-order-id", "clock-1")) == 0
+    out = capsys.readouterr().out
+    assert "Send exactly" not in out
+    assert "Do not send: 1.5 ETH (1500000000000000000 units) on Ethereum was the deposit" in out

@@ -36,6 +36,8 @@ from a2a_tui.domain.text import count
 from a2a_tui.engine.board import QuoteBoard, RowKey, RowState
 from a2a_tui.engine.merger import QuoteRun
 from a2a_tui.providers.http.errors import ProviderError, describe
+from a2a_tui.services.backend import Backend
+from a2a_tui.services.desk import host_offset
 from a2a_tui.services.orders import (
     AlreadyJournaled,
     KeyUnreadable,
@@ -130,8 +132,12 @@ async def run_order_create(
         view = service.view_of(existing)
         if view is not None:  # a rerun of a command that already succeeded
             _say(err, f"client_order_id {cid} is order {existing.order_no}: found again")
+            try:  # as the host has it now: it may have swapped, failed or expired since
+                view = await service.refresh(view)
+            except ProviderError as exc:
+                _say(err, f"the host could not be read ({describe(exc)}): as journaled")
             _print_order(view, out, err, as_json=as_json, found_again=True,
-                         how_to_set=backend.key_how_to_set)  # fmt: skip
+                         how_to_set=backend.key_how_to_set, now=_host_now(backend))  # fmt: skip
             return EXIT_OK
         _say(err, f"client_order_id {cid} is a request journaled earlier whose outcome is "
                   "not known yet (checked again above); it stays journaled: run the command "
@@ -185,7 +191,7 @@ async def run_order_create(
         _say(err, str(unknown))
         return EXIT_UNKNOWN
     _print_order(placed.view, out, err, as_json=as_json, found_again=placed.found_again,
-                 how_to_set=backend.key_how_to_set)  # fmt: skip
+                 how_to_set=backend.key_how_to_set, now=_host_now(backend))  # fmt: skip
     return EXIT_OK
 
 
@@ -230,13 +236,21 @@ def _failures(board: QuoteBoard) -> str:
     return ", ".join(said) + hint
 
 
+def _host_now(backend: Backend) -> datetime:
+    """The host's time (``expire_at`` is on its clock), from the ``Date`` of the
+    answer just read, as the support desk estimates it."""
+    local = datetime.now(UTC)
+    host = backend.host
+    return local + host_offset(None if host is None else host.server_date, local)
+
+
 def _print_order(view: OrderView, out: TextIO, err: TextIO, *, as_json: bool,
-                 found_again: bool, how_to_set: str) -> None:  # fmt: skip
+                 found_again: bool, how_to_set: str, now: datetime) -> None:  # fmt: skip
     warnings = _warnings(view, how_to_set)
     if as_json:
         out.write(json.dumps(order_json(view, found_again, warnings), ensure_ascii=False) + "\n")
     else:
-        out.write(order_text(view, found_again))
+        out.write(order_text(view, found_again, now))
     for warning in warnings:
         print(f"warning: {warning}", file=err)
     out.flush()
@@ -277,18 +291,24 @@ def order_json(view: OrderView, found_again: bool, warnings: list[str]) -> dict[
     }
 
 
-def order_text(view: OrderView, found_again: bool) -> str:
+def order_text(view: OrderView, found_again: bool, now: datetime) -> str:
+    """``now``: the host's time. An order past its deposit (found again once it
+    swapped, failed or expired) is not presented as something to pay."""
     amount = _human(view.amount_in, view) or f"{view.amount_in} units"
     chain = view.src.chain if view.src is not None else "the source chain"
-    left = view.expire_at - datetime.now(UTC)
-    minutes = max(0, int(left.total_seconds()) // 60)
+    left = int((view.expire_at - now).total_seconds())
+    expire = f"{view.expire_at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
+    when = f"{expire} ({left // 60} min left)" if left > 0 else f"{expire} (expired)"
+    depositing = view.status in (None, OrderStatus.DEPOSITING) and left > 0
     fees = view.fees
     lines = [
         f"Order {view.order_no} {'found again' if found_again else 'created'}"
         + (f" (client_order_id {view.client_order_id})" if view.client_order_id else ""),
-        f"Send exactly {amount} ({view.amount_in} units) on {chain}",
+        f"Send exactly {amount} ({view.amount_in} units) on {chain}"
+        if depositing
+        else f"Do not send: {amount} ({view.amount_in} units) on {chain} was the deposit",
         f"to         {view.deposit_address}",
-        f"before     {view.expire_at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC ({minutes} min left)",
+        f"before     {when}",
         f"status     {'—' if view.status is None else status_label(view.status)}",
     ]
     if not fees.empty:

@@ -62,12 +62,24 @@ __all__ = [
     "RefundPolicy",
     "RefundResult",
     "SupportDesk",
+    "host_offset",
     "parse_order_no",
 ]
 
 
 #: Clocks closer than this are taken as agreeing (see `SupportDesk.now`).
 SKEW = timedelta(seconds=90)
+
+
+def host_offset(said: datetime | None, local: datetime) -> timedelta:
+    """The host's clock less this machine's, from a ``Date`` the host has just sent
+    (``local``: this machine's time then). A skew under `SKEW` is none (whole-second
+    ``Date``, network delay; the refund rules leave 2 min of doubt around
+    ``expire_at`` anyway)."""
+    if said is None:
+        return timedelta(0)
+    offset = said - local
+    return offset if abs(offset) >= SKEW else timedelta(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,17 +204,15 @@ class SupportDesk:
     def host_time(self, local: datetime) -> datetime:
         return local + self.clock_offset
 
-    def _sync_clock(self) -> None:
-        """Take the offset from the host's latest answer. A skew under `SKEW` is
-        none (whole-second ``Date``, network delay; the refund rules leave 2 min of
-        doubt around ``expire_at`` anyway), and a change under 2 s is rounding."""
+    def sync_clock(self) -> None:
+        """Take the offset from the host's latest answer (its ``Date``): call it right
+        after one (a poll does; so does the order step once an order is placed). A
+        change under 2 s is rounding."""
         host = self.service.backend.host
         said = None if host is None else host.server_date
         if said is None:
             return
-        offset = said - self.wall_clock()
-        if abs(offset) < SKEW:
-            offset = timedelta(0)
+        offset = host_offset(said, self.wall_clock())
         if abs(offset - self.clock_offset) >= timedelta(seconds=2) or not offset:
             self.clock_offset = offset
 
@@ -296,7 +306,7 @@ class SupportDesk:
         if not tokens:
             tokens = await self.tokens()
         view, raw = await self._host().order_detail(order_no, tokens=tokens)
-        self._sync_clock()
+        self.sync_clock()
         said = raw.get("client_order_id")
         if (
             record is not None

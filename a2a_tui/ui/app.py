@@ -376,7 +376,7 @@ class A2AApp(App[None]):
                         severity=severity, timeout=15, markup=False)  # fmt: skip
             if resolution.view is not None and not shown:
                 shown = True  # the first found order on screen; the others are notified
-                self.push_screen(DepositScreen(resolution.view, service=self.orders))
+                self.push_screen(DepositScreen(resolution.view, service=self.orders, fresh=True))
         if message.elsewhere:
             self.notify(
                 f"{count(message.elsewhere, 'pending order')} of other hosts stay journaled: "

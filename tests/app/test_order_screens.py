@@ -124,15 +124,13 @@ async def test_board_to_deposit_address_in_a_few_keys(make_sim: MakeSim) -> None
         assert server_orders(sim.base_url, order.draft.client_order_id) == []
 
         cid = app.screen.query_one("#client_order_id", Input).value
-        field = order.query_one("#address", Input)
-        field.value = ""
-        await type_into(pilot, TRON_ADDRESS[:-1])  # still no address: the problem stays
-        await pilot.pause()
-        assert "not a Tron address" in text(app, "#address-problem")
-        await pilot.press(TRON_ADDRESS[-1])  # fixed: the old problem goes before Enter
+        await pilot.press("ctrl+u")  # editing: the problem was about the old text, it goes
         await pilot.pause()
         assert text(app, "#address-problem") == ""
         assert text(app, "#order-status").startswith("Enter (or ctrl+s) creates the order")
+        await type_into(pilot, TRON_ADDRESS[:-1])  # half typed: no error flashes
+        await pilot.press("enter")  # ... until Enter checks it again
+        assert "not a Tron address" in text(app, "#address-problem")
         await create(app, pilot, TRON_ADDRESS)
         await until_app(app, lambda: isinstance(app.screen, DepositScreen))
         deposit = app.screen
@@ -148,6 +146,20 @@ async def test_board_to_deposit_address_in_a_few_keys(make_sim: MakeSim) -> None
         assert app.clipboard == server_order["deposit_address"]
         await pilot.press("escape")
         assert isinstance(app.screen, QuoteScreen)  # the board, with its quote still there
+
+
+async def test_the_deposit_countdown_runs_on_the_hosts_clock(make_sim: MakeSim) -> None:
+    """The host's clock is 31 min ahead of this machine's: its 30-minute order has
+    30 min left, not 60 (expire_at is on the host's clock)."""
+    sim = make_sim()
+    async with httpx.AsyncClient(base_url=sim.base_url) as raw:
+        await sim_post(raw, "/sim/clock/advance", {"seconds": 31 * 60})
+    app = sim_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_order_step(app, pilot)
+        await create(app, pilot, TRON_ADDRESS)
+        await until_app(app, lambda: isinstance(app.screen, DepositScreen))
+        assert text(app, "#countdown") == "expires in 30:00 (at 11:01:00 UTC)"
 
 
 @pytest.mark.parametrize("key", [None, "a2a_demo_disabled_fedcba98765432"])

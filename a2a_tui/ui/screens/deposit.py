@@ -3,8 +3,11 @@
 Built from an `OrderView` alone, so any screen can open it (the order step
 now, the orders screen later). The address is plain selectable text, copied
 with ``c`` through the terminal (OSC 52, which also works over SSH), and drawn
-as a QR code in fixed dark-on-light colours. The countdown runs on the wall
-clock, turns urgent in the last five minutes and says "expired" after.
+as a QR code in fixed dark-on-light colours. The countdown runs on the host's
+clock (the support desk's estimate: ``expire_at`` is the host's), turns urgent in
+the last five minutes and says "expired" after. Once the deposit window has
+closed or the order has moved on, nothing invites a payment: the title says not
+to send, the QR code goes and ``c`` is no longer offered.
 """
 
 from __future__ import annotations
@@ -25,8 +28,10 @@ from textual.widgets import Footer, Header, Static
 from a2a_tui.domain import display
 from a2a_tui.domain.addresses import AddressFormat, address_problem
 from a2a_tui.domain.orders import OrderStatus, OrderView, status_label
-from a2a_tui.domain.support import next_step
+from a2a_tui.domain.support import Commission, commission_of, next_step
+from a2a_tui.domain.text import sentence
 from a2a_tui.providers.http.errors import describe
+from a2a_tui.services.desk import SupportDesk
 from a2a_tui.services.orders import OrderService
 from a2a_tui.services.tracker import OrderUpdate, Tracker
 from a2a_tui.ui.glyphs import GLYPHS
@@ -136,21 +141,46 @@ class DepositScreen(Screen[None]):
         service: OrderService | None = None,
         wall_clock: Callable[[], datetime] | None = None,
         tracker: Tracker | None = None,
+        fresh: bool = False,
     ) -> None:
         """``service`` only for ``r`` (read the order again); ``tracker`` (else the
         app's, if it has one) keeps the status live. Without either the screen
-        shows what it was given."""
+        shows what it was given. ``fresh``: the view was read from the host just
+        now, so its answer's ``Date`` sets the host's clock before the countdown."""
         super().__init__()
         self.view = view
         self.service = service
         self._wall_clock = wall_clock
         self.tracker = tracker
         self._unsubscribe: Callable[[], None] | None = None
+        self._fresh = fresh
 
     def now(self) -> datetime:
-        """The wall clock: given, else the app's (tests freeze it), else UTC now."""
+        """The host's time: this machine's clock (given, else the app's: tests freeze
+        it) moved by the offset the support desk saw in the host's answers."""
         clock = self._wall_clock or getattr(self.app, "wall_clock", None)
-        return clock() if clock is not None else datetime.now(UTC)
+        local = clock() if clock is not None else datetime.now(UTC)
+        desk = self._desk()
+        return local if desk is None else desk.host_time(local)
+
+    def _desk(self) -> SupportDesk | None:
+        desk = self.tracker.desk if self.tracker is not None else getattr(self.app, "desk", None)
+        return desk if isinstance(desk, SupportDesk) else None
+
+    @property
+    def payable(self) -> bool:
+        """Whether the address still takes this order's deposit."""
+        status = self.view.status
+        return status in (None, OrderStatus.DEPOSITING) and self.view.expire_at > self.now()
+
+    def _title(self) -> str:
+        view = self.view
+        chain = view.src.chain if view.src is not None else "the source chain"
+        if self.payable:
+            return f"Send exactly {_amount(view.amount_in, view)} on {chain} to"
+        why = "expired" if view.status in (None, OrderStatus.DEPOSITING) else (
+            status_label(view.status) if view.status is not None else "")  # fmt: skip
+        return f"Do not send: order {why}; its deposit address was"
 
     @property
     def address_problem(self) -> str | None:
@@ -166,10 +196,8 @@ class DepositScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         view = self.view
-        chain = view.src.chain if view.src is not None else "the source chain"
         yield Header(icon=GLYPHS.pair)
-        with Vertical(id="address-box") as box:
-            box.border_title = f"Send exactly {_amount(view.amount_in, view)} on {chain} to"
+        with Vertical(id="address-box"):
             yield Static(Content(view.deposit_address), id="deposit-address")
         with Horizontal(id="deposit-main"):
             if self.address_problem is None:
@@ -182,6 +210,9 @@ class DepositScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        desk = self._desk()
+        if self._fresh and desk is not None:
+            desk.sync_clock()
         self._show()
         self.set_interval(1.0, self._tick, name="countdown")
         self._fit_qr()
@@ -218,15 +249,22 @@ class DepositScreen(Screen[None]):
             qr.border = 4 if len(qr_rows(qr.data, 4)) <= room else 2
 
     def _tick(self) -> None:
+        box = self.query_one("#address-box")
+        title = self._title()
+        if box.border_title != title:  # the window closed, or the order moved on
+            box.border_title = title
+            box.set_class(not self.payable, "-closed")
+            for qr in self.query(QRCode):  # an address not to pay is not offered to a camera
+                qr.display = self.payable
+            self.refresh_bindings()
         status = self.view.status
         if status is not None and status is not OrderStatus.DEPOSITING:
             widget = self.query_one("#countdown", Static)  # the deposit window no longer matters
             step = next_step(self.view, self.now())
-            widget.update(Content(f"{status_label(status)}: do not send again. Next: {step}"))
+            again = " again" if self.view.deposit is not None else ""
+            widget.update(Content(f"Do not send{again}. {sentence(step[:1].upper() + step[1:])}"))
             widget.set_class(False, "-urgent")
             widget.set_class(False, "-expired")
-            for qr in self.query(QRCode):  # an address not to pay is not offered to a camera
-                qr.display = False
             return
         text, state = countdown(self.view.expire_at, self.now())
         widget = self.query_one("#countdown", Static)
@@ -253,8 +291,14 @@ class DepositScreen(Screen[None]):
         elif view.integrator_bound is None:
             text = "Commission not verified yet (the order detail was not read): r checks."
             kind = "-unknown"
+        elif commission_of(view) is Commission.NONE:  # bound, but the swap did not complete
+            why = status_label(view.status) if view.status is not None else "not completed"
+            text = f"Integrator order ({view.integrator_id}): no commission (order {why})."
+            kind = "-unknown"
         else:
-            text = f"{GLYPHS.ok} Integrator order ({view.integrator_id}): commission applies."
+            earned = "commission earned" if commission_of(view) is Commission.EARNED else (
+                "commission applies")  # fmt: skip
+            text = f"{GLYPHS.ok} Integrator order ({view.integrator_id}): {earned}."
             kind = "-ok"
         commission.update(Content(text))
         for name in ("-danger", "-unknown", "-ok"):
@@ -274,6 +318,8 @@ class DepositScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "refresh":
             return self.service is not None
+        if action == "copy":  # an address not to pay is not put on the clipboard
+            return self.payable
         return True
 
     def action_refresh(self) -> None:

@@ -26,7 +26,7 @@ from textual.widgets import Footer, Header, Input, Label, Static
 from a2a_tui.domain import display
 from a2a_tui.domain.credentials import mask
 from a2a_tui.domain.failures import advice
-from a2a_tui.domain.order_input import OrderInputError, address_hint, check_address
+from a2a_tui.domain.order_input import OrderInputError, address_hint
 from a2a_tui.domain.orders import JournalState, OrderDraft, OrderRecord
 from a2a_tui.domain.text import count, inert, sentence
 from a2a_tui.providers.http.errors import describe
@@ -161,6 +161,7 @@ class OrderScreen(Screen[None]):
         self.requote_again = False  # the re-quote failed in a way a retry can cure
         self.placed: Placed | None = None
         self.address_problem = ""  # what #address-problem says, about the address as it was
+        self._problem_about = ""
 
     def compose(self) -> ComposeResult:
         dst = self.draft.spec.dst
@@ -205,6 +206,7 @@ class OrderScreen(Screen[None]):
 
     def _problem(self, field: str | None, text: str) -> None:
         self.address_problem = text if field == "address" else ""
+        self._problem_about = self.query_one("#address", Input).value  # what it is about
         self.query_one("#address-problem", Static).update(Content(self.address_problem))
         target = field if field in ("address", "client_order_id", "user_id") else None
         if target is not None:
@@ -245,18 +247,11 @@ class OrderScreen(Screen[None]):
 
     @on(Input.Changed, "#address")
     def _address_edited(self, event: Input.Changed) -> None:
-        """A problem said about an earlier address goes once the address is fixed:
-        while the new text is still not an address of this chain it stays (Enter says
-        the new reason), so half-typed addresses do not flash errors."""
-        if not self.address_problem or self.busy is not None:
-            return
-        dst = self.draft.spec.dst
-        try:
-            check_address(dst.chain.address_format, event.value, dst.chain.name)
-        except OrderInputError:
-            return
-        self._problem(None, "")
-        self._say(READY)
+        """A problem said about the address goes as soon as it is edited: it was about
+        the old text. The new one is checked on Enter (no error flashes while typing)."""
+        if self.address_problem and self.busy is None and event.value != self._problem_about:
+            self._problem(None, "")
+            self._say(READY)
 
     def action_create(self) -> None:
         if self.busy is not None:
@@ -408,9 +403,9 @@ class OrderScreen(Screen[None]):
     def _done(self, message: SendDone) -> None:
         self.busy = None
         self.placed = message.placed
-        self.app.switch_screen(
-            DepositScreen(message.placed.view, service=self.service, wall_clock=self.wall_clock)
-        )
+        deposit = DepositScreen(message.placed.view, service=self.service,
+                                wall_clock=self.wall_clock, fresh=True)  # fmt: skip
+        self.app.switch_screen(deposit)
 
     @on(SendFailed)
     def _failed(self, message: SendFailed) -> None:

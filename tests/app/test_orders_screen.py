@@ -270,7 +270,7 @@ async def test_deposit_screen_from_the_orders_screen_stays_live(make_sim: MakeSi
         assert "the swap is under way" in countdown
         assert not deposit_screen.query_one(QRCode).display  # no address to pay any more
         title = deposit_screen.query_one("#address-box").border_title
-        assert title == "Do not send: order deposit received, swapping; its deposit address was"
+        assert title == "Do not send to this address: deposit received, swapping"
         assert "copy" not in {b.binding.action for b in deposit_screen.active_bindings.values()
                               if b.enabled}  # fmt: skip
 

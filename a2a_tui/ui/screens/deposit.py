@@ -180,7 +180,7 @@ class DepositScreen(Screen[None]):
             return f"Send exactly {_amount(view.amount_in, view)} on {chain} to"
         why = "expired" if view.status in (None, OrderStatus.DEPOSITING) else (
             status_label(view.status) if view.status is not None else "")  # fmt: skip
-        return f"Do not send: order {why}; its deposit address was"
+        return f"Do not send to this address: {why}"
 
     @property
     def address_problem(self) -> str | None:
@@ -293,7 +293,7 @@ class DepositScreen(Screen[None]):
             kind = "-unknown"
         elif commission_of(view) is Commission.NONE:  # bound, but the swap did not complete
             why = status_label(view.status) if view.status is not None else "not completed"
-            text = f"Integrator order ({view.integrator_id}): no commission (order {why})."
+            text = f"Integrator order ({view.integrator_id}): no commission: {why}."
             kind = "-unknown"
         else:
             earned = "commission earned" if commission_of(view) is Commission.EARNED else (

@@ -219,6 +219,7 @@ class RefundScreen(Screen[None]):
             self._hint()
         elif self._said_for is None and not self.busy:
             self._hint()
+        self.refresh_bindings()  # ^s is offered only while a request can be sent
 
     def _situation(self, path: RefundPath | None) -> tuple[object, ...]:
         """What a result is about: the state, the path, a deposit, a refund record."""
@@ -231,10 +232,21 @@ class RefundScreen(Screen[None]):
         """Nothing left to ask: the order is final (refunded, completed, settled...)."""
         return self.view.final
 
+    @property
+    def can_request(self) -> bool:
+        """A request can be sent: the order is not final and the host would not
+        certainly refuse it (waiting for its deposit, a swap still running)."""
+        return not self.done and self.desk.assess(self.view).allowed is not False
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "request":  # hidden from the footer, and inert, when it cannot act
+            return self.can_request
+        return True
+
     def _hint(self) -> None:
         """The keys that help now: when the host would refuse (waiting for a deposit, a
         swap still running), Enter is not offered; it would only say so again."""
-        if self.desk.assess(self.view).allowed is False:
+        if not self.can_request:
             self._say("No refund can be requested now (why above) · esc goes back · ctrl+b "
                       "copies the support bundle")  # fmt: skip
             return
@@ -278,10 +290,15 @@ class RefundScreen(Screen[None]):
 
     @on(Input.Submitted, "#refund-address")
     def _submitted(self) -> None:
+        if not self.can_request:  # as ^s: nothing to send; the hint says why again
+            if not self.busy and not self.done:
+                self._said_for = None
+                self._hint()
+            return
         self.action_request()
 
     def action_request(self) -> None:
-        if self.busy or self.done:
+        if self.busy or not self.can_request:
             return
         field = self.query_one("#refund-address", Input)
         problem = self.query_one("#refund-problem", Static)

@@ -28,6 +28,7 @@ from a2a_tui.domain.support import amount_and_units
 from a2a_tui.providers.http.errors import describe
 from a2a_tui.services.desk import OrderEntry, RefundResult, SupportDesk
 from a2a_tui.services.tracker import OrderUpdate, Tracker
+from a2a_tui.ui.glyphs import GLYPHS
 from a2a_tui.ui.widgets.typed_input import TypedInput
 
 __all__ = ["RefundScreen", "window_text"]
@@ -191,9 +192,8 @@ class RefundScreen(Screen[None]):
         view = self.view
         assessment = self.desk.assess(view)
         path = assessment.path
-        mark, kind = {True: ("✓", "-ok"), False: ("✗", "-refused"), None: ("?", "-doubt")}[
-            assessment.allowed
-        ]
+        mark, kind = {True: (GLYPHS.ok, "-ok"), False: (GLYPHS.fail, "-refused"),
+                      None: ("?", "-doubt")}[assessment.allowed]  # fmt: skip
         title = f"Refund {view.order_no} · {status_label(view.status) if view.status else '—'}"
         lines: list[tuple[str, str] | str] = [(title, "bold")]
         lines += [("\nPath    ", "$text-muted"), path.label if path else "none applies now"]
@@ -212,7 +212,7 @@ class RefundScreen(Screen[None]):
         if self.done:
             self._said_for = None
             what = status_label(view.status) if view.status else "final"
-            self._say(f"✓ Done: the order is {what}; there is nothing left to request here. "
+            self._say(f"{GLYPHS.ok} Done: the order is {what}; there is nothing left to request here. "
                       "esc goes back · ctrl+b copies the support bundle", "ok")  # fmt: skip
         elif self._said_for is not None and self._said_for != self._situation(path):
             self._said_for = None  # a result for another state or path: no longer true
@@ -282,7 +282,7 @@ class RefundScreen(Screen[None]):
     def _say(self, text: str, kind: str = "") -> None:
         """``kind``: ``error``, ``busy``, ``warning``, ``ok`` or plain."""
         result = self.query_one("#refund-result", Static)
-        result.update(Content(text))
+        result.update(Content(GLYPHS.text(text)))  # a message's marks too, on the console
         for name in ("error", "busy", "warning", "ok"):
             result.set_class(name == kind, f"-{name}")
 
@@ -336,7 +336,7 @@ class RefundScreen(Screen[None]):
         if result.view is not None:
             self.view = result.view
         kind = "ok" if result.ok else "warning" if result.outcome == "unknown" else "error"
-        mark = "✓" if result.ok else "✗"
+        mark = GLYPHS.ok if result.ok else GLYPHS.fail
         self._say(f"{mark} {result.message}", kind)
         self._said_for = self._situation(self.desk.assess(self.view).path)
         if result.field == "address":

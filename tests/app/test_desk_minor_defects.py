@@ -10,11 +10,14 @@ import textual.constants
 from app_helpers import until_shown as until
 from conftest import MakeSim
 from test_orders_screen import REFUND_TO, cell, control, desk_app, notes, open_orders, place
+from textual.geometry import Region
+from textual.widget import Widget
 from textual.widgets import Input, Static
 from tracking_helpers import ManualTime
 
 from a2a_tui.domain.orders import OrderStatus
 from a2a_tui.infra.journal import Journal
+from a2a_tui.ui.screens.lookup import LookupScreen
 from a2a_tui.ui.screens.refund import RefundScreen
 
 CONSOLE_MISSING = set("⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏⇄▾✓✗⚠≠🔎◷⌛↺⚑")
@@ -173,3 +176,40 @@ async def test_the_refund_step_uses_only_the_console_font_on_linux(
     else:
         assert "\n✓       swap failed (slippage)" in path
         assert result.startswith("✓ Refund of")
+
+
+# -- 4. the look-up dialog on a dead host, and its intro at 80x24 ------------------------------
+
+
+class _DeadHost:
+    base_url = "http://127.0.0.1:9"  # nothing listens there
+
+
+def shown_text(widget: Widget) -> str:
+    """What the widget draws, line by line (a cut line loses its end here too)."""
+    return "\n".join(strip.text.rstrip() for strip in widget.render_lines(Region(0, 0, *widget.size)))
+
+
+async def test_the_look_up_dialog_on_a_dead_host_says_what_to_do(make_sim: MakeSim) -> None:
+    journal, time = Journal.in_memory(), ManualTime()
+    app = desk_app(_DeadHost(), journal, time)  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_orders(app, pilot)
+        await pilot.press("ctrl+l")
+        await until(app, lambda: isinstance(app.screen, LookupScreen))
+        await pilot.pause()
+        widget = app.screen.query_one("#lookup-intro")
+        dialog = app.screen.query_one("#lookup")
+        assert widget.region.right <= dialog.content_region.right  # nothing drawn past the frame
+        intro = " ".join(shown_text(widget).split())
+        assert intro.endswith("tracked.")
+        assert "http://127.0.0.1:9" in intro
+        app.screen.query_one("#lookup-value", Input).insert_text_at_cursor("OD2026052510000001")
+        await pilot.press("enter")
+        problem = app.screen.query_one("#lookup-problem", Static)
+        await until(app, lambda: "cannot connect" in str(problem.render()))
+        said = str(problem.render())
+        assert "?." not in said
+        assert "Correct the number" not in said  # the number is not the problem
+        assert "127.0.0.1:9" in said
+        assert "Enter to try again" in said

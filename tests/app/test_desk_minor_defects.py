@@ -213,3 +213,35 @@ async def test_the_look_up_dialog_on_a_dead_host_says_what_to_do(make_sim: MakeS
         assert "Correct the number" not in said  # the number is not the problem
         assert "127.0.0.1:9" in said
         assert "Enter to try again" in said
+
+
+# -- 5. failed reads show on the orders screen's status line at any width ----------------------
+
+
+async def test_failing_reads_are_said_on_the_status_line_at_80_columns(make_sim: MakeSim) -> None:
+    sim, journal, time = make_sim(), Journal.in_memory(), ManualTime()
+    first = await place(sim, journal, "desk-1")
+    second = await place(sim, journal, "desk-2")
+    app = desk_app(sim, journal, time)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_orders(app, pilot)
+        tracker = app.tracker
+        assert tracker is not None
+        for order_no in (first, second):
+            await until(app, lambda o=order_no: "awaiting deposit" in cell(app, o, "status"))
+        status = screen.query_one("#orders-status", Static)
+
+        def line() -> str:
+            return str(status.render())
+
+        await until(app, lambda: "tracking 2" in line())
+        assert "failing" not in line()
+        sim.stop()  # the host dies while the screen is open
+        time.advance(300)  # every order is due
+        await until(app, lambda: all((t := tracker.get(o)) is not None and t.failures
+                                     for o in (first, second)))  # fmt: skip
+        await until(app, lambda: "failing" in line(), within=5)  # at the next tick
+        said = line()
+        assert "2 failing to read: cannot connect to 127.0.0.1" in said, said
+        assert status.has_class("-error")
+        assert len(said) <= status.content_size.width

@@ -187,7 +187,9 @@ class _DeadHost:
 
 def shown_text(widget: Widget) -> str:
     """What the widget draws, line by line (a cut line loses its end here too)."""
-    return "\n".join(strip.text.rstrip() for strip in widget.render_lines(Region(0, 0, *widget.size)))
+    return "\n".join(
+        strip.text.rstrip() for strip in widget.render_lines(Region(0, 0, *widget.size))
+    )
 
 
 async def test_the_look_up_dialog_on_a_dead_host_says_what_to_do(make_sim: MakeSim) -> None:

@@ -212,8 +212,8 @@ class RefundScreen(Screen[None]):
         if self.done:
             self._said_for = None
             what = status_label(view.status) if view.status else "final"
-            self._say(f"{GLYPHS.ok} Done: the order is {what}; there is nothing left to request here. "
-                      "esc goes back · ctrl+b copies the support bundle", "ok")  # fmt: skip
+            self._say(f"{GLYPHS.ok} Done: the order is {what}; there is nothing left to request "
+                      "here. esc goes back · ctrl+b copies the support bundle", "ok")  # fmt: skip
         elif self._said_for is not None and self._said_for != self._situation(path):
             self._said_for = None  # a result for another state or path: no longer true
             self._hint()

@@ -24,6 +24,7 @@ __all__ = [
     "RefundReason",
     "assess_refund",
     "parse_reason",
+    "refund_is_next",
 ]
 
 #: How far this machine's clock may be off the host's before a window edge is
@@ -171,6 +172,18 @@ def assess_refund(
     else:  # ManualReview or Refunding without a record: the host's business
         why = f"the order is {status.label}: a refund is already being handled"
     return RefundAssessment(None, False, why, RefundReason.NOT_REFUNDABLE)
+
+
+def refund_is_next(view: OrderView, assessment: RefundAssessment) -> bool:
+    """Requesting a refund is what this order needs now (what a notification may tell
+    the user to do): none is on record yet (one requested, in progress or done is
+    not asked for again), a path applies, the host would not certainly refuse, and
+    something was received (an expired order with no deposit needs none)."""
+    if view.final or view.refund is not None or assessment.on_record is not None:
+        return False
+    if assessment.path is None or assessment.allowed is False:
+        return False
+    return assessment.path is not RefundPath.MANUAL_REVIEW or view.deposit is not None
 
 
 def _path_of(view: OrderView, manual_confirmation: bool) -> RefundPath | None:

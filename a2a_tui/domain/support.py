@@ -86,7 +86,7 @@ _SHORT = {
     OrderStatus.COMPLETED: "✓ completed",
     OrderStatus.CANCELLED_NO_DEPOSIT: "⌛ expired",
     OrderStatus.REFUND_ADDRESS_PENDING: "✗ refund address?",
-    OrderStatus.CHAIN_FAILED: "✗ chain failed",
+    OrderStatus.CHAIN_FAILED: "✗ on-chain failure",  # the words of its label (the title)
     OrderStatus.SLIPPAGE_FAILED: "✗ slippage failed",
     OrderStatus.MANUAL_REVIEW: "⚑ manual review",
     OrderStatus.REFUNDING: "↺ refunding",

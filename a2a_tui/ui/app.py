@@ -23,6 +23,7 @@ from textual.widgets import Header
 
 from a2a_tui.domain.orders import FINAL_STATES, OrderStatus, status_label
 from a2a_tui.domain.quote_input import QuoteArgs
+from a2a_tui.domain.refunds import refund_is_next
 from a2a_tui.domain.text import count, inert
 from a2a_tui.services.backend import Backend
 from a2a_tui.services.credentials import CredentialService
@@ -263,7 +264,7 @@ class A2AApp(App[None]):
         view = update.view
         if self.desk is not None and view is not None and not view.final:
             assessment = self.desk.assess(view)
-            if assessment.path is not None and assessment.allowed is not False:
+            if assessment.path is not None and refund_is_next(view, assessment):
                 then = f". Next: F3, then ctrl+r, to request the refund ({assessment.path.label})"
         self.notify(f"Order {update.order_no}: {status_label(status)}{was}{then}",
                     title="Order update", severity=severity, timeout=10,

@@ -165,6 +165,12 @@ def test_next_steps_in_plain_words() -> None:
     assert short_status(OrderStatus.CANCELLED_NO_DEPOSIT, settled=True) == "⌛ expired, settled"
 
 
+def test_a_chain_failure_has_one_wording_in_its_badge_and_its_title() -> None:
+    """The detail's title said "on-chain failure", the badge "✗ chain failed"."""
+    assert OrderStatus.CHAIN_FAILED.label == "on-chain failure"
+    assert short_status(OrderStatus.CHAIN_FAILED) == "✗ on-chain failure"
+
+
 def test_the_timeline_joins_the_hosts_history_with_what_was_seen_here() -> None:
     history = (StatusSeen(OrderStatus.DEPOSITING, T0),
                StatusSeen(OrderStatus.SWAPPING, T0 + timedelta(minutes=3)))  # fmt: skip

@@ -15,17 +15,23 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from a2a_tui.providers.http.errors import describe
+from a2a_tui.domain.text import sentence
+from a2a_tui.providers.http.errors import TransportFailure, describe
 from a2a_tui.services.desk import OrderEntry, OrderNumberError, SupportDesk, parse_order_no
+from a2a_tui.ui.glyphs import GLYPHS
 from a2a_tui.ui.widgets.typed_input import TypedInput
 
 __all__ = ["LookupScreen"]
 
 
 class _Answer(Message):
-    def __init__(self, order_no: str, entry: OrderEntry | None, problem: str | None) -> None:
+    def __init__(
+        self, order_no: str, entry: OrderEntry | None, problem: str | None,
+        *, unreachable: bool = False,
+    ) -> None:  # fmt: skip
         super().__init__()
         self.order_no, self.entry, self.problem = order_no, entry, problem
+        self.unreachable = unreachable  # no answer from the host: not the number's fault
 
 
 class LookupScreen(ModalScreen[OrderEntry | None]):
@@ -39,8 +45,10 @@ class LookupScreen(ModalScreen[OrderEntry | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="lookup"):
             yield Label("Look up an order", id="lookup-title")
-            yield Label(f"on {self.desk.host_url}: it is fetched, added to the watch list and "
-                        "tracked.", classes="hint", markup=False)  # fmt: skip
+            # a Static wraps (a long host too); a Label's one line was cut at 80x24
+            yield Static(f"on {self.desk.host_url}: it is fetched, added to the watch list "
+                         "and tracked.", id="lookup-intro", classes="hint",
+                         markup=False)  # fmt: skip
             yield TypedInput(placeholder="order number, e.g. OD2026052510000001", id="lookup-value")
             yield Static(id="lookup-problem", markup=False)
             yield Label("Enter looks it up · Esc cancels", classes="hint")
@@ -68,7 +76,8 @@ class LookupScreen(ModalScreen[OrderEntry | None]):
         try:
             entry = await self.desk.lookup(order_no)
         except Exception as exc:  # shown as what the host said, in the dialog
-            self.post_message(_Answer(order_no, None, describe(exc)))
+            unreachable = isinstance(exc, TransportFailure)
+            self.post_message(_Answer(order_no, None, describe(exc), unreachable=unreachable))
         else:
             self.post_message(_Answer(order_no, entry, None))
 
@@ -78,6 +87,12 @@ class LookupScreen(ModalScreen[OrderEntry | None]):
             self.dismiss(message.entry)
             return
         said = message.problem or "no answer"
-        if "order not found" in said:
+        if message.unreachable:  # the number may be right: the host is what to check
+            todo = (f"Check that {self.desk.host_url} is up (or start it), then press Enter "
+                    "to try again, or Esc.")  # fmt: skip
+        elif "order not found" in said:
             said = f"{self.desk.host_url} has no order {message.order_no} ({said})"
-        self._problem(f"✗ {said}. Correct the number and press Enter again, or Esc.")
+            todo = "Correct the number and press Enter again, or Esc."
+        else:
+            todo = "Press Enter to try again, or Esc."
+        self._problem(GLYPHS.text(f"✗ {sentence(said)} {todo}"))

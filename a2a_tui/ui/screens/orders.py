@@ -159,6 +159,7 @@ class OrdersScreen(Screen[None]):
         self._closely: str | None = None
         self._refresh_pending = False  # a reorder is coming (many reads coalesce into it)
         self._status_stale = False  # counts and commission: redrawn at the next tick
+        self._failing_said: tuple[int, str] | None = None  # on the status line now
         self._shown_detail: DetailData | None = None
 
     def now(self) -> datetime:
@@ -332,16 +333,31 @@ class OrdersScreen(Screen[None]):
             search = inert(self.search, limit=40)
             parts.append(Part.of((f"search: {search}", 40), (f"“{search}”", 70)))
         parts.append(Part.of((f"tracking {tracking} ({rate})", 10), (f"tracking {tracking}", 25)))
+        failing = self._failing()
+        if failing is not None:  # stale data is said at any width: the part never drops
+            n, error = failing
+            said = f"{n} failing to read"
+            brief = error.split(" · ")[0]
+            parts.append(Part.of((f"{said}: {error}", 35), (f"{said}: {brief}", 55), (said, None)))
+        self._failing_said = failing
         widget = self.query_one("#orders-status", Static)
         width = widget.content_size.width or max(self.size.width - 2, 20)
         line = compose("", parts, width=width)
         if not self.loaded:
             return
-        self._say(line)
+        self._say(line, "error" if failing is not None else "")
         commission = self._commission()
         if commission != getattr(self, "_commission_said", None):
             self._commission_said = commission
             self.query_one("#orders-commission", Static).update(Content(commission))
+
+    def _failing(self) -> tuple[int, str] | None:
+        """How many tracked orders' reads are failing now, and the latest error."""
+        failing = [t for t in self.tracker.orders() if t.failures and not t.final]
+        if not failing:
+            return None
+        latest = max(failing, key=lambda t: t.last_try or 0.0)
+        return len(failing), latest.error or "no answer"
 
     def _commission(self) -> str:
         views = [v for e in self.entries.values() if (v := self._view(e)) is not None]
@@ -380,6 +396,8 @@ class OrdersScreen(Screen[None]):
             return
         table = self.query_one(OrderTable)
         table.tick(self.now())
+        if self._failing() != self._failing_said:  # a recovery posts no update of its own
+            self._status_stale = True
         if self._status_stale:
             self._status_stale = False
             self._refresh_status(len(table.keys))

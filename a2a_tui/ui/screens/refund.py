@@ -28,6 +28,7 @@ from a2a_tui.domain.support import amount_and_units
 from a2a_tui.providers.http.errors import describe
 from a2a_tui.services.desk import OrderEntry, RefundResult, SupportDesk
 from a2a_tui.services.tracker import OrderUpdate, Tracker
+from a2a_tui.ui.glyphs import GLYPHS
 from a2a_tui.ui.widgets.typed_input import TypedInput
 
 __all__ = ["RefundScreen", "window_text"]
@@ -191,9 +192,8 @@ class RefundScreen(Screen[None]):
         view = self.view
         assessment = self.desk.assess(view)
         path = assessment.path
-        mark, kind = {True: ("✓", "-ok"), False: ("✗", "-refused"), None: ("?", "-doubt")}[
-            assessment.allowed
-        ]
+        mark, kind = {True: (GLYPHS.ok, "-ok"), False: (GLYPHS.fail, "-refused"),
+                      None: ("?", "-doubt")}[assessment.allowed]  # fmt: skip
         title = f"Refund {view.order_no} · {status_label(view.status) if view.status else '—'}"
         lines: list[tuple[str, str] | str] = [(title, "bold")]
         lines += [("\nPath    ", "$text-muted"), path.label if path else "none applies now"]
@@ -212,13 +212,14 @@ class RefundScreen(Screen[None]):
         if self.done:
             self._said_for = None
             what = status_label(view.status) if view.status else "final"
-            self._say(f"✓ Done: the order is {what}; there is nothing left to request here. "
-                      "esc goes back · ctrl+b copies the support bundle", "ok")  # fmt: skip
+            self._say(f"{GLYPHS.ok} Done: the order is {what}; there is nothing left to request "
+                      "here. esc goes back · ctrl+b copies the support bundle", "ok")  # fmt: skip
         elif self._said_for is not None and self._said_for != self._situation(path):
             self._said_for = None  # a result for another state or path: no longer true
             self._hint()
         elif self._said_for is None and not self.busy:
             self._hint()
+        self.refresh_bindings()  # ^s is offered only while a request can be sent
 
     def _situation(self, path: RefundPath | None) -> tuple[object, ...]:
         """What a result is about: the state, the path, a deposit, a refund record."""
@@ -231,10 +232,21 @@ class RefundScreen(Screen[None]):
         """Nothing left to ask: the order is final (refunded, completed, settled...)."""
         return self.view.final
 
+    @property
+    def can_request(self) -> bool:
+        """A request can be sent: the order is not final and the host would not
+        certainly refuse it (waiting for its deposit, a swap still running)."""
+        return not self.done and self.desk.assess(self.view).allowed is not False
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "request":  # hidden from the footer, and inert, when it cannot act
+            return self.can_request
+        return True
+
     def _hint(self) -> None:
         """The keys that help now: when the host would refuse (waiting for a deposit, a
         swap still running), Enter is not offered; it would only say so again."""
-        if self.desk.assess(self.view).allowed is False:
+        if not self.can_request:
             self._say("No refund can be requested now (why above) · esc goes back · ctrl+b "
                       "copies the support bundle")  # fmt: skip
             return
@@ -270,7 +282,7 @@ class RefundScreen(Screen[None]):
     def _say(self, text: str, kind: str = "") -> None:
         """``kind``: ``error``, ``busy``, ``warning``, ``ok`` or plain."""
         result = self.query_one("#refund-result", Static)
-        result.update(Content(text))
+        result.update(Content(GLYPHS.text(text)))  # a message's marks too, on the console
         for name in ("error", "busy", "warning", "ok"):
             result.set_class(name == kind, f"-{name}")
 
@@ -278,10 +290,15 @@ class RefundScreen(Screen[None]):
 
     @on(Input.Submitted, "#refund-address")
     def _submitted(self) -> None:
+        if not self.can_request:  # as ^s: nothing to send; the hint says why again
+            if not self.busy and not self.done:
+                self._said_for = None
+                self._hint()
+            return
         self.action_request()
 
     def action_request(self) -> None:
-        if self.busy or self.done:
+        if self.busy or not self.can_request:
             return
         field = self.query_one("#refund-address", Input)
         problem = self.query_one("#refund-problem", Static)
@@ -319,7 +336,7 @@ class RefundScreen(Screen[None]):
         if result.view is not None:
             self.view = result.view
         kind = "ok" if result.ok else "warning" if result.outcome == "unknown" else "error"
-        mark = "✓" if result.ok else "✗"
+        mark = GLYPHS.ok if result.ok else GLYPHS.fail
         self._say(f"{mark} {result.message}", kind)
         self._said_for = self._situation(self.desk.assess(self.view).path)
         if result.field == "address":

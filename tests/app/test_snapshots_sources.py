@@ -24,7 +24,9 @@ from a2a_tui.ui.screens.quote import QuoteScreen
 
 SnapCompare = Callable[..., bool]
 ARGS = QuoteArgs("ETH", "USDT@ethereum", "1.5")
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+#: 200x50: from 160 columns the detail panel widens rather than the Route column.
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40"),
+         pytest.param((200, 50), id="200x50")]  # fmt: skip
 
 
 def placeholder(source: str, label: str) -> ChannelsExpected:

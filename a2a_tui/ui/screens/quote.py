@@ -113,7 +113,9 @@ class QuoteScreen(Screen[None]):
         ("FASTEST  (F)", "the first to answer"),
         ("STALE", "priced over 10 s ago (or past its own expiry): re-quoted before an order"),
     )
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    #: From 160 columns the detail panel takes more of the width (a route's fees and
+    #: legs wrap less); the table's Route column would take it all otherwise.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide"), (160, "-roomy")]
 
     BINDINGS = [
         Binding("ctrl+r", "requote", "Re-quote", id="quote.requote"),

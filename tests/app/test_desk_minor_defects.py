@@ -9,7 +9,16 @@ import pytest
 import textual.constants
 from app_helpers import until_shown as until
 from conftest import MakeSim
-from test_orders_screen import REFUND_TO, cell, control, desk_app, notes, open_orders, place
+from test_orders_screen import (
+    REFUND_TO,
+    cell,
+    control,
+    desk_app,
+    notes,
+    open_orders,
+    place,
+    place_failed,
+)
 from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import Input, Static
@@ -47,9 +56,7 @@ async def test_a_requested_refund_is_not_asked_for_again_by_the_notification(
     make_sim: MakeSim,
 ) -> None:
     sim, journal, time = make_sim(), Journal.in_memory(), ManualTime()
-    order_no = await place(sim, journal)
-    await control(sim, f"/sim/orders/{order_no}/deposit", {"outcome": "slippage_failed"})
-    await control(sim, "/sim/clock/advance", {"seconds": 30})
+    order_no = await place_failed(sim, journal)
     app = desk_app(sim, journal, time)
     async with app.run_test(size=(80, 24)) as pilot:
         refund = await open_refund(app, pilot, order_no, "slippage failed")
@@ -125,9 +132,7 @@ async def test_the_refund_step_offers_the_request_until_the_order_is_refunded(
     make_sim: MakeSim,
 ) -> None:
     sim, journal, time = make_sim(), Journal.in_memory(), ManualTime()
-    order_no = await place(sim, journal)
-    await control(sim, f"/sim/orders/{order_no}/deposit", {"outcome": "slippage_failed"})
-    await control(sim, "/sim/clock/advance", {"seconds": 30})
+    order_no = await place_failed(sim, journal)
     app = desk_app(sim, journal, time)
     async with app.run_test(size=(80, 24)) as pilot:
         refund = await open_refund(app, pilot, order_no, "slippage failed")
@@ -154,9 +159,7 @@ async def test_the_refund_step_uses_only_the_console_font_on_linux(
     monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", "auto")
     monkeypatch.setenv("TERM", term)
     sim, journal, time = make_sim(), Journal.in_memory(), ManualTime()
-    order_no = await place(sim, journal)
-    await control(sim, f"/sim/orders/{order_no}/deposit", {"outcome": "slippage_failed"})
-    await control(sim, "/sim/clock/advance", {"seconds": 30})
+    order_no = await place_failed(sim, journal)
     app = desk_app(sim, journal, time)
     async with app.run_test(size=(80, 24)) as pilot:
         refund = await open_refund(app, pilot, order_no, "slippage failed")

@@ -71,6 +71,14 @@ async def place(sim: SimServer, journal: Journal, client_order_id: str = "desk-1
     return placed.view.order_no
 
 
+async def place_failed(sim: SimServer, journal: Journal) -> str:
+    """An order whose swap failed on slippage: a refund can be requested."""
+    order_no = await place(sim, journal)
+    await control(sim, f"/sim/orders/{order_no}/deposit", {"outcome": "slippage_failed"})
+    await control(sim, "/sim/clock/advance", {"seconds": 30})
+    return order_no
+
+
 async def control(sim: SimServer, path: str, body: dict[str, Any]) -> None:
     async with httpx.AsyncClient(base_url=sim.base_url) as raw:
         response = await raw.post(path, json=body)
@@ -277,9 +285,7 @@ async def test_deposit_screen_from_the_orders_screen_stays_live(make_sim: MakeSi
 
 async def test_refund_step_requests_and_keeps_tracking(make_sim: MakeSim) -> None:
     sim, journal, time = make_sim(), Journal.in_memory(), ManualTime()
-    order_no = await place(sim, journal)
-    await control(sim, f"/sim/orders/{order_no}/deposit", {"outcome": "slippage_failed"})
-    await control(sim, "/sim/clock/advance", {"seconds": 30})
+    order_no = await place_failed(sim, journal)
     app = desk_app(sim, journal, time)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_orders(app, pilot)

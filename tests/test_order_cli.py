@@ -97,6 +97,22 @@ def test_bad_input_is_exit_2_and_sends_nothing(
     assert sim.sim.orders.orders == {}
 
 
+@pytest.mark.parametrize("command", ["quote", "order"])
+def test_an_empty_amount_is_an_empty_amount_not_a_missing_one(
+    make_sim: MakeSim, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """`--amount ""` said "--src, --dst and --amount go together" (exit 1)."""
+    sim = make_sim()
+    args = ["--base-url", sim.base_url, "--src", "ETH", "--dst", "USDT@tron", "--amount", ""]
+    argv = ["quote", *args] if command == "quote" else ["order", "create", *args, "--to",
+                                                        TRON_ADDRESS]  # fmt: skip
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "amount is empty" in err, err
+    assert "go together" not in err
+    assert sim.sim.orders.orders == {}
+
+
 def test_a_channel_the_pair_does_not_have_is_exit_2_as_quote_says_it(
     make_sim: MakeSim, capsys: pytest.CaptureFixture[str]
 ) -> None:

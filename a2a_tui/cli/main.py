@@ -331,7 +331,8 @@ def _backend(
 
 
 def _quote_args(args: argparse.Namespace, default_slippage: str) -> QuoteArgs | None:
-    given = [args.src, args.dst, args.amount]
+    # `--amount ""` was given: it is refused as an empty amount, not as missing
+    given = [value is not None for value in (args.src, args.dst, args.amount)]
     if not any(given):
         return None
     if not all(given):

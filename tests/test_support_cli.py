@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +63,11 @@ def test_order_show_json_and_text(make_sim: MakeSim, capsys: pytest.CaptureFixtu
     text = capsys.readouterr().out
     assert f"order       {order_no}" in text
     assert "amount in   1.5 ETH (1500000000000000000 units)" in text
-    assert "\ntimeline    2026-05-25T10:00:00Z  waiting for deposit" in text
+    # the app's, the bundle's and order create's time format, not ISO's (JSON keeps ISO)
+    assert "\ntimeline    2026-05-25 10:00:00 UTC  waiting for deposit" in text
+    assert "\nexpire_at   2026-05-25 10:30:00 UTC\n" in text
+    assert not re.search(r"\d\dZ", text), text
+    assert shown["expire_at"] == "2026-05-25T10:30:00Z"
 
 
 def test_order_show_bundle_has_everything_but_secrets(
@@ -82,6 +87,8 @@ def test_order_show_bundle_has_everything_but_secrets(
         "fee_integrator          0.0045 ETH (4500000000000000 units)",
         "integrator_fee_rate     0.3%",
         "settled                 no",
+        "slippage                1%",  # was 0.01: a percentage, as everywhere else
+        "late                    no",  # was False
         "deposit_address         0x",
         "dst_address             TLa2f6VPqDgRE67v1736s7bJ8Ray5wYjU7",
         "host  deposit received, swapping",

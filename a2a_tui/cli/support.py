@@ -55,6 +55,11 @@ def _iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _when(moment: datetime | None) -> str | None:
+    """Text output's times, as the app, the bundle and ``order create`` write them."""
+    return None if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
 def _human(units: int | None, token: TokenRef | None) -> str | None:
     if units is None or token is None:
         return None
@@ -131,8 +136,8 @@ def view_text(view: OrderView, desk: SupportDesk, *, source: str = "host") -> st
         ("min out", amount_and_units(view.min_out, dst)),
         ("deposit to", view.deposit_address),
         ("receive at", view.dst_address),
-        ("expire_at", _iso(view.expire_at)),
-        ("auto-cancel", _iso(view.auto_cancel_at)),
+        ("expire_at", _when(view.expire_at)),
+        ("auto-cancel", _when(view.auto_cancel_at)),
         ("integrator", "not verified" if view.integrator_bound is None
          else view.integrator_id if view.integrator_bound else "none (not bound: no commission)"),
         ("commission", f"{commission_of(view).value} · fee_integrator "
@@ -149,7 +154,7 @@ def view_text(view: OrderView, desk: SupportDesk, *, source: str = "host") -> st
     for index, change in enumerate(view.history):
         note = f" ({change.note})" if change.note else ""
         label = "timeline" if index == 0 else ""
-        lines.append(f"{label:<12}{_iso(change.at)}  {status_label(change.status)}{note}")
+        lines.append(f"{label:<12}{_when(change.at)}  {status_label(change.status)}{note}")
     return "\n".join(lines) + "\n"
 
 

@@ -283,3 +283,33 @@ def test_a_named_channel_that_does_not_answer_in_time_is_refused(
     err = capsys.readouterr().err
     assert "channel 105 gave no quote for this pair: no answer within 0.5 s" in err
     assert sim.sim.orders.orders == {}
+
+
+def test_a_pending_entry_lists_as_pending_with_its_reason_whole_below(
+    make_sim: MakeSim, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The state column read `pending (cannot connect to 127.0.0.1:8898 · is \\`a2a-tui
+    sim\\``: the reason cut at 60 characters, an unclosed paren and backtick."""
+    sim = make_sim()
+    with (
+        stamina.set_testing(True, attempts=5, cap=True),
+        FaultProxy(sim.base_url, plan=["reset_before"] * 5) as proxy,
+    ):
+        code = main(create(proxy.base_url, "--client-order-id", "cli-gone"))
+        assert code == 3, capsys.readouterr().err
+    capsys.readouterr()
+    # the proxy is gone: the host cannot be reached, the entry stays pending
+    assert main(["order", "list", "--base-url", proxy.base_url]) == 0
+    out, _ = capsys.readouterr()
+    table, _, notes = out.partition("\n\n")
+    _header, row = table.splitlines()
+    assert row.split()[2:4] == ["pending", "—"], row  # the state alone, then the order
+    assert len(row) < 150, row  # the column stays narrow
+    reason = "cannot connect to 127.0.0.1:"
+    assert reason not in table
+    (note,) = notes.splitlines()
+    assert note.startswith(f"cli-gone (pending): {reason}"), note
+    assert note.endswith("· is `a2a-tui sim` running?"), note  # whole, never cut
+    assert main(["order", "list", "--json", "--base-url", proxy.base_url]) == 0
+    (listed,) = json.loads(capsys.readouterr().out)
+    assert (listed["state"], note.endswith(listed["error"])) == ("pending", True)

@@ -32,7 +32,7 @@ from a2a_tui.domain.orders import (
 )
 from a2a_tui.domain.quote_input import QuoteArgs, QuoteInputError, resolve_args
 from a2a_tui.domain.quotes import QuoteSpec
-from a2a_tui.domain.text import count
+from a2a_tui.domain.text import count, inert
 from a2a_tui.engine.board import QuoteBoard, RowKey, RowState
 from a2a_tui.engine.merger import QuoteRun
 from a2a_tui.providers.http.errors import ProviderError, describe
@@ -364,6 +364,11 @@ async def run_order_list(
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     for row in table:
         out.write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n")
+    # why an entry is pending or refused: whole, on its own line, not cut in the table
+    reasons = [f"{r.client_order_id} ({r.state.value}): {inert(r.error, limit=4000)}"
+               for r in records if r.error and r.state is not JournalState.CREATED]  # fmt: skip
+    if reasons:
+        out.write("\n" + "\n".join(reasons) + "\n")
     return EXIT_OK
 
 
@@ -411,11 +416,9 @@ def _record_row(record: OrderRecord) -> tuple[str, ...]:
         if src is not None and isinstance(amount, str) and amount.isdigit()
         else str(amount)
     )
-    state = record.state.value + (f" ({record.error})" if record.error and
-                                  record.state is not JournalState.CREATED else "")  # fmt: skip
     return (
         f"{record.journaled_at.astimezone(UTC):%Y-%m-%d %H:%M:%S}",
-        state[:60],
+        record.state.value,  # the reason, if any, follows the table
         record.order_no or "—",
         record.last_status or "—",
         human,

@@ -136,8 +136,25 @@ def test_an_amount_below_the_minimum_says_the_servers_reason(
     assert code == 1
     assert "no channel quoted this pair: amount below channel minimum (" in err, err
     assert "USD)" in err
-    assert err.rstrip().endswith("raise the amount")
+    # the lowest minimum named, not "try again shortly": a retry does not lift it
+    assert err.rstrip().endswith("; raise the amount to at least 1 USD"), err
     assert "every channel failed" not in err
+
+
+def test_a_minimum_beside_a_timeout_says_to_raise_the_amount_first(
+    make_sim: MakeSim, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It ended `… ×4, upstream rate limited, … (25 USD); try again shortly`: when
+    most channels named a minimum, raising the amount comes first."""
+    sim = make_sim()
+    sim.sim.faults.channels[105] = "timeout"  # one channel does not answer in time
+    code = main(["order", "create", "--base-url", sim.base_url, "--src", "USDT@ethereum",
+                 "--dst", "USDT@tron", "--amount", "0.5", "--to", TRON_ADDRESS,
+                 "--timeout", "0.5"])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "no answer within 0.5 s" in err, err
+    assert err.rstrip().endswith("; raise the amount to at least 1 USD, or try again shortly"), err
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ from typing import Any, TextIO
 
 from a2a_tui.cli.quote import unknown_channel
 from a2a_tui.domain import display
-from a2a_tui.domain.failures import advice
+from a2a_tui.domain.failures import advice, what_next
 from a2a_tui.domain.order_input import OrderInputError, check_address, check_client_order_id
 from a2a_tui.domain.orders import (
     JournalState,
@@ -225,9 +225,8 @@ def _failures(board: QuoteBoard) -> str:
             *(f"{m} ×{n}" if n > 1 else m for m, n in errors if m)]  # fmt: skip
     if not said:
         return "no channel answered"
-    retry, step = advice([*board.status().problems, *(m for m, _ in errors)])
-    hint = "; try again shortly" if retry else (f"; {step}" if step else "")
-    return ", ".join(said) + hint
+    hint = what_next(board.status().problems, errors)
+    return ", ".join(said) + (f"; {hint}" if hint else "")
 
 
 def _print_order(view: OrderView, out: TextIO, err: TextIO, *, as_json: bool,

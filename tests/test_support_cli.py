@@ -375,3 +375,22 @@ def test_order_numbers_are_read_in_any_case(
     assert main(["order", "show", f" {order_no.lower()} ", "--base-url", sim.base_url,
                  "--json"]) == 0  # fmt: skip
     assert json.loads(capsys.readouterr().out)["order_no"] == order_no
+
+
+def test_order_show_names_the_host_the_journal_has_the_order_for(
+    make_sim: MakeSim, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It said "… and the journal does not have this order": it had, for another host."""
+    sim, other = make_sim(), make_sim()  # other: a host with no orders
+    order_no = create(sim, capsys)
+    hint = f"; the journal has {order_no} for {sim.base_url}: use --base-url {sim.base_url}"
+    assert main(["order", "show", order_no, "--base-url", "http://127.0.0.1:9"]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("a2a-tui order show: cannot reach http://127.0.0.1:9 ("), err
+    assert err.rstrip().endswith(hint), err
+    assert "does not have" not in err
+    assert main(["order", "show", order_no, "--base-url", other.base_url]) == 1
+    err = capsys.readouterr().err
+    assert err.rstrip() == f"a2a-tui order show: {other.base_url} has no order {order_no}{hint}"
+    assert main(["order", "show", "OD2026052599999999", "--base-url", "http://127.0.0.1:9"]) == 3
+    assert "and the journal does not have this order" in capsys.readouterr().err

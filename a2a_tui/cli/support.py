@@ -165,6 +165,18 @@ async def _find(desk: SupportDesk, order_no: str) -> OrderEntry | None:
         return None
 
 
+async def _elsewhere(desk: SupportDesk, order_no: str) -> str:
+    """`` and the journal has it for host X: use --base-url X`` when it does."""
+    try:
+        hosts = await desk.other_hosts(order_no)
+    except Exception:  # the journal is only a hint here
+        return ""
+    if not hosts:
+        return ""
+    options = " or ".join(f"--base-url {h}" for h in hosts)
+    return f"; the journal has {order_no} for {' and '.join(hosts)}: use {options}"
+
+
 async def run_order_show(
     desk: SupportDesk, order_no: str, *, as_json: bool, bundle: bool, out: TextIO, err: TextIO
 ) -> int:
@@ -179,13 +191,14 @@ async def run_order_show(
     try:
         view = (await desk.poll(order_no)).view
     except ProviderError as exc:
+        elsewhere = await _elsewhere(desk, order_no) if entry is None else ""
         if isinstance(exc, ApiError) and exc.msg == "order not found":
-            _say(err, "order show", f"{desk.host_url} has no order {order_no}")
+            _say(err, "order show", f"{desk.host_url} has no order {order_no}{elsewhere}")
             return EXIT_FAILED
         journaled = entry.view if entry is not None else None
         if journaled is None:
-            _say(err, "order show", f"cannot reach {desk.host_url} ({describe(exc)}) and the "
-                                    "journal does not have this order")  # fmt: skip
+            journal = elsewhere or " and the journal does not have this order"
+            _say(err, "order show", f"cannot reach {desk.host_url} ({describe(exc)}){journal}")
             return EXIT_LOST
         view = journaled
         source = f"from the journal: {desk.host_url} could not be reached ({describe(exc)})"

@@ -274,6 +274,17 @@ class SupportDesk:
     async def entry(self, order_no: str) -> OrderEntry | None:
         return next((e for e in await self.entries() if e.key == order_no), None)
 
+    async def other_hosts(self, order_no: str) -> list[str]:
+        """The other hosts the journal has ``order_no`` for (created or watched
+        there): an order is read from the host it was made on."""
+        hosts: list[str] = await self._io(self._other_hosts, order_no)
+        return hosts
+
+    def _other_hosts(self, order_no: str) -> list[str]:
+        found = [r.host for r in self.journal.records() if r.order_no == order_no]
+        found += [w.host for w in self.journal.watched() if w.order_no == order_no]
+        return [h for h in dict.fromkeys(found) if h != self.host_url]
+
     # -- reading the host -------------------------------------------------------------
 
     def _host(self) -> Any2AnyHost:

@@ -330,3 +330,20 @@ def test_a_pending_entry_lists_as_pending_with_its_reason_whole_below(
     assert main(["order", "list", "--json", "--base-url", proxy.base_url]) == 0
     (listed,) = json.loads(capsys.readouterr().out)
     assert (listed["state"], note.endswith(listed["error"])) == ("pending", True)
+
+
+def test_a_refusal_that_ends_in_a_question_mark_gets_no_extra_period(
+    make_sim: MakeSim, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`refused: {reason}. …` read "…running?." when the reason asked a question."""
+    from a2a_tui.services.orders import OrderRefused, OrderService, guidance_for
+
+    async def refuse(self: OrderService, *args: object, **kwargs: object) -> None:
+        said = "is the amount right?"
+        raise OrderRefused(None, said, guidance_for(None, said), None)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(OrderService, "place", refuse)
+    assert main(create(make_sim().base_url)) == 1
+    err = capsys.readouterr().err
+    assert "?." not in err, err
+    assert "refused: is the amount right? The host refused the order: is the amount" in err, err

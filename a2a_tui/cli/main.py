@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from a2a_tui import __version__
 from a2a_tui.domain.quote_input import QuoteArgs
+from a2a_tui.domain.text import sentence
 from a2a_tui.infra.config import DEFAULT_BASE_URL
 
 if TYPE_CHECKING:
@@ -397,7 +398,7 @@ def run_tui(args: argparse.Namespace) -> int:
     try:
         orders = OrderService.on_disk(backend)
     except JournalError as exc:  # quotes still work; the app says why orders do not
-        problem = f"{exc}. Set $A2A_TUI_DATA_DIR to a writable folder."
+        problem = f"{sentence(str(exc))} Set $A2A_TUI_DATA_DIR to a writable folder."
     app = A2AApp(backend, preferences=Preferences(loaded), credentials=credentials,
                  initial=quote, orders=orders, orders_problem=problem)  # fmt: skip
     app.run()

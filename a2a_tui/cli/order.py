@@ -32,7 +32,7 @@ from a2a_tui.domain.orders import (
 )
 from a2a_tui.domain.quote_input import QuoteArgs, QuoteInputError, resolve_args
 from a2a_tui.domain.quotes import QuoteSpec
-from a2a_tui.domain.text import count, inert
+from a2a_tui.domain.text import count, inert, sentence
 from a2a_tui.engine.board import QuoteBoard, RowKey, RowState
 from a2a_tui.engine.merger import QuoteRun
 from a2a_tui.providers.http.errors import ProviderError, describe
@@ -176,7 +176,7 @@ async def run_order_create(
     try:
         placed = await service.place(draft)
     except OrderRefused as refused:
-        _say(err, f"refused: {refused}. {refused.guidance.message}")
+        _say(err, f"refused: {sentence(str(refused))} {refused.guidance.message}")
         return EXIT_REFUSED
     except (AlreadyJournaled, KeyUnreadable) as refused_here:
         _say(err, str(refused_here))

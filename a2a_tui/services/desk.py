@@ -44,7 +44,7 @@ from a2a_tui.domain.refunds import (
     assess_refund,
 )
 from a2a_tui.domain.support import TimelineEntry, bundle_text, merge_timeline, next_step
-from a2a_tui.domain.text import count, inert
+from a2a_tui.domain.text import count, inert, sentence
 from a2a_tui.infra.journal import TimelineEvent
 from a2a_tui.providers.http.errors import ProviderError, describe
 from a2a_tui.providers.registry import Any2AnyHost, ApiError, RefundRejected
@@ -652,7 +652,7 @@ class SupportDesk:
                 message = f"The host has no order {order_no} (order not found)."
             case _:
                 message = (
-                    f"The host refused the refund: {said}. This may be a bug in a2a-tui: "
+                    f"The host refused the refund: {sentence(said)} This may be a bug in a2a-tui: "
                     "include the support bundle when you report it."
                 )
         return RefundResult("refused", message, reason, fresh, path, attempts=attempts)

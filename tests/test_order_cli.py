@@ -98,6 +98,22 @@ def test_bad_input_is_exit_2_and_sends_nothing(
     assert sim.sim.orders.orders == {}
 
 
+@pytest.mark.parametrize("command", ["quote", "order"])
+def test_an_empty_amount_is_an_empty_amount_not_a_missing_one(
+    make_sim: MakeSim, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """`--amount ""` said "--src, --dst and --amount go together" (exit 1)."""
+    sim = make_sim()
+    args = ["--base-url", sim.base_url, "--src", "ETH", "--dst", "USDT@tron", "--amount", ""]
+    argv = ["quote", *args] if command == "quote" else ["order", "create", *args, "--to",
+                                                        TRON_ADDRESS]  # fmt: skip
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "amount is empty" in err, err
+    assert "go together" not in err
+    assert sim.sim.orders.orders == {}
+
+
 def test_a_channel_the_pair_does_not_have_is_exit_2_as_quote_says_it(
     make_sim: MakeSim, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -121,8 +137,25 @@ def test_an_amount_below_the_minimum_says_the_servers_reason(
     assert code == 1
     assert "no channel quoted this pair: amount below channel minimum (" in err, err
     assert "USD)" in err
-    assert err.rstrip().endswith("raise the amount")
+    # the lowest minimum named, not "try again shortly": a retry does not lift it
+    assert err.rstrip().endswith("; raise the amount to at least 1 USD"), err
     assert "every channel failed" not in err
+
+
+def test_a_minimum_beside_a_timeout_says_to_raise_the_amount_first(
+    make_sim: MakeSim, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It ended `… ×4, upstream rate limited, … (25 USD); try again shortly`: when
+    most channels named a minimum, raising the amount comes first."""
+    sim = make_sim()
+    sim.sim.faults.channels[105] = "timeout"  # one channel does not answer in time
+    code = main(["order", "create", "--base-url", sim.base_url, "--src", "USDT@ethereum",
+                 "--dst", "USDT@tron", "--amount", "0.5", "--to", TRON_ADDRESS,
+                 "--timeout", "0.5"])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "no answer within 0.5 s" in err, err
+    assert err.rstrip().endswith("; raise the amount to at least 1 USD, or try again shortly"), err
 
 
 @pytest.mark.parametrize(
@@ -290,3 +323,50 @@ def test_the_time_left_is_on_the_hosts_clock_and_a_moved_on_order_is_not_to_pay(
     out = capsys.readouterr().out
     assert "Send exactly" not in out
     assert "Do not send: 1.5 ETH (1500000000000000000 units) on Ethereum was the deposit" in out
+
+
+def test_a_pending_entry_lists_as_pending_with_its_reason_whole_below(
+    make_sim: MakeSim, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The state column read `pending (cannot connect to 127.0.0.1:8898 · is \\`a2a-tui
+    sim\\``: the reason cut at 60 characters, an unclosed paren and backtick."""
+    sim = make_sim()
+    with (
+        stamina.set_testing(True, attempts=5, cap=True),
+        FaultProxy(sim.base_url, plan=["reset_before"] * 5) as proxy,
+    ):
+        code = main(create(proxy.base_url, "--client-order-id", "cli-gone"))
+        assert code == 3, capsys.readouterr().err
+    capsys.readouterr()
+    # the proxy is gone: the host cannot be reached, the entry stays pending
+    assert main(["order", "list", "--base-url", proxy.base_url]) == 0
+    out, _ = capsys.readouterr()
+    table, _, notes = out.partition("\n\n")
+    _header, row = table.splitlines()
+    assert row.split()[2:4] == ["pending", "—"], row  # the state alone, then the order
+    assert len(row) < 150, row  # the column stays narrow
+    reason = "cannot connect to 127.0.0.1:"
+    assert reason not in table
+    (note,) = notes.splitlines()
+    assert note.startswith(f"cli-gone (pending): {reason}"), note
+    assert note.endswith("· is `a2a-tui sim` running?"), note  # whole, never cut
+    assert main(["order", "list", "--json", "--base-url", proxy.base_url]) == 0
+    (listed,) = json.loads(capsys.readouterr().out)
+    assert (listed["state"], note.endswith(listed["error"])) == ("pending", True)
+
+
+def test_a_refusal_that_ends_in_a_question_mark_gets_no_extra_period(
+    make_sim: MakeSim, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`refused: {reason}. …` read "…running?." when the reason asked a question."""
+    from a2a_tui.services.orders import OrderRefused, OrderService, guidance_for
+
+    async def refuse(self: OrderService, *args: object, **kwargs: object) -> None:
+        said = "is the amount right?"
+        raise OrderRefused(None, said, guidance_for(None, said), None)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(OrderService, "place", refuse)
+    assert main(create(make_sim().base_url)) == 1
+    err = capsys.readouterr().err
+    assert "?." not in err, err
+    assert "refused: is the amount right? The host refused the order: is the amount" in err, err

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +63,11 @@ def test_order_show_json_and_text(make_sim: MakeSim, capsys: pytest.CaptureFixtu
     text = capsys.readouterr().out
     assert f"order       {order_no}" in text
     assert "amount in   1.5 ETH (1500000000000000000 units)" in text
-    assert "\ntimeline    2026-05-25T10:00:00Z  waiting for deposit" in text
+    # the app's, the bundle's and order create's time format, not ISO's (JSON keeps ISO)
+    assert "\ntimeline    2026-05-25 10:00:00 UTC  waiting for deposit" in text
+    assert "\nexpire_at   2026-05-25 10:30:00 UTC\n" in text
+    assert not re.search(r"\d\dZ", text), text
+    assert shown["expire_at"] == "2026-05-25T10:30:00Z"
 
 
 def test_order_show_bundle_has_everything_but_secrets(
@@ -82,6 +87,8 @@ def test_order_show_bundle_has_everything_but_secrets(
         "fee_integrator          0.0045 ETH (4500000000000000 units)",
         "integrator_fee_rate     0.3%",
         "settled                 no",
+        "slippage                1%",  # was 0.01: a percentage, as everywhere else
+        "late                    no",  # was False
         "deposit_address         0x",
         "dst_address             TLa2f6VPqDgRE67v1736s7bJ8Ray5wYjU7",
         "host  deposit received, swapping",
@@ -368,3 +375,22 @@ def test_order_numbers_are_read_in_any_case(
     assert main(["order", "show", f" {order_no.lower()} ", "--base-url", sim.base_url,
                  "--json"]) == 0  # fmt: skip
     assert json.loads(capsys.readouterr().out)["order_no"] == order_no
+
+
+def test_order_show_names_the_host_the_journal_has_the_order_for(
+    make_sim: MakeSim, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It said "… and the journal does not have this order": it had, for another host."""
+    sim, other = make_sim(), make_sim()  # other: a host with no orders
+    order_no = create(sim, capsys)
+    hint = f"; the journal has {order_no} for {sim.base_url}: use --base-url {sim.base_url}"
+    assert main(["order", "show", order_no, "--base-url", "http://127.0.0.1:9"]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("a2a-tui order show: cannot reach http://127.0.0.1:9 ("), err
+    assert err.rstrip().endswith(hint), err
+    assert "does not have" not in err
+    assert main(["order", "show", order_no, "--base-url", other.base_url]) == 1
+    err = capsys.readouterr().err
+    assert err.rstrip() == f"a2a-tui order show: {other.base_url} has no order {order_no}{hint}"
+    assert main(["order", "show", "OD2026052599999999", "--base-url", "http://127.0.0.1:9"]) == 3
+    assert "and the journal does not have this order" in capsys.readouterr().err

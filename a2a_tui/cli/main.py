@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from a2a_tui import __version__
 from a2a_tui.domain.quote_input import QuoteArgs
+from a2a_tui.domain.text import sentence
 from a2a_tui.infra.config import DEFAULT_BASE_URL
 
 if TYPE_CHECKING:
@@ -331,7 +332,8 @@ def _backend(
 
 
 def _quote_args(args: argparse.Namespace, default_slippage: str) -> QuoteArgs | None:
-    given = [args.src, args.dst, args.amount]
+    # `--amount ""` was given: it is refused as an empty amount, not as missing
+    given = [value is not None for value in (args.src, args.dst, args.amount)]
     if not any(given):
         return None
     if not all(given):
@@ -396,7 +398,7 @@ def run_tui(args: argparse.Namespace) -> int:
     try:
         orders = OrderService.on_disk(backend)
     except JournalError as exc:  # quotes still work; the app says why orders do not
-        problem = f"{exc}. Set $A2A_TUI_DATA_DIR to a writable folder."
+        problem = f"{sentence(str(exc))} Set $A2A_TUI_DATA_DIR to a writable folder."
     app = A2AApp(backend, preferences=Preferences(loaded), credentials=credentials,
                  initial=quote, orders=orders, orders_problem=problem)  # fmt: skip
     app.run()

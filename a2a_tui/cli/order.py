@@ -20,7 +20,7 @@ from typing import Any, TextIO
 
 from a2a_tui.cli.quote import unknown_channel
 from a2a_tui.domain import display
-from a2a_tui.domain.failures import advice
+from a2a_tui.domain.failures import advice, what_next
 from a2a_tui.domain.order_input import OrderInputError, check_address, check_client_order_id
 from a2a_tui.domain.orders import (
     JournalState,
@@ -32,7 +32,7 @@ from a2a_tui.domain.orders import (
 )
 from a2a_tui.domain.quote_input import QuoteArgs, QuoteInputError, resolve_args
 from a2a_tui.domain.quotes import QuoteSpec
-from a2a_tui.domain.text import count
+from a2a_tui.domain.text import count, inert, sentence
 from a2a_tui.engine.board import QuoteBoard, RowKey, RowState
 from a2a_tui.engine.merger import QuoteRun
 from a2a_tui.providers.http.errors import ProviderError, describe
@@ -182,7 +182,7 @@ async def run_order_create(
     try:
         placed = await service.place(draft)
     except OrderRefused as refused:
-        _say(err, f"refused: {refused}. {refused.guidance.message}")
+        _say(err, f"refused: {sentence(str(refused))} {refused.guidance.message}")
         return EXIT_REFUSED
     except (AlreadyJournaled, KeyUnreadable) as refused_here:
         _say(err, str(refused_here))
@@ -231,9 +231,8 @@ def _failures(board: QuoteBoard) -> str:
             *(f"{m} ×{n}" if n > 1 else m for m, n in errors if m)]  # fmt: skip
     if not said:
         return "no channel answered"
-    retry, step = advice([*board.status().problems, *(m for m, _ in errors)])
-    hint = "; try again shortly" if retry else (f"; {step}" if step else "")
-    return ", ".join(said) + hint
+    hint = what_next(board.status().problems, errors)
+    return ", ".join(said) + (f"; {hint}" if hint else "")
 
 
 def _host_now(backend: Backend) -> datetime:
@@ -384,6 +383,11 @@ async def run_order_list(
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     for row in table:
         out.write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n")
+    # why an entry is pending or refused: whole, on its own line, not cut in the table
+    reasons = [f"{r.client_order_id} ({r.state.value}): {inert(r.error, limit=4000)}"
+               for r in records if r.error and r.state is not JournalState.CREATED]  # fmt: skip
+    if reasons:
+        out.write("\n" + "\n".join(reasons) + "\n")
     return EXIT_OK
 
 
@@ -431,11 +435,9 @@ def _record_row(record: OrderRecord) -> tuple[str, ...]:
         if src is not None and isinstance(amount, str) and amount.isdigit()
         else str(amount)
     )
-    state = record.state.value + (f" ({record.error})" if record.error and
-                                  record.state is not JournalState.CREATED else "")  # fmt: skip
     return (
         f"{record.journaled_at.astimezone(UTC):%Y-%m-%d %H:%M:%S}",
-        state[:60],
+        record.state.value,  # the reason, if any, follows the table
         record.order_no or "—",
         record.last_status or "—",
         human,

@@ -55,6 +55,11 @@ def _iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _when(moment: datetime | None) -> str | None:
+    """Text output's times, as the app, the bundle and ``order create`` write them."""
+    return None if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
 def _human(units: int | None, token: TokenRef | None) -> str | None:
     if units is None or token is None:
         return None
@@ -131,8 +136,8 @@ def view_text(view: OrderView, desk: SupportDesk, *, source: str = "host") -> st
         ("min out", amount_and_units(view.min_out, dst)),
         ("deposit to", view.deposit_address),
         ("receive at", view.dst_address),
-        ("expire_at", _iso(view.expire_at)),
-        ("auto-cancel", _iso(view.auto_cancel_at)),
+        ("expire_at", _when(view.expire_at)),
+        ("auto-cancel", _when(view.auto_cancel_at)),
         ("integrator", "not verified" if view.integrator_bound is None
          else view.integrator_id if view.integrator_bound else "none (not bound: no commission)"),
         ("commission", f"{commission_of(view).value} · fee_integrator "
@@ -149,7 +154,7 @@ def view_text(view: OrderView, desk: SupportDesk, *, source: str = "host") -> st
     for index, change in enumerate(view.history):
         note = f" ({change.note})" if change.note else ""
         label = "timeline" if index == 0 else ""
-        lines.append(f"{label:<12}{_iso(change.at)}  {status_label(change.status)}{note}")
+        lines.append(f"{label:<12}{_when(change.at)}  {status_label(change.status)}{note}")
     return "\n".join(lines) + "\n"
 
 
@@ -158,6 +163,18 @@ async def _find(desk: SupportDesk, order_no: str) -> OrderEntry | None:
         return await desk.entry(order_no)
     except Exception:  # the journal is the fallback; its absence is not an error here
         return None
+
+
+async def _elsewhere(desk: SupportDesk, order_no: str) -> str:
+    """`` and the journal has it for host X: use --base-url X`` when it does."""
+    try:
+        hosts = await desk.other_hosts(order_no)
+    except Exception:  # the journal is only a hint here
+        return ""
+    if not hosts:
+        return ""
+    options = " or ".join(f"--base-url {h}" for h in hosts)
+    return f"; the journal has {order_no} for {' and '.join(hosts)}: use {options}"
 
 
 async def run_order_show(
@@ -174,13 +191,14 @@ async def run_order_show(
     try:
         view = (await desk.poll(order_no)).view
     except ProviderError as exc:
+        elsewhere = await _elsewhere(desk, order_no) if entry is None else ""
         if isinstance(exc, ApiError) and exc.msg == "order not found":
-            _say(err, "order show", f"{desk.host_url} has no order {order_no}")
+            _say(err, "order show", f"{desk.host_url} has no order {order_no}{elsewhere}")
             return EXIT_FAILED
         journaled = entry.view if entry is not None else None
         if journaled is None:
-            _say(err, "order show", f"cannot reach {desk.host_url} ({describe(exc)}) and the "
-                                    "journal does not have this order")  # fmt: skip
+            journal = elsewhere or " and the journal does not have this order"
+            _say(err, "order show", f"cannot reach {desk.host_url} ({describe(exc)}){journal}")
             return EXIT_LOST
         view = journaled
         source = f"from the journal: {desk.host_url} could not be reached ({describe(exc)})"

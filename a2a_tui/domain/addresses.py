@@ -37,7 +37,13 @@ class AddressFormat(StrEnum):
 
 
 class _Invalid(Exception):
-    """Carries the user-facing reason out of nested checks."""
+    """Carries the user-facing reason out of nested checks. ``known``: the reason
+    already says what the input is (a test network's address, a private key), so
+    no other chain's format is looked for."""
+
+    def __init__(self, reason: str, *, known: bool = False) -> None:
+        super().__init__(reason)
+        self.known = known
 
 
 _MAX_LEN = 128  # longer than any real address; bounds the quadratic Base58 decode
@@ -59,6 +65,13 @@ _EXPECTED = {
     "or bc1p… (bech32m)",
     "solana": "a Solana address: base58 of 32 bytes (32 to 44 characters)",
     "tron": "a Tron address: T… (Base58Check, 34 characters)",
+}
+#: What an input valid in another family is, for "this looks like …".
+_LOOKS_LIKE = {
+    "tron": "a Tron address",
+    "evm": "an EVM address",
+    "bitcoin": "a Bitcoin address",
+    "solana": "a Solana address",
 }
 
 
@@ -196,18 +209,26 @@ def _check_bitcoin(address: str) -> None:
     if prefix := re.fullmatch(rf"([a-z]+)1[{_BECH32_CHARSET}]+", lowered):
         hrp = prefix.group(1)
         if hrp in _TEST_HRPS:
-            raise _Invalid(f"not a Bitcoin mainnet address ({hrp}1… is a test network's)")
+            raise _Invalid(
+                f"not a Bitcoin mainnet address ({hrp}1… is a test network's)", known=True
+            )
         if hrp in _SILENT_PAYMENT_HRPS:
-            raise _Invalid(f"a silent payment address ({hrp}1…), which orders cannot pay to")
-        raise _Invalid(f"not a Bitcoin mainnet address ({hrp}1… is another network's prefix)")
+            raise _Invalid(
+                f"a silent payment address ({hrp}1…), which orders cannot pay to", known=True
+            )
+        raise _Invalid(
+            f"not a Bitcoin mainnet address ({hrp}1… is another network's prefix)", known=True
+        )
     raw = _b58_decode(address, "Bitcoin")
     if len(raw) in (37, 38) and raw[0] in _WIF_VERSIONS and _checksum_ok(raw):
-        raise _Invalid("a private key (WIF), not an address: never paste it anywhere")
+        raise _Invalid("a private key (WIF), not an address: never paste it anywhere", known=True)
     version = _b58check_decode(address, "Bitcoin", 21)[0]
     if version in _BTC_TESTNET:
-        raise _Invalid("not a Bitcoin mainnet address (m…, n… and 2… are a test network's)")
+        raise _Invalid(
+            "not a Bitcoin mainnet address (m…, n… and 2… are a test network's)", known=True
+        )
     if version not in _BTC_MAINNET:
-        raise _Invalid(f"not a Bitcoin address (version byte 0x{version:02x})")
+        raise _Invalid(f"unknown version byte 0x{version:02x} (mainnet addresses start 1 or 3)")
 
 
 def _check_solana(address: str) -> None:
@@ -218,11 +239,11 @@ def _check_solana(address: str) -> None:
 
 def _check_tron(address: str) -> None:
     if re.fullmatch(r"(0x)?41[0-9a-fA-F]{40}", address):
-        raise _Invalid("this is the hex form; use the Base58 form starting with T")
+        raise _Invalid("this is the hex form; use the Base58 form starting with T", known=True)
     if _HEX40.fullmatch(address, 2) and address.startswith("0x"):
-        raise _Invalid("this looks like an EVM address; Tron addresses start with T")
-    if _b58check_decode(address, "Tron", 21)[0] != _TRON_PREFIX:
-        raise _Invalid("not a Tron address (Tron addresses start with T)")
+        raise _Invalid("this looks like an EVM address; Tron addresses start with T", known=True)
+    if (version := _b58check_decode(address, "Tron", 21)[0]) != _TRON_PREFIX:
+        raise _Invalid(f"version byte 0x{version:02x} is not Tron's (Tron addresses start with T)")
 
 
 _CHECKS: dict[AddressFormat, Callable[[str], None]] = {
@@ -236,6 +257,21 @@ _CHECKS: dict[AddressFormat, Callable[[str], None]] = {
 def expected_format(fmt: AddressFormat) -> str:
     """What an address of ``fmt`` looks like, for a hint beside the field."""
     return _EXPECTED[AddressFormat(fmt).value]
+
+
+def _passes(fmt: AddressFormat, address: str) -> bool:
+    try:
+        _CHECKS[fmt](address)
+    except _Invalid:
+        return False
+    return True
+
+
+def _looks_like(fmt: AddressFormat, address: str) -> str | None:
+    """The other family ``address`` is valid in (``a Tron address``), if any: a
+    Tron address pasted where a Bitcoin one belongs is named, not decoded."""
+    return next((_LOOKS_LIKE[other.value] for other in _CHECKS
+                 if other is not fmt and _passes(other, address)), None)  # fmt: skip
 
 
 def _reason(fmt: AddressFormat, address: str) -> str | None:
@@ -254,6 +290,8 @@ def _reason(fmt: AddressFormat, address: str) -> str | None:
     try:
         _CHECKS[fmt](address)
     except _Invalid as exc:
+        if not exc.known and (other := _looks_like(fmt, address)) is not None:
+            return f"this looks like {other}"
         return str(exc)
     return None
 

@@ -46,6 +46,7 @@ __all__ = [
     "fraction_percent",
     "percent",
     "signed_bps",
+    "slippage_percent",
     "usd",
     "usd_exact",
     "usd_form",
@@ -218,6 +219,22 @@ def percent(value: Decimal | None, width: int | None = None) -> str:
         return exact
     places = max(0, -int(value.normalize().as_tuple().exponent))
     return fit(value, width - 1, decimals=places) + "%"
+
+
+def slippage_percent(value: Decimal | None) -> str:
+    """A slippage as a fraction of one (the wire's ``0.01``) written as a
+    percentage, exactly: ``1%``; ``0.005`` is ``0.5%``. None is a dash."""
+    if value is None:
+        return "—"
+    sign, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int):  # NaN or infinity: nothing to scale
+        return percent(value)
+    exponent += 2  # x100, exactly at any precision (normalize() would round to 28 digits)
+    while exponent < 0 and len(digits) > 1 and digits[-1] == 0:
+        digits, exponent = digits[:-1], exponent + 1
+    if exponent > 0:  # 1 -> 100: the zeros written out, not an exponent
+        digits, exponent = (*digits, *(0,) * exponent), 0
+    return f"{Decimal((sign, digits, exponent)):f}%"
 
 
 def fraction_percent(value: Fraction) -> str:

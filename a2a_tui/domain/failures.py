@@ -10,9 +10,14 @@ minimum, no route) comes back the same however often it is asked: offering
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
-__all__ = ["advice", "next_step", "retry_helps"]
+__all__ = ["advice", "lowest_minimum", "next_step", "retry_helps", "what_next"]
+
+#: A refusal naming its minimum, as the host words it: ``… minimum (25 USD)``.
+_MINIMUM = re.compile(r"minimum \(([0-9]+(?:\.[0-9]+)?) ([A-Za-z]{1,10})\)")
 
 #: Words of a failure that another attempt can get past (matched in lower case).
 _TRANSIENT = (
@@ -64,3 +69,35 @@ def advice(messages: Iterable[str]) -> tuple[bool, str | None]:
     if any(retry_helps(m) for m in said):
         return True, None
     return False, next((s for m in said if (s := next_step(m)) is not None), None)
+
+
+def lowest_minimum(messages: Iterable[str]) -> str | None:
+    """The lowest minimum the refusals name (``1 USD``), in the unit named first:
+    the amount that would pass at least one of those channels. None if none does."""
+    named = [(Decimal(m.group(1)), m.group(2)) for text in messages
+             for m in _MINIMUM.finditer(text)]  # fmt: skip
+    if not named:
+        return None
+    unit = named[0][1]
+    lowest = min(value for value, u in named if u == unit)
+    return f"{lowest} {unit}"
+
+
+def what_next(problems: Sequence[str], errors: Sequence[tuple[str, int]]) -> str | None:
+    """The next step when no channel quoted: ``problems`` the source's own, ``errors``
+    the channels' messages with their counts. A retry does not lift a minimum, so
+    one named makes "raise the amount to at least 1 USD" the step, "try again
+    shortly" beside it when something else failed that a retry can cure (first
+    when more channels failed that way than for the minimum)."""
+    retry, step = advice([*problems, *(m for m, _ in errors)])
+    minimum = lowest_minimum(m for m, _ in errors)
+    if minimum is None:
+        return "try again shortly" if retry else step
+    raise_it = f"raise the amount to at least {minimum}"
+    if not retry:
+        return raise_it
+    below = sum(n for m, n in errors if _MINIMUM.search(m))
+    curable = sum(n for m, n in errors if retry_helps(m)) + sum(map(retry_helps, problems))
+    if below >= curable:
+        return f"{raise_it}, or try again shortly"
+    return f"try again shortly, or {raise_it}"

@@ -65,7 +65,10 @@ def check_address(fmt: AddressFormat | str | None, address: str, chain: str) -> 
         return value
     problem = address_problem(family, value)
     if problem is not None:  # the problem already ends with the expected format
-        raise OrderInputError("address", f"not {article(chain)} {chain} address: {problem}")
+        said = f"not {article(chain)} {chain} "
+        if problem.lower().startswith(said.lower()):  # "not a Bitcoin mainnet address (…)"
+            raise OrderInputError("address", problem)
+        raise OrderInputError("address", f"{said}address: {problem}")
     return value
 
 

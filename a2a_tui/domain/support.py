@@ -320,7 +320,7 @@ def bundle_text(
             ("estimated out", _amount(view.estimated_out, dst)),
             ("min_acceptable_out", _amount(view.min_out, dst)),
             ("out_amount", _amount(view.out_amount, dst) if view.out_amount is not None else None),
-            ("slippage", view.slippage),
+            ("slippage", display.slippage_percent(view.slippage)),
             ("chosen_channel_id", view.chosen_channel_id),
             ("promo_code", view.promo_code),
         ]),
@@ -350,7 +350,7 @@ def bundle_text(
             ("amount", _amount(deposit.amount, src)),
             ("received_at", _when(deposit.received_at)),
             ("tx_hash", deposit.tx_hash),
-            ("late", deposit.late),
+            ("late", "yes: after expire_at" if deposit.late else "no"),
         ])]  # fmt: skip
     refund = view.refund
     lines += ["", "Refund"]

@@ -20,7 +20,7 @@ from a2a_tui.domain.credentials import (
     SecretState,
     mask,
 )
-from a2a_tui.domain.text import inert
+from a2a_tui.domain.text import inert, sentence
 from a2a_tui.infra.keystore import ALTERNATIVES, MemoryKeyring, SecretStore, SecretStoreError
 from a2a_tui.providers.http.timeouts import Timeouts
 from a2a_tui.providers.registry import (
@@ -73,7 +73,8 @@ async def check_provider(
     result = await spec.check(context)
     if result.ok or not result.missing:
         return result
-    return replace(result, message=f"{result.message}. Next: {_how_to_set(store, result.missing)}")
+    next_step = _how_to_set(store, result.missing)
+    return replace(result, message=f"{sentence(result.message)} Next: {next_step}")
 
 
 def _how_to_set(store: SecretStore, names: tuple[str, ...]) -> str:

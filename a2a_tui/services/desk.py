@@ -44,7 +44,7 @@ from a2a_tui.domain.refunds import (
     assess_refund,
 )
 from a2a_tui.domain.support import TimelineEntry, bundle_text, merge_timeline, next_step
-from a2a_tui.domain.text import count, inert
+from a2a_tui.domain.text import count, inert, sentence
 from a2a_tui.infra.journal import TimelineEvent
 from a2a_tui.providers.http.errors import ProviderError, describe
 from a2a_tui.providers.registry import Any2AnyHost, ApiError, RefundRejected
@@ -283,6 +283,17 @@ class SupportDesk:
 
     async def entry(self, order_no: str) -> OrderEntry | None:
         return next((e for e in await self.entries() if e.key == order_no), None)
+
+    async def other_hosts(self, order_no: str) -> list[str]:
+        """The other hosts the journal has ``order_no`` for (created or watched
+        there): an order is read from the host it was made on."""
+        hosts: list[str] = await self._io(self._other_hosts, order_no)
+        return hosts
+
+    def _other_hosts(self, order_no: str) -> list[str]:
+        found = [r.host for r in self.journal.records() if r.order_no == order_no]
+        found += [w.host for w in self.journal.watched() if w.order_no == order_no]
+        return [h for h in dict.fromkeys(found) if h != self.host_url]
 
     # -- reading the host -------------------------------------------------------------
 
@@ -651,7 +662,7 @@ class SupportDesk:
                 message = f"The host has no order {order_no} (order not found)."
             case _:
                 message = (
-                    f"The host refused the refund: {said}. This may be a bug in a2a-tui: "
+                    f"The host refused the refund: {sentence(said)} This may be a bug in a2a-tui: "
                     "include the support bundle when you report it."
                 )
         return RefundResult("refused", message, reason, fresh, path, attempts=attempts)

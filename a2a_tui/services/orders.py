@@ -820,7 +820,7 @@ def guidance_for(
                 "This is a bug in a2a-tui: please report it with `a2a-tui order list --json`."
             )
         case None:
-            return Guidance(f"The host refused the order: {said}. Nothing was created.")
+            return Guidance(f"The host refused the order: {sentence(said)} Nothing was created.")
 
 
 def _below_minimum(src: TokenRef | None, usd_price: Decimal | None) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import base58
 import pytest
 
 from a2a_tui.domain.addresses import (
@@ -61,6 +62,8 @@ VALID = [
 CHECKSUM = "checksum does not match"
 NOT_MAINNET = "not a Bitcoin mainnet address"
 TAPROOT = "bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7v"
+#: A valid Base58Check address of another coin (Litecoin's version byte 0x30).
+LITECOIN = base58.b58encode_check(bytes([0x30]) + bytes(range(20))).decode("ascii")
 
 INVALID = [
     # Whitespace and invisible characters are reported, never silently stripped.
@@ -92,7 +95,11 @@ INVALID = [
     pytest.param(BTC, "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNV0", "no 0, O, I or l", id="btc-zero"),
     pytest.param(BTC, "mipcBbFg9gMiCh81Kj8tqqdgoZub1ZJRfn", NOT_MAINNET, id="btc-testnet-m"),
     pytest.param(BTC, "2MsFFCK16VhsCcvPXruztdzzcTZEQCbNKjJ", NOT_MAINNET, id="btc-testnet-2"),
-    pytest.param(BTC, "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t", "version byte 0x41", id="btc-tron"),
+    # Another chain's valid address is named, not decoded ("version byte 0x41").
+    pytest.param(
+        BTC, "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t", "looks like a Tron address", id="btc-tron"
+    ),
+    pytest.param(BTC, LITECOIN, "unknown version byte 0x30", id="btc-litecoin"),
     pytest.param(
         BTC,
         "KwuVvu6hsuEMHrfFWJQV64tRrWX3QzqHH18JuAHYqYV6dqBvNKxd",
@@ -100,7 +107,8 @@ INVALID = [
         id="btc-private-key",
     ),
     pytest.param(BTC, "sp1qq22l5s6l9460ww6t4tkzsy2a7z", "silent payment", id="btc-silent-payment"),
-    pytest.param(BTC, EIP55_VECTORS[0], "no 0, O, I or l", id="btc-evm"),
+    pytest.param(BTC, EIP55_VECTORS[0], "looks like an EVM address", id="btc-evm"),
+    pytest.param(BTC, "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v", "a Solana", id="btc-sol"),
     # Bitcoin SegWit (BIP-173 and BIP-350 invalid vectors).
     pytest.param(
         BTC,
@@ -160,7 +168,19 @@ INVALID = [
         TRON, "0x41a614f803b6fd780986a42c78ec9c7f77e6ded13c", "starting with T", id="0x41"
     ),
     pytest.param(TRON, EIP55_VECTORS[0], "EVM address", id="tron-evm"),
-    pytest.param(TRON, "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2", "start with T", id="tron-bitcoin"),
+    pytest.param(
+        TRON, "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2", "a Bitcoin address", id="tron-bitcoin"
+    ),
+    pytest.param(TRON, LITECOIN, "version byte 0x30 is not Tron's", id="tron-litecoin"),
+    pytest.param(
+        EVM, "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t", "looks like a Tron address", id="evm-tron"
+    ),
+    pytest.param(
+        EVM, "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4", "a Bitcoin address", id="evm-bitcoin"
+    ),
+    pytest.param(
+        SOL, "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t", "looks like a Tron address", id="sol-tron"
+    ),
 ]
 
 
@@ -265,3 +285,33 @@ def test_a_wrong_length_says_so_without_repeating_the_chain(address: str) -> Non
     said = str(caught.value)
     assert said.startswith(f"not a Tron address: wrong length ({len(address)} characters); ")
     assert said.count("not a Tron address") == 1
+
+
+@pytest.mark.parametrize(
+    ("fmt", "chain", "address", "said"),
+    [
+        (
+            "bitcoin",
+            "Bitcoin",
+            "TLa2f6VPqDgRE67v1736s7bJ8Ray5wYjU7",
+            "this looks like a Tron address",
+        ),
+        ("bitcoin", "Bitcoin", LITECOIN, "unknown version byte 0x30"),
+        ("bitcoin", "Bitcoin", "mipcBbFg9gMiCh81Kj8tqqdgoZub1ZJRfn", "(m…, n… and 2…"),
+        ("tron", "Tron", LITECOIN, "version byte 0x30 is not Tron's"),
+        ("evm", "Ethereum", "TLa2f6VPqDgRE67v1736s7bJ8Ray5wYjU7", "this looks like a Tron address"),
+    ],
+)
+def test_an_address_message_names_the_chain_once(
+    fmt: str, chain: str, address: str, said: str
+) -> None:
+    """It read "not a Bitcoin address: not a Bitcoin address (version byte 0x41)"; a
+    Tron address where an EVM one belongs said only "does not start with 0x"."""
+    from a2a_tui.domain.order_input import OrderInputError, article, check_address
+
+    with pytest.raises(OrderInputError) as caught:
+        check_address(fmt, address, chain)
+    message = str(caught.value)
+    assert said in message, message
+    assert message.lower().count(f"not {article(chain)} {chain.lower()}") == 1, message
+    assert message.count("expected") == 1

@@ -131,3 +131,14 @@ def test_percent_fits_by_rounding() -> None:
     assert display.percent(Decimal("0.125")) == "0.125%"
     assert display.percent(Decimal("0.125"), 5) == "0.12%"  # half-even
     assert display.percent(Decimal("0.3"), 5) == "0.3%"
+
+
+@pytest.mark.parametrize(
+    ("fraction", "shown"),
+    [("0.01", "1%"), ("0.005", "0.5%"), ("0.0125", "1.25%"), ("0.1", "10%"), ("0", "0%"),
+     ("0.333333333333333333333333333333", "33.3333333333333333333333333333%"), ("1", "100%")],
+)  # fmt: skip
+def test_a_slippage_is_written_as_an_exact_percentage(fraction: str, shown: str) -> None:
+    """The bundle and the order detail said ``slippage 0.01`` where all else says 1%."""
+    assert display.slippage_percent(Decimal(fraction)) == shown
+    assert display.slippage_percent(None) == "—"

@@ -195,6 +195,11 @@ def test_every_refusal_of_guide_2_5_has_guidance() -> None:
     assert guidance_for(None, "\x1b]52;c;SGk=\x07evil").message == (
         "The host refused the order: evil. Nothing was created."
     )
+    # a server's reason that ends a sentence itself is not given a second stop ("?.")
+    for said in ("is the amount right?", "amount too small."):
+        assert guidance_for(None, said).message == (
+            f"The host refused the order: {said} Nothing was created."
+        )
 
 
 async def test_a_stale_draft_is_known_stale(make_sim: MakeSim) -> None:

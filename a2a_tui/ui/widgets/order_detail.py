@@ -100,7 +100,7 @@ def detail_content(data: DetailData) -> Content:
     line("estimated out", _amount(view.estimated_out, dst))
     line("min_acceptable_out", _amount(view.min_out, dst))
     line("out_amount", _amount(view.out_amount, dst) if view.out_amount is not None else None)
-    line("slippage", view.slippage)
+    line("slippage", display.slippage_percent(view.slippage))
     line("chosen_channel_id", view.chosen_channel_id)
     line("promo_code", view.promo_code)
     head("Addresses")

@@ -401,3 +401,28 @@ async def test_a_refund_the_host_would_refuse_is_not_offered_as_a_key(
         said = str(app.screen.query_one("#refund-result", Static).render())
         assert said.startswith("No refund can be requested now (why above) · esc goes back")
         assert "requests the refund" not in said
+
+
+async def test_the_deposit_screen_says_when_its_status_cannot_be_confirmed(
+    make_sim: MakeSim,
+) -> None:
+    """The host dies while the deposit screen is open: the screen that says "Send
+    exactly" does not go on looking fresh."""
+    sim, journal, time = make_sim(), Journal.in_memory(), ManualTime()
+    order_no = await place(sim, journal)
+    app = desk_app(sim, journal, time)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_orders(app, pilot)
+        await until(app, lambda: "awaiting deposit" in cell(app, order_no, "status"))
+        await pilot.press("ctrl+o")
+        await until(app, lambda: isinstance(app.screen, DepositScreen))
+        deposit_screen = app.screen
+        assert isinstance(deposit_screen, DepositScreen)
+        stale = deposit_screen.query_one("#stale", Static)
+        assert not stale.display
+        sim.stop()
+        time.advance(300)  # the order is due
+        await until(app, lambda: stale.display)
+        said = str(stale.render())
+        assert said.startswith("⚠ Status not confirmed: the host cannot be read (cannot connect")
+        assert "r tries now" in said

@@ -29,7 +29,7 @@ from a2a_tui.domain import display
 from a2a_tui.domain.addresses import AddressFormat, address_problem
 from a2a_tui.domain.orders import OrderStatus, OrderView, status_label
 from a2a_tui.domain.support import Commission, commission_of, next_step
-from a2a_tui.domain.text import sentence
+from a2a_tui.domain.text import inert, sentence
 from a2a_tui.providers.http.errors import describe
 from a2a_tui.services.desk import SupportDesk
 from a2a_tui.services.orders import OrderService
@@ -203,6 +203,7 @@ class DepositScreen(Screen[None]):
             if self.address_problem is None:
                 yield QRCode(view.deposit_address, id="qr")
             with Vertical(id="deposit-side"):
+                yield Static(id="stale", markup=False)
                 yield Static(id="countdown", markup=False)
                 yield Static(payout(view), id="payout")
                 yield Static(id="commission", markup=False)
@@ -210,6 +211,7 @@ class DepositScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self._stale(None)
         desk = self._desk()
         if self._fresh and desk is not None:
             desk.sync_clock()
@@ -229,11 +231,27 @@ class DepositScreen(Screen[None]):
         if self.tracker is not None:
             self.tracker.watch_closely(self.view.order_no, False)
 
+    def _stale(self, problem: str | None) -> None:
+        """Said for as long as the host cannot be read: this screen tells the user to
+        send money, so a status it cannot confirm is not left looking fresh."""
+        widget = self.query_one("#stale", Static)
+        widget.display = problem is not None
+        if problem is not None:
+            widget.update(Content(
+                f"{GLYPHS.warn} Status not confirmed: the host cannot be read "
+                f"({inert(problem, limit=120)}). Still trying; r tries now."))  # fmt: skip
+
     @on(Tracked)
     def _tracked(self, message: Tracked) -> None:
         update = message.update
-        if update.order_no != self.view.order_no or update.view is None:
+        if update.order_no != self.view.order_no:
             return
+        if update.error is not None:
+            self._stale(update.error)
+            return
+        if update.view is None:
+            return
+        self._stale(None)
         fresh = update.view
         self.view = replace(fresh, fees=fresh.fees.merged(self.view.fees),
                             key_sent=self.view.key_sent)  # fmt: skip
@@ -339,8 +357,10 @@ class DepositScreen(Screen[None]):
     @on(Refreshed)
     def _refreshed(self, message: Refreshed) -> None:
         if message.view is None:
+            self._stale(message.problem or "no answer")
             self.notify(f"Could not read the order: {message.problem}", severity="warning",
                         markup=False)  # fmt: skip
             return
+        self._stale(None)
         self.view = message.view
         self._show()

@@ -65,6 +65,8 @@ def show(pilot: Pilot[Any]) -> Any:
     async def run() -> None:
         app = pilot.app
         await app.workers.wait_for_complete()  # the key is loaded from the keyring
+        if isinstance(app, A2AApp) and app.tracker is not None:
+            app.tracker.pause()  # the host (port 9) is not read: no "cannot be read" line
         await app.push_screen(app.snapshot_screen())  # type: ignore[attr-defined]
         await pilot.pause()
 

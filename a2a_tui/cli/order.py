@@ -298,7 +298,7 @@ def order_text(view: OrderView, found_again: bool, now: datetime) -> str:
     left = int((view.expire_at - now).total_seconds())
     expire = f"{view.expire_at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
     when = f"{expire} ({left // 60} min left)" if left > 0 else f"{expire} (expired)"
-    depositing = view.status in (None, OrderStatus.DEPOSITING) and left > 0
+    depositing = view.awaits_deposit(now)
     fees = view.fees
     lines = [
         f"Order {view.order_no} {'found again' if found_again else 'created'}"

@@ -17,6 +17,7 @@ from fractions import Fraction
 
 from a2a_tui.domain.amounts import format_units, min_out
 from a2a_tui.domain.quotes import Quote, QuoteSpec
+from a2a_tui.domain.text import sentence, sentence_start
 from a2a_tui.domain.tokens import Token
 
 __all__ = [
@@ -390,6 +391,12 @@ class OrderView:
     out_tx_hash: str | None = None
     refund: RefundInfo | None = None
 
+    def awaits_deposit(self, now: datetime) -> bool:
+        """The deposit address still takes this order's deposit at ``now`` (the host's
+        time): not read yet or depositing, and before ``expire_at``. Otherwise
+        nothing may invite a payment to it."""
+        return self.status in (None, OrderStatus.DEPOSITING) and self.expire_at > now
+
     @property
     def final(self) -> bool:
         """Nothing will change any more: a final state, or a settled expiry (guide 3.4)."""
@@ -425,7 +432,7 @@ class OrderView:
             why = f"the host does not say why{where}: {'; or '.join(reasons)}"
         return (
             "this order earns no commission: the host's order detail has no integrator_id. "
-            f"{why[0].upper()}{why[1:]}. "
+            f"{sentence(sentence_start(why))} "
             f"Next: {self.no_commission_next_step(in_app=in_app, how_to_set=how_to_set)}"
         )
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["count", "inert", "sentence"]
+__all__ = ["count", "inert", "sentence", "sentence_start"]
 
 # Whole escape sequences first, so their parameters do not survive as text.
 _SEQUENCES = re.compile(
@@ -57,6 +57,12 @@ def sentence(text: str) -> str:
     question mark or an ellipsis (a server's reason may; "running?." read badly)."""
     text = text.rstrip()
     return text if not text or text[-1] in ".?!…" else f"{text}."
+
+
+def sentence_start(text: str) -> str:
+    """``text`` with its first letter upper case, to open a sentence (the rest as it
+    is: ``str.capitalize`` would lower "USDT" and "ETH")."""
+    return text[:1].upper() + text[1:]
 
 
 def count(n: int, noun: str, plural: str | None = None) -> str:

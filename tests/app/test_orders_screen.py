@@ -85,6 +85,17 @@ async def control(sim: SimServer, path: str, body: dict[str, Any]) -> None:
     assert response.status_code == 200, response.text
 
 
+async def open_deposit(app: A2AApp, pilot: Any, order_no: str) -> DepositScreen:
+    """The deposit screen of a waiting order, opened from the orders screen."""
+    await open_orders(app, pilot)
+    await until(app, lambda: "awaiting deposit" in cell(app, order_no, "status"))
+    await pilot.press("ctrl+o")
+    await until(app, lambda: isinstance(app.screen, DepositScreen))
+    screen = app.screen
+    assert isinstance(screen, DepositScreen)
+    return screen
+
+
 def cell(app: A2AApp, key: str, column: str) -> str:
     table = app.screen.query_one(OrderTable)
     return str(table.get_cell(key, column).plain)
@@ -264,12 +275,7 @@ async def test_deposit_screen_from_the_orders_screen_stays_live(make_sim: MakeSi
     order_no = await place(sim, journal)
     app = desk_app(sim, journal, time)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_orders(app, pilot)
-        await until(app, lambda: "awaiting deposit" in cell(app, order_no, "status"))
-        await pilot.press("ctrl+o")
-        await until(app, lambda: isinstance(app.screen, DepositScreen))
-        deposit_screen = app.screen
-        assert isinstance(deposit_screen, DepositScreen)
+        deposit_screen = await open_deposit(app, pilot, order_no)
         await control(sim, f"/sim/orders/{order_no}/deposit", {"outcome": "success"})
         time.advance(5)
         await until(app, lambda: deposit_screen.view.status is OrderStatus.SWAPPING)
@@ -412,12 +418,7 @@ async def test_the_deposit_screen_says_when_its_status_cannot_be_confirmed(
     order_no = await place(sim, journal)
     app = desk_app(sim, journal, time)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_orders(app, pilot)
-        await until(app, lambda: "awaiting deposit" in cell(app, order_no, "status"))
-        await pilot.press("ctrl+o")
-        await until(app, lambda: isinstance(app.screen, DepositScreen))
-        deposit_screen = app.screen
-        assert isinstance(deposit_screen, DepositScreen)
+        deposit_screen = await open_deposit(app, pilot, order_no)
         stale = deposit_screen.query_one("#stale", Static)
         assert not stale.display
         sim.stop()

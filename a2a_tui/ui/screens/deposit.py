@@ -29,7 +29,7 @@ from a2a_tui.domain import display
 from a2a_tui.domain.addresses import AddressFormat, address_problem
 from a2a_tui.domain.orders import OrderStatus, OrderView, status_label
 from a2a_tui.domain.support import Commission, commission_of, next_step
-from a2a_tui.domain.text import inert, sentence
+from a2a_tui.domain.text import inert, sentence, sentence_start
 from a2a_tui.providers.http.errors import describe
 from a2a_tui.services.desk import SupportDesk
 from a2a_tui.services.orders import OrderService
@@ -169,17 +169,16 @@ class DepositScreen(Screen[None]):
 
     @property
     def payable(self) -> bool:
-        """Whether the address still takes this order's deposit."""
-        status = self.view.status
-        return status in (None, OrderStatus.DEPOSITING) and self.view.expire_at > self.now()
+        return self.view.awaits_deposit(self.now())
 
     def _title(self) -> str:
         view = self.view
         chain = view.src.chain if view.src is not None else "the source chain"
         if self.payable:
             return f"Send exactly {_amount(view.amount_in, view)} on {chain} to"
-        why = "expired" if view.status in (None, OrderStatus.DEPOSITING) else (
-            status_label(view.status) if view.status is not None else "")  # fmt: skip
+        status = view.status  # not payable while depositing: the window has closed
+        why = "expired" if status is None or status is OrderStatus.DEPOSITING else (
+            status_label(status))  # fmt: skip
         return f"Do not send to this address: {why}"
 
     @property
@@ -280,7 +279,7 @@ class DepositScreen(Screen[None]):
             widget = self.query_one("#countdown", Static)  # the deposit window no longer matters
             step = next_step(self.view, self.now())
             again = " again" if self.view.deposit is not None else ""
-            widget.update(Content(f"Do not send{again}. {sentence(step[:1].upper() + step[1:])}"))
+            widget.update(Content(f"Do not send{again}. {sentence(sentence_start(step))}"))
             widget.set_class(False, "-urgent")
             widget.set_class(False, "-expired")
             return
@@ -304,7 +303,7 @@ class DepositScreen(Screen[None]):
             kind = "-danger"
         elif view.integrator_bound is False:
             summary = view.no_commission_summary(in_app=True)
-            text = f"{GLYPHS.warn} {summary[0].upper()}{summary[1:]}."
+            text = f"{GLYPHS.warn} {sentence(sentence_start(summary))}"
             kind = "-danger"
         elif view.integrator_bound is None:
             text = "Commission not verified yet (the order detail was not read): r checks."
